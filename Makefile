@@ -1,0 +1,68 @@
+# The README's commands: `make serve` and `make test`. Each sets itself up from a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup venv node chromium site serve test test-unit bench cli-example clean
+
+help:
+	@echo "make serve   构建网站并在 http://$(HOST):$(PORT) 提供访问"
+	@echo "make test    运行全部测试(规则单元测试、属性测试、浏览器测试)"
+	@echo "make site    构建网站到 site/"
+	@echo "make bench   运行性能基准(不属于测试)"
+
+$(VENV)/.stamp: pyproject.toml
+	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,docs]'
+	touch $@
+
+venv: $(VENV)/.stamp
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node: node_modules/.stamp
+
+# Debian's Chromium: Playwright's own browser download is not reachable here.
+chromium:
+	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+	@command -v chromium >/dev/null || { echo "需要 Debian 的 chromium(apt-get install chromium fonts-noto-cjk)"; exit 1; }
+
+setup: venv node
+
+site: setup
+	$(VENV)/bin/mkdocs build --strict --quiet
+
+serve: site
+	@echo "网站已构建:http://$(HOST):$(PORT)/   (Ctrl-C 停止)"
+	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
+
+test: setup chromium site
+	$(PY) -m pytest --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
+
+# Only the rules package: quick, no browser and no site.
+test-unit: venv
+	$(PY) -m pytest -m "not browser" --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
+
+bench: setup chromium site
+	$(PY) bench/run.py
+
+cli-example: venv
+	echo '{"tool":"registration","level":"社会工作师","passed_on":"2024-09-10"}' | $(PY) -m shegong
+
+clean:
+	rm -rf site build dist .pytest_cache .coverage .hypothesis
