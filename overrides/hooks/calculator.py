@@ -1,0 +1,1 @@
+"""Build-time work for the calculator (placeholder until the calculator lands)."""
