@@ -1,0 +1,279 @@
+"""One source of truth: the guides take every rule value from the calculator's policy.json.
+
+The hook loads ``<dir of mkdocs.yml>/calculator/shegong/policy.json`` with the rules
+package found beside that mkdocs.yml (so a copy of the repository builds from its own
+data), and replaces markers in every page's Markdown:
+
+``{{ p:KEY }}``          the value in force now (dates as 2021年12月17日)
+``{{ pu:KEY }}``         the value with its unit: 3年, 3个月, 72小时, 24小时, 90天
+``{{ from:KEY }}``       the date the value applies from: 2009年4月8日
+``{{ cite:KEY }}``       《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条
+``{{ doc:NAME }}``       a document by its name in ``documents``: 《…》(…)
+``{{ add:KEY:DATE }}``   DATE plus the period KEY (years or months), counted by
+                         《民法典》第二百零一条至第二百零三条: the corresponding day, the month
+                         end when there is none, moved to the next working day when it
+                         is not one (published calendar only)
+``{{ sub:KEY:DATE }}``   DATE minus the period KEY (the opening day of a window)
+``{{ date:DATE }}``      an example date written in Chinese
+``{{ titles:ARTICLE }}`` the Tianjin routes of one article (第一条…第四条) as a table
+``{{ years:FROM>TARGET }}`` the years of one Tianjin route (``>TARGET`` when FROM has several)
+``{{ since:FROM>TARGET:DATE }}`` the day those years are complete (corresponding day)
+``{{ series:list }}``, ``{{ series:count }}``  the skill series of the Tianjin notice
+``{{ documents:table }}`` every document in policy.json as a table
+``{{ docfield:NAME.FIELD }}`` one field of a document (e.g. tianjin_titles.replaces)
+``{{ note:periods }}``   the standard note on how this site counts periods
+
+An unknown key or marker stops the build with a message naming the page.
+
+It also shows each guide page's ``last_checked`` date (required on every page outside
+``calculator/``), and loads a local copy of Mermaid only on pages that have a diagram,
+so the theme never fetches it from a CDN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+MARKER = re.compile(r"\{\{\s*([a-z]+)\s*:\s*([^{}]*?)\s*\}\}")
+MERMAID_FENCE = re.compile(r"^\s*(```|~~~)\s*mermaid\b", re.M)
+MERMAID_SRC = Path("node_modules") / "mermaid" / "dist" / "mermaid.min.js"
+MERMAID_DEST = Path("assets") / "javascripts" / "mermaid.min.js"
+
+_state: dict = {"policy": None, "root": None, "mermaid": False}
+
+
+def _load_policy(root: Path):
+    calc = root / "calculator"
+    path = calc / "shegong" / "policy.json"
+    if not path.is_file():
+        raise PluginError(f"policy 钩子:找不到政策数据 {path}")
+    sys.path.insert(0, str(calc))
+    try:
+        # A rules package imported earlier from another checkout must not answer here.
+        mod = sys.modules.get("shegong")
+        if mod is not None and not str(getattr(mod, "__file__", "")).startswith(str(calc)):
+            for name in [n for n in sys.modules if n == "shegong" or n.startswith("shegong.")]:
+                del sys.modules[name]
+        policy_mod = importlib.import_module("shegong.policy")
+        dates_mod = importlib.import_module("shegong.dates")
+    finally:
+        sys.path.remove(str(calc))
+    return policy_mod, dates_mod, policy_mod.load(path)
+
+
+@event_priority(100)  # before the search plugin reads its jieba dictionary
+def on_config(config, **kwargs):
+    root = Path(config.config_file_path).resolve().parent
+    # search.jieba_dict_user is read relative to the working directory: anchor it to
+    # the folder of mkdocs.yml so a build started elsewhere finds the same dictionary.
+    for plugin in config.plugins.values():
+        cfg = getattr(plugin, "config", None)
+        user_dict = cfg.get("jieba_dict_user") if hasattr(cfg, "get") else None
+        if user_dict and not Path(user_dict).is_absolute():
+            cfg["jieba_dict_user"] = str(root / user_dict)
+    mod, dates, policy = _load_policy(root)
+    _state.update(policy=policy, module=mod, dates=dates, root=root, mermaid=False)
+    return config
+
+
+# ---------------------------------------------------------------- date arithmetic
+# The rules package's own functions (shegong.dates), so the guides count as the
+# calculator does.
+
+def _shift(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
+    """The corresponding day, or the month's last day when there is none (第二百零二条)."""
+    return _state["dates"].add_months(day, years * 12 + months)
+
+
+def _next_working_day(day: dt.date) -> dt.date:
+    """第二百零三条 with the published working-day calendar (调休 included)."""
+    check = _state["dates"].holiday_check(day)
+    if check.status == "working_day":
+        return day
+    if check.status == "extended":
+        return check.extended_to
+    raise ValueError(check.reason)
+
+
+def _period(policy, key: str) -> tuple[int, int]:
+    unit = policy.parameter(key)["unit"]
+    value = policy.value(key)
+    if unit == "年":
+        return value, 0
+    if unit == "个月":
+        return 0, value
+    raise KeyError(f"{key} 不是以年或月计的期间(单位为 {unit})")
+
+
+# ---------------------------------------------------------------- markers
+
+def _fmt(policy, key: str) -> str:
+    value = policy.value(key)
+    if policy.parameter(key)["unit"] == "日期":
+        return _state["module"].format_date_zh(value)
+    return str(value)
+
+
+def _titles_table(policy, article: str) -> str:
+    routes = [r for r in policy.titles["routes"] if r["article"] == article]
+    if not routes:
+        raise KeyError(f"policy.titles 中没有 {article} 的对应关系")
+    route_names = {
+        "direct": "直接对应",
+        "appoint": "单位自主聘任",
+        "apply": "可申报评审",
+        "evaluate": "可申报职业技能评价",
+    }
+    has_years = any(r["years"] for r in routes)
+    head = "| 已取得 | 可对应或可申报 | 方式 |" + (" 条件 |" if has_years else "")
+    sep = "| --- | --- | --- |" + (" --- |" if has_years else "")
+    lines = [head, sep]
+    for r in routes:
+        row = f"| {r['from']} | {r['target']} | {route_names.get(r['route'], r['route'])} |"
+        if has_years:
+            cond = f"{r['after']}满{r['years']}年" if r["years"] else "—"
+            row += f" {cond} |"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def _documents_table(policy) -> str:
+    lines = ["| 文件 | 文号 | 发布机关 | 日期 |", "| --- | --- | --- | --- |"]
+    fmt = _state["module"].format_date_zh
+    for doc in policy.documents.values():
+        title = f"《{doc['title']}》" if doc["title"] else "(标题未查到)"
+        note = f"<br>{doc['note']}" if doc.get("note") else ""
+        also = f"<br>又称《{doc['also_known_as']}》" if doc.get("also_known_as") else ""
+        lines.append(
+            f"| {title}{also}{note} | {doc['number'] or '—'} | {doc['issuer']} | "
+            f"{fmt(doc['date']) or '—'} |"
+        )
+    return "\n".join(lines)
+
+
+def render_marker(kind: str, arg: str) -> str:
+    policy = _state["policy"]
+    fmt_date = _state["module"].format_date_zh
+    if kind in ("p", "pu", "from", "cite", "add", "sub"):
+        key, _, rest = arg.partition(":")
+        if key not in policy.parameters:
+            raise KeyError(f"policy.json 中没有参数 “{key}”")
+        if kind == "p":
+            return _fmt(policy, key)
+        if kind == "pu":
+            return _fmt(policy, key) + policy.parameter(key)["unit"]
+        if kind == "from":
+            start = policy.entry(key)["from"]
+            if start is None:
+                raise KeyError(f"参数 “{key}” 没有施行日期")
+            return fmt_date(start)
+        if kind == "cite":
+            return policy.cite(key)
+        years, months = _period(policy, key)
+        try:
+            day = dt.date.fromisoformat(rest)
+        except ValueError:
+            raise KeyError(f"“{rest}” 不是 YYYY-MM-DD 格式的日期") from None
+        if kind == "add":
+            return fmt_date(_next_working_day(_shift(day, years, months)).isoformat())
+        return fmt_date(_shift(day, -years, -months).isoformat())
+    if kind == "doc":
+        if arg not in policy.documents:
+            raise KeyError(f"policy.json 中没有文件 “{arg}”")
+        return policy.cite_document(arg)
+    if kind in ("years", "since"):
+        # {{ years:FROM[>TARGET] }} and {{ since:FROM[>TARGET]:DATE }}: one Tianjin route.
+        spec, _, day_text = arg.partition(":")
+        origin, _, target = spec.partition(">")
+        routes = [
+            r for r in policy.titles["routes"]
+            if r["from"] == origin and (not target or r["target"] == target) and r["years"]
+        ]
+        if len(routes) != 1:
+            raise KeyError(f"policy.titles 中没有唯一一条带年限的对应关系 “{spec}”(找到 {len(routes)} 条)")
+        years = routes[0]["years"]
+        if kind == "years":
+            return str(years)
+        try:
+            day = dt.date.fromisoformat(day_text)
+        except ValueError:
+            raise KeyError(f"“{day_text}” 不是 YYYY-MM-DD 格式的日期") from None
+        return fmt_date(_shift(day, years).isoformat())
+    if kind == "docfield":
+        name, _, field = arg.partition(".")
+        value = policy.documents.get(name, {}).get(field)
+        if not value:
+            raise KeyError(f"policy.json 中没有文件字段 “{arg}”")
+        return value
+    if kind == "note" and arg == "periods":
+        depth = _state.get("page_src", "").count("/")
+        link = "../" * depth + "sources.md#periods"
+        return (
+            '!!! info "日期怎么算"\n'
+            "    本站按《中华人民共和国民法典》第二百零一条、第二百零二条计算期间:开始的当日不计入,"
+            "自下一日起算;到期月的对应日为最后一日,没有对应日的(如2月29日),以该月最后一天为最后一日。"
+            "按第二百零三条,最后一日是法定休假日的,以休假日结束的次日为最后一日:本站用国务院公布的"
+            "节假日安排(含调休)判断工作日,尚未公布安排的年份无法确定。"
+            f"国家文件没有写明登记期限的算法,这是本站的读法,详见[依据与来源]({link})。"
+        )
+    if kind == "date":
+        try:
+            dt.date.fromisoformat(arg)
+        except ValueError:
+            raise KeyError(f"“{arg}” 不是 YYYY-MM-DD 格式的日期") from None
+        return fmt_date(arg)
+    if kind == "titles":
+        return _titles_table(policy, arg)
+    if kind == "series":
+        series = policy.titles["skill_series"]
+        if arg == "list":
+            return "、".join(series)
+        if arg == "count":
+            return str(len(series))
+        raise KeyError(f"series 只支持 list 或 count,不支持 “{arg}”")
+    if kind == "documents" and arg == "table":
+        return _documents_table(policy)
+    raise KeyError(f"未知的标记类型 “{kind}”")
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    src = page.file.src_uri
+    _state["page_src"] = src
+
+    def replace(m: re.Match) -> str:
+        try:
+            return render_marker(m.group(1), m.group(2))
+        except (KeyError, ValueError) as exc:
+            msg = exc.args[0] if exc.args else str(exc)
+            raise PluginError(f"{src}: 标记 {m.group(0)} 无法替换:{msg}") from None
+
+    markdown = MARKER.sub(replace, markdown)
+    if re.search(r"\{\{[^{}]*\}\}", markdown):
+        raise PluginError(f"{src}: 有未能识别的标记 {{{{ … }}}},请检查写法")
+
+    if not src.startswith("calculator/") and "last_checked" not in page.meta:
+        raise PluginError(f"{src}: 页面缺少 front matter 中的 last_checked(最后核对日期)")
+
+    if MERMAID_FENCE.search(markdown):
+        page.meta["mermaid"] = True
+        _state["mermaid"] = True
+    return markdown
+
+
+def on_post_build(config, **kwargs):
+    if not _state["mermaid"]:
+        return
+    src = _state["root"] / MERMAID_SRC
+    if not src.is_file():
+        raise PluginError(f"policy 钩子:找不到 {src},请先运行 make node(npm ci)")
+    dest = Path(config.site_dir) / MERMAID_DEST
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dest)
