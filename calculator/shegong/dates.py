@@ -87,36 +87,37 @@ def known_years() -> tuple[int, int]:
     return min(years), max(years)
 
 
+def _next_workday(day: dt.date) -> dt.date | None:
+    """The first working day on or after ``day``; None once the calendar runs out."""
+    while True:
+        w = _is_workday(day)
+        if w is None:
+            return None
+        if w:
+            return day
+        day += dt.timedelta(days=1)
+
+
 def holiday_check(day: dt.date) -> HolidayCheck:
     """Apply 第二百零三条 to a last day, using only published calendars."""
     first, last = known_years()
     workday = _is_workday(day)
-    if workday is None:
+    if workday:
+        return HolidayCheck("working_day", None, f"{zh_date(day)}是工作日,期限不顺延。")
+    moved = None if workday is None else _next_workday(day + dt.timedelta(days=1))
+    if moved is None:
+        what = "" if workday is None else f"{zh_date(day)}是{_holiday_name(day)},期限顺延到节后第一个工作日;但"
         return HolidayCheck(
             "unknown",
             None,
-            f"{day.year}年的法定节假日和调休安排尚未公布(本站数据覆盖{first}–{last}年),"
-            "无法判断这一天是否为工作日;如遇节假日,期限顺延到节后第一个工作日,以当年公布的安排为准",
+            f"{what}本站的节假日和调休数据只覆盖{first}–{last}年,之后的安排尚未公布,"
+            "无法确定期限是否顺延、顺延到哪一天;如遇法定节假日,期限顺延到节后第一个工作日,以当年公布的安排为准。",
         )
-    if workday:
-        return HolidayCheck("working_day", None, f"{zh_date(day)}是工作日,期限不顺延")
-    nxt = day + dt.timedelta(days=1)
-    while True:
-        w = _is_workday(nxt)
-        if w is None:
-            return HolidayCheck(
-                "unknown",
-                None,
-                f"{zh_date(day)}是{_holiday_name(day)},期限顺延到节后第一个工作日;"
-                f"但{nxt.year}年的节假日安排尚未公布,无法确定是哪一天",
-            )
-        if w:
-            return HolidayCheck(
-                "extended",
-                nxt,
-                f"{zh_date(day)}是{_holiday_name(day)},期限顺延到之后第一个工作日{zh_date(nxt)}",
-            )
-        nxt += dt.timedelta(days=1)
+    return HolidayCheck(
+        "extended",
+        moved,
+        f"{zh_date(day)}是{_holiday_name(day)},期限顺延到之后第一个工作日{zh_date(moved)}。",
+    )
 
 
 def zh_date(day: dt.date) -> str:

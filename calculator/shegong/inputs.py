@@ -112,8 +112,8 @@ class Reader:
         )
         return None
 
-    def choice(self, name: str, label: str, options: tuple[str, ...], required: bool = True) -> str | None:
-        value = self._get(name, label, required)
+    def choice(self, name: str, label: str, options: tuple[str, ...]) -> str | None:
+        value = self._get(name, label, True)
         if value is None:
             return None
         if isinstance(value, str) and value.strip() in options:

@@ -54,9 +54,6 @@ class Policy:
         self.parameters: dict[str, dict[str, Any]] = data["parameters"]
         self.titles: dict[str, Any] = data["titles"]
 
-    def parameter(self, key: str) -> dict[str, Any]:
-        return self.parameters[key]
-
     def entry(self, key: str, on: _dt.date | None = None) -> dict[str, Any]:
         """The entry in force on ``on`` (the newest one when ``on`` is None)."""
         values = sorted(
