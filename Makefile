@@ -35,12 +35,13 @@ node: node_modules/.stamp
 
 # Debian's Chromium: Playwright's own browser download is not reachable here.
 chromium:
-	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	@if [ -n "$$SHEGONG_CHROMIUM" ] && [ -x "$$SHEGONG_CHROMIUM" ]; then exit 0; fi; \
+	if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
-	@command -v chromium >/dev/null || { echo "需要 Debian 的 chromium(apt-get install chromium fonts-noto-cjk)"; exit 1; }
+	@[ -x "$${SHEGONG_CHROMIUM:-/usr/bin/chromium}" ] || command -v chromium >/dev/null || { echo "需要 Debian 的 chromium(apt-get install chromium fonts-noto-cjk)"; exit 1; }
 
 setup: venv node
 
