@@ -15,7 +15,8 @@ POLICY = load()
 
 
 def test_every_parameter_names_its_source_and_start():
-    for key, p in POLICY.parameters.items():
+    for key in POLICY.parameters:
+        p = POLICY.parameter(key)
         assert p["label"] and p["text"] and p["unit"], key
         assert p["values"], key
         if p["document"] is not None:

@@ -54,6 +54,10 @@ class Policy:
         self.parameters: dict[str, dict[str, Any]] = data["parameters"]
         self.titles: dict[str, Any] = data["titles"]
 
+    def parameter(self, key: str) -> dict[str, Any]:
+        """One parameter's record: label, text, unit, document, article and dated values."""
+        return self.parameters[key]
+
     def entry(self, key: str, on: _dt.date | None = None) -> dict[str, Any]:
         """The entry in force on ``on`` (the newest one when ``on`` is None)."""
         values = sorted(
