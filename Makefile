@@ -56,7 +56,7 @@ test: setup chromium site
 	$(PY) -m pytest --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
 
 # Only the rules package: quick, no browser and no site.
-test-unit: venv
+test-unit: venv node
 	$(PY) -m pytest -m "not browser" --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
 
 bench: setup chromium site

@@ -31,6 +31,8 @@ BAD = [
     ("tool not a string", {"tool": ["registration"]}, "tool", "可填"),
     ("missing tool", {"level": "社会工作师"}, "tool", "缺少"),
     ("registration before the pass date", {**REG, "first_registered_on": "2024-09-09"}, "first_registered_on", "不能早于"),
+    ("missing record kind", {**TRAIN, "records": [rec(kind=None)]}, "records[0].kind", "缺少"),
+    ("missing title from", {"tool": "title", "today": "2024-07-01"}, "from", "缺少"),
     ("unknown record kind", {**TRAIN, "records": [rec(kind="seminar")]}, "records[0].kind", "training"),
     ("negative hours", {**TRAIN, "records": [rec(hours=-3)]}, "records[0].hours", "负数"),
     ("non-numeric hours", {**TRAIN, "records": [rec(hours="三十")]}, "records[0].hours", "不是数字"),
