@@ -46,3 +46,14 @@ def test_the_readme_example_through_the_real_cli():
     assert response["first_registration"]["last_day"] == "2025-09-10"
     assert response["required_hours"] == 90
     assert proc.stderr == b""
+
+
+def test_late_first_registration_is_computed_with_a_local_rules_note():
+    """民发〔2009〕44号第四条 sets no consequence for a late first registration: say so, keep computing."""
+    r = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2022-03-01",
+                  "first_registered_on": "2023-06-01", "today": "2024-01-01"})
+    assert r["ok"] and r["periods"][0]["start"] == "2023-06-01" and r["periods"][0]["end"] == "2026-06-01"
+    assert any("以当地民政部门通知为准" in s["text"] for s in r["explanation"])
+    on_time = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2022-03-01",
+                        "first_registered_on": "2023-03-01", "today": "2024-01-01"})
+    assert not any("晚于首次登记受理期限" in s["text"] for s in on_time["explanation"])
