@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import dates
-from .explain import CIVIL_CODE_COUNTING, iso, not_in_force_message, step
+from .explain import CIVIL_CODE_COUNTING, dated, iso, not_in_force_message, step
 from .inputs import Reader, number_out
 from .policy import NotInForce, Policy
 
@@ -61,8 +61,10 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     assert level is not None and start is not None
 
     validity = policy.value(VALIDITY)
+    end_rule = "你填写的登记有效期结束日期"
     if end is None:
         end = dates.add_years(start, validity)
+        end_rule = f"{policy.cite(VALIDITY)};{CIVIL_CODE_COUNTING}"
     elif end < start:
         r.error("period_end", f"「登记有效期结束日期」不能早于开始日期。不填则按开始日期加{validity}年计算。")
     required_key = f"training.required_hours.{level}"
@@ -135,6 +137,10 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "pending_hours": number_out(pending),
         "met": met,
         "records": out_records,
+        "dates": [
+            dated("period_start", "登记有效期开始", start, "你填写的登记有效期开始日期"),
+            dated("period_end", "登记有效期最后一天", end, end_rule),
+        ],
         "summary": summary,
         "explanation": explanation,
     }
