@@ -1,0 +1,106 @@
+/* Inlined at the top of <head> of each calculator page by overrides/hooks/calculator.py.
+ * Starts the Pyodide worker before the rest of the page loads and defines
+ * window.shegongCalculator.evaluate(request) -> Promise<response>, the same JSON as
+ * `python -m shegong`. Plain ES5-compatible syntax, so that an old browser reaches the
+ * point where it can say it is too old. */
+(function () {
+  var cfg = window.__SHEGONG__ || {};
+  var root = new URL(cfg.base || "./", location.href);
+  var pending = {};
+  var nextId = 1;
+  var listeners = [];
+  var state = { phase: "loading", detail: "", error: null };
+  var readyResolve, readyReject;
+  var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
+  ready.catch(function () {});
+  var worker = null;
+
+  function setState(phase, detail, error) {
+    state = { phase: phase, detail: detail || "", error: error || null };
+    for (var i = 0; i < listeners.length; i++) {
+      try { listeners[i](state); } catch (e) { /* a listener's bug must not stop others */ }
+    }
+  }
+
+  function fail(reason) {
+    if (state.phase === "failed") return;
+    setState("failed", reason, reason);
+    readyReject(new Error(reason));
+    for (var id in pending) {
+      pending[id].reject(new Error(reason));
+      delete pending[id];
+    }
+    if (worker) { try { worker.terminate(); } catch (e) {} }
+  }
+
+  function onMessage(ev) {
+    var m = ev.data || {};
+    if (m.type === "progress") {
+      setState("loading", m.stage);
+    } else if (m.type === "ready") {
+      setState("ready", "");
+      readyResolve(true);
+    } else if (m.type === "failed") {
+      fail(m.message || "启动失败");
+    } else if (m.type === "result" && pending[m.id]) {
+      var p = pending[m.id];
+      delete pending[m.id];
+      if (m.error) p.reject(new Error(m.error));
+      else {
+        try { p.resolve(JSON.parse(m.response)); } catch (e) { p.reject(e); }
+      }
+    }
+  }
+
+  var needsTool = !!cfg.tool;
+  if (needsTool) {
+    if (typeof WebAssembly !== "object" || typeof Worker !== "function" || typeof Promise !== "function") {
+      fail("unsupported");
+    } else {
+      try {
+        // The worker reads where Pyodide and the wheels are from its name: a query
+        // string would be lost when the service worker answers from its cache.
+        var name = JSON.stringify({
+          runtime: new URL(cfg.runtime, root).href,
+          packages: new URL(cfg.packages, root).href
+        });
+        worker = new Worker(new URL("assets/calculator/worker.mjs", root).href, { type: "module", name: name });
+        worker.addEventListener("message", onMessage);
+        worker.addEventListener("error", function (e) {
+          if (e && e.preventDefault) e.preventDefault();
+          fail("worker");
+        });
+        worker.addEventListener("messageerror", function () { fail("worker"); });
+      } catch (e) {
+        fail("unsupported");
+      }
+    }
+  }
+
+  window.shegongCalculator = {
+    /** The same JSON response as `python -m shegong`, once the worker is ready. */
+    evaluate: function (request) {
+      if (!needsTool) return Promise.reject(new Error("这个页面没有计算器"));
+      if (state.phase === "failed") return Promise.reject(new Error(state.error));
+      var text;
+      try {
+        text = typeof request === "string" ? request : JSON.stringify(request);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      var id = nextId++;
+      return new Promise(function (resolve, reject) {
+        pending[id] = { resolve: resolve, reject: reject };
+        // The worker queues requests that arrive while Pyodide is still loading.
+        worker.postMessage({ type: "evaluate", id: id, request: text });
+      });
+    },
+    /** Resolves once Pyodide and the rules are loaded. */
+    ready: ready,
+    /** Resolves once the whole site is kept for offline use (set by the page script). */
+    offlineReady: null,
+    state: function () { return state; },
+    onState: function (fn) { listeners.push(fn); fn(state); },
+    config: cfg
+  };
+})();

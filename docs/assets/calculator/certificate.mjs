@@ -1,0 +1,69 @@
+// 证书领取时间: paper certificate estimate, electronic certificate annotation.
+import {
+  runTool, readFields, writeFields, paramsToValues, compact, el, zhDate,
+  answerBlock, datesTable, explanationBlock, icsButton,
+} from "./ui.mjs";
+
+const FIELDS = ["results_published_on", "annotation_requested_at"];
+
+function events(res) {
+  const out = [];
+  if (res.paper_expected) {
+    out.push({
+      uid: `paper-${res.results_published_on}`, start: res.paper_expected.from, end: res.paper_expected.to,
+      title: "留意纸质社工证领取通知",
+      description: "纸质证书预计在这段时间发放,这只是估计,以当地人事考试部门的公告为准。",
+      alarms: [0],
+    });
+  }
+  if (res.annotation_valid_until_max) {
+    const day = res.annotation_valid_until_max.slice(0, 10);
+    out.push({
+      uid: `annotation-${res.annotation_requested_at}`, start: day,
+      title: "电子证书加注最晚到期(估算)",
+      description: "实际到期时间以中国人事考试网证书页面显示为准;到期后需要重新加注。",
+      alarms: [7, 1],
+    });
+  }
+  return out;
+}
+
+function render(res) {
+  const facts = el("dl", { class: "sg-facts" },
+    el("dt", {}, "电子证书"),
+    el("dd", {}, res.electronic_available ? "可以在中国人事考试网下载(使用前需加注)" : "这次成绩发布时还没有推行电子证书"));
+  if (res.paper_expected) {
+    facts.append(el("dt", {}, "纸质证书预计发放"),
+      el("dd", {}, `${zhDate(res.paper_expected.from)} 至 ${zhDate(res.paper_expected.to)}(估计,以当地通知为准)`));
+  }
+  if (res.annotation_ready_by) {
+    facts.append(el("dt", {}, "加注最晚完成"), el("dd", {}, zhDate(res.annotation_ready_by)));
+    facts.append(el("dt", {}, "加注有效期最长到(估算)"), el("dd", {}, zhDate(res.annotation_valid_until_max)));
+  }
+  return [
+    el("h2", { id: "sg-result-title" }, "结果"),
+    answerBlock(res.summary),
+    facts,
+    icsButton("添加提醒到手机日历(.ics)", "社工证领取提醒.ics", events(res)),
+    datesTable(res.dates),
+    explanationBlock(res.explanation),
+  ];
+}
+
+const form = document.getElementById("sg-form");
+runTool({
+  tool: "certificate",
+  form,
+  result: document.getElementById("sg-result"),
+  read: (f) => readFields(f, FIELDS),
+  write: writeFields,
+  fromParams: (p) => {
+    const v = paramsToValues(p, FIELDS);
+    return v ? { results_published_on: "", annotation_requested_at: "", ...v } : null;
+  },
+  example: JSON.parse(form.querySelector("[data-example]").dataset.example),
+  empty: { results_published_on: "", annotation_requested_at: "" },
+  required: (v) => ["results_published_on"].filter((k) => !v[k]),
+  request: (v) => ({ tool: "certificate", ...compact(v) }),
+  render,
+});

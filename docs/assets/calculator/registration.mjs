@@ -1,0 +1,163 @@
+// 登记期限: first-registration deadline, validity periods, re-registration windows.
+import {
+  runTool, readFields, writeFields, paramsToValues, compact, el, zhDate,
+  answerBlock, datesTable, explanationBlock, icsButton,
+} from "./ui.mjs";
+
+const FIELDS = ["level", "passed_on", "first_registered_on", "today"];
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+const dayNumber = (iso) => {
+  const [y, m, d] = iso.split("-").map(Number);
+  return Date.UTC(y, m - 1, d) / 86400000;
+};
+
+/** The SVG timeline: first-registration window, each period, re-registration windows, today. */
+export function timeline(res) {
+  const rows = [];
+  const firstLast = res.first_registration.holiday_extended_last_day || res.first_registration.last_day;
+  rows.push({ label: "首次登记受理期", short: "首次登记", from: res.passed_on, to: firstLast, kind: "first", mark: firstLast });
+  for (const p of res.periods) {
+    rows.push({
+      label: `第${p.index}个登记有效期`,
+      short: `第${p.index}个有效期`,
+      from: p.start,
+      to: p.end,
+      kind: "period",
+      window: [p.reregistration_opens, p.holiday_extended_last_day || p.reregistration_last_day],
+    });
+  }
+  const all = rows.flatMap((r) => [r.from, r.to]).concat(res.today ? [res.today] : []);
+  const min = Math.min(...all.map(dayNumber));
+  const max = Math.max(...all.map(dayNumber));
+  const W = 400, left = 4, right = 4, rowH = 44, top = 26;
+  const H = top + rows.length * rowH + 22;
+  const span = Math.max(1, max - min);
+  const x = (iso) => left + ((dayNumber(iso) - min) / span) * (W - left - right);
+
+  const titleId = "sg-timeline-title";
+  const descId = "sg-timeline-desc";
+  const desc = rows
+    .map((r) => `${r.label}:${zhDate(r.from, { weekday: false })}至${zhDate(r.to, { weekday: false })}` +
+      (r.window ? `,其中再登记受理期${zhDate(r.window[0], { weekday: false })}至${zhDate(r.window[1], { weekday: false })}` : ""))
+    .join(";") + (res.today ? `;今天是${zhDate(res.today, { weekday: false })}。` : "。");
+  const root = svg("svg", {
+    viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": `${titleId} ${descId}`, class: "sg-timeline",
+    preserveAspectRatio: "xMinYMin meet",
+  }, svg("title", { id: titleId }, "登记时间线"), svg("desc", { id: descId }, desc));
+
+  // Year ticks.
+  const y0 = Number(rows[0].from.slice(0, 4));
+  const y1 = Number(rows[rows.length - 1].to.slice(0, 4)) + 1;
+  const every = y1 - y0 > 12 ? 2 : 1;
+  for (let y = y0; y <= y1; y += every) {
+    const iso = `${y}-01-01`;
+    if (dayNumber(iso) < min || dayNumber(iso) > max) continue;
+    const xx = x(iso);
+    root.append(svg("line", { x1: xx, x2: xx, y1: top - 6, y2: H - 18, class: "sg-tl-grid" }));
+    root.append(svg("text", { x: xx + 2, y: H - 6, class: "sg-tl-year" }, String(y)));
+  }
+
+  rows.forEach((r, i) => {
+    const yy = top + i * rowH;
+    const g = svg("g", { class: `sg-tl-row sg-tl-${r.kind}` });
+    const label = `${r.short} 至${zhDate(r.to, { weekday: false })}`;
+    const est = [...label].length * 12;
+    g.append(svg("text", { x: Math.max(0, Math.min(x(r.from), W - est)), y: yy + 10, class: "sg-tl-label" }, label));
+    g.append(svg("rect", { x: x(r.from), y: yy + 16, width: Math.max(2, x(r.to) - x(r.from)), height: 14, rx: 3, class: "sg-tl-bar" }));
+    if (r.window) {
+      g.append(svg("rect", {
+        x: x(r.window[0]), y: yy + 14, width: Math.max(3, x(r.window[1]) - x(r.window[0])), height: 18, rx: 2,
+        class: "sg-tl-window",
+      }));
+    }
+    if (r.mark) g.append(svg("rect", { x: x(r.mark) - 2, y: yy + 12, width: 4, height: 22, class: "sg-tl-deadline" }));
+    root.append(g);
+  });
+
+  if (res.today && dayNumber(res.today) >= min && dayNumber(res.today) <= max) {
+    const xx = x(res.today);
+    root.append(svg("line", { x1: xx, x2: xx, y1: 4, y2: H - 18, class: "sg-tl-today" }));
+    root.append(svg("text", { x: xx > W - 40 ? xx - 4 : xx + 4, y: 14, class: "sg-tl-today-label", "text-anchor": xx > W - 40 ? "end" : "start" }, "今天"));
+  }
+
+  const legend = el("ul", { class: "sg-legend" },
+    el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "登记有效期 / 首次登记受理期"),
+    el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), "再登记受理期(有效期满前3个月)"),
+    el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
+  return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend));
+}
+
+function calendarEvents(res) {
+  const events = [];
+  const today = res.today || "0000-00-00";
+  const first = res.first_registration.holiday_extended_last_day || res.first_registration.last_day;
+  const registered = !!res.first_registered_on;
+  if (!registered && first >= today) {
+    events.push({
+      uid: `first-${res.passed_on}`, start: first, title: "社工证首次登记最后一天",
+      description: `首次登记受理期限为通过考试后1年内(通过日期${zhDate(res.passed_on, { weekday: false })})。以当地民政部门通知为准。`,
+      alarms: [30, 7, 1],
+    });
+  }
+  for (const p of res.periods) {
+    const last = p.holiday_extended_last_day || p.reregistration_last_day;
+    if (last < today) continue;
+    events.push({
+      uid: `rereg-open-${p.index}-${p.start}`, start: p.reregistration_opens, title: `社工证第${p.index}次再登记开始受理`,
+      description: `再登记受理期:${zhDate(p.reregistration_opens, { weekday: false })}至${zhDate(last, { weekday: false })}。需提交本登记有效期内的继续教育证明(${res.required_hours}小时)。`,
+      alarms: [7, 0],
+    });
+    events.push({
+      uid: `rereg-last-${p.index}-${p.start}`, start: last, title: `社工证第${p.index}次再登记最后一天`,
+      description: `第${p.index}个登记有效期到${zhDate(p.end, { weekday: false })}。以当地民政部门通知为准。`,
+      alarms: [30, 7, 1],
+    });
+  }
+  return events;
+}
+
+function render(res) {
+  const facts = el("dl", { class: "sg-facts" },
+    el("dt", {}, "首次登记最晚"),
+    el("dd", {}, zhDate(res.first_registration.holiday_extended_last_day || res.first_registration.last_day)),
+    el("dt", {}, "每个有效期需要的继续教育"),
+    el("dd", {}, `${res.required_hours} 小时`));
+  if (res.periods.length) {
+    const p = res.periods[0];
+    facts.append(el("dt", {}, "第1次再登记受理期"),
+      el("dd", {}, `${zhDate(p.reregistration_opens)} 至 ${zhDate(p.holiday_extended_last_day || p.reregistration_last_day)}`));
+  }
+  return [
+    el("h2", { id: "sg-result-title" }, "结果"),
+    answerBlock(res.summary),
+    facts,
+    timeline(res),
+    icsButton("添加到手机日历(.ics)", "社工证登记期限.ics", calendarEvents(res)),
+    datesTable(res.dates),
+    el("p", { class: "sg-hint" }, "期间按《民法典》第二百零一条至第二百零三条计算:开始的当日不计入,到期月的对应日为最后一日,最后一日是法定休假日的顺延。以当地民政部门通知为准。"),
+    explanationBlock(res.explanation),
+  ];
+}
+
+const form = document.getElementById("sg-form");
+runTool({
+  tool: "registration",
+  form,
+  result: document.getElementById("sg-result"),
+  read: (f) => readFields(f, FIELDS),
+  write: writeFields,
+  fromParams: (p) => paramsToValues(p, ["level", "passed_on", "first_registered_on"]),
+  example: { level: "社会工作师", passed_on: "2024-09-10", first_registered_on: "2025-03-15", today: "" },
+  empty: { level: "社会工作师", passed_on: "", first_registered_on: "", today: "" },
+  required: (v) => ["passed_on"].filter((k) => !v[k]),
+  request: (v) => ({ tool: "registration", ...compact(v) }),
+  render,
+});

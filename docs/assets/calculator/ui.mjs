@@ -1,0 +1,481 @@
+// Shared by the four calculator pages: reading and saving the form, talking to the
+// worker through window.shegongCalculator, showing errors next to their fields, and
+// the parts of a result every tool has (answer, dates, explanation with 依据).
+// Nothing typed leaves the device: inputs are kept in localStorage only.
+
+const STORAGE_PREFIX = "shegong:calculator:";
+export const api = window.shegongCalculator;
+
+// --- small helpers -------------------------------------------------------------------
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+const WEEKDAYS = "日一二三四五六";
+
+/** "2025-09-10" -> "2025年9月10日(星期三)"; "2026-01-06T10:30" -> "2026年1月6日 10:30". */
+export function zhDate(text, { weekday = true } = {}) {
+  if (!text) return "";
+  const [d, t] = String(text).split("T");
+  const [y, m, day] = d.split("-").map(Number);
+  let out = `${y}年${m}月${day}日`;
+  if (weekday) {
+    const wd = new Date(Date.UTC(y, m - 1, day)).getUTCDay();
+    out += `(星期${WEEKDAYS[wd]})`;
+  }
+  if (t) out += ` ${t}`;
+  return out;
+}
+
+export function localToday() {
+  const now = new Date();
+  const p = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+// --- storage -------------------------------------------------------------------------
+
+export function loadSaved(tool) {
+  try {
+    const text = localStorage.getItem(STORAGE_PREFIX + tool);
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function save(tool, values) {
+  try {
+    localStorage.setItem(STORAGE_PREFIX + tool, JSON.stringify(values));
+  } catch {
+    /* private mode or full storage: the calculator still works */
+  }
+}
+
+export function clearAll() {
+  try {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const key = localStorage.key(i);
+      if (key && key.startsWith(STORAGE_PREFIX)) localStorage.removeItem(key);
+    }
+  } catch {
+    /* nothing stored */
+  }
+}
+
+// --- status: loading, ready, failed, offline -----------------------------------------
+
+const FAILURE_TEXT = {
+  unsupported:
+    "这个浏览器无法运行计算器:需要支持 WebAssembly 和模块化 Web Worker 的较新浏览器(例如最新版的 Chrome、Edge、Firefox、Safari 或手机自带浏览器的新版本)。",
+  worker: "计算引擎没有加载成功(可能是浏览器版本太旧,或网络中断)。请刷新页面重试,或换用较新的浏览器。",
+};
+
+function failureText(reason) {
+  return FAILURE_TEXT[reason] || `计算引擎没有加载成功:${reason}。请刷新页面重试。`;
+}
+
+export function watchStatus() {
+  const box = document.getElementById("sg-status");
+  if (!box) return;
+  const text = box.querySelector(".sg-status-text");
+  const bar = box.querySelector("progress");
+  const stages = {
+    runtime: "正在加载计算引擎……首次使用需要下载约 13 MB,之后可离线使用。现在就可以填写表格。",
+    rules: "正在载入计算规则……",
+  };
+  api.onState((s) => {
+    box.dataset.phase = s.phase;
+    if (s.phase === "loading") {
+      text.textContent = stages[s.detail] || stages.runtime;
+      bar.hidden = false;
+    } else if (s.phase === "ready") {
+      bar.hidden = true;
+      text.textContent = "计算引擎已就绪,结果会随输入自动更新。";
+    } else if (s.phase === "failed") {
+      bar.hidden = true;
+      box.classList.add("sg-failed");
+      text.textContent = failureText(s.error);
+      const guides = document.getElementById("sg-guides");
+      if (guides) text.append(" ", ...guides.cloneNode(true).childNodes);
+    }
+  });
+}
+
+// --- offline: ask the service worker to keep the whole site --------------------------
+
+export function requestOffline() {
+  const note = document.getElementById("sg-offline");
+  const done = new Promise((resolve) => {
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker) {
+      resolve({ ok: false, reason: "no service worker" });
+      return;
+    }
+    navigator.serviceWorker.ready.then((reg) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (ev) => resolve(ev.data);
+      reg.active.postMessage({ type: "precache" }, [channel.port2]);
+    }, (err) => resolve({ ok: false, reason: String(err) }));
+  });
+  done.then((r) => {
+    if (note && r && r.ok) {
+      note.textContent = "已保存到本机:断网后,全站的指南和四个计算器都能继续使用。";
+      note.hidden = false;
+    }
+  });
+  api.offlineReady = done;
+  return done;
+}
+
+// --- errors --------------------------------------------------------------------------
+
+function errorSlot(form, field) {
+  return form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+}
+
+function controlFor(form, field) {
+  return form.querySelector(`[data-field="${CSS.escape(field)}"]`) || form.elements.namedItem(field);
+}
+
+export function clearErrors(form) {
+  for (const slot of form.querySelectorAll("[data-error-for]")) {
+    slot.textContent = "";
+    slot.hidden = true;
+  }
+  for (const c of form.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+  const general = form.querySelector(".sg-form-error");
+  if (general) {
+    general.textContent = "";
+    general.hidden = true;
+  }
+}
+
+/** Puts each error next to the field it names; returns the errors that are shown. */
+export function showErrors(form, errors, isQuiet) {
+  clearErrors(form);
+  const shown = [];
+  for (const e of errors) {
+    if (isQuiet && isQuiet(e.field)) continue;
+    shown.push(e);
+    const slot = errorSlot(form, e.field);
+    const control = controlFor(form, e.field);
+    if (control && control.setAttribute) control.setAttribute("aria-invalid", "true");
+    if (slot) {
+      slot.textContent = slot.textContent ? `${slot.textContent} ${e.message}` : e.message;
+      slot.hidden = false;
+    } else {
+      const general = form.querySelector(".sg-form-error");
+      general.textContent = general.textContent ? `${general.textContent} ${e.message}` : e.message;
+      general.hidden = false;
+    }
+  }
+  return shown;
+}
+
+// --- result parts --------------------------------------------------------------------
+
+export function answerBlock(text) {
+  return el("p", { class: "sg-answer" }, text);
+}
+
+export function datesTable(dates) {
+  if (!dates || !dates.length) return null;
+  return el(
+    "table",
+    { class: "sg-dates" },
+    el("caption", {}, "日期"),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "事项"), el("th", { scope: "col" }, "日期"), el("th", { scope: "col" }, "依据"))),
+    el(
+      "tbody",
+      {},
+      dates.map((d) =>
+        el("tr", {}, el("th", { scope: "row" }, d.label), el("td", {}, el("time", { datetime: d.date }, zhDate(d.date))), el("td", { class: "sg-source" }, d.rule))
+      )
+    )
+  );
+}
+
+export function explanationBlock(steps) {
+  return el(
+    "section",
+    { class: "sg-explanation", "aria-labelledby": "sg-explanation-title" },
+    el("h3", { id: "sg-explanation-title" }, "计算过程"),
+    el(
+      "ol",
+      {},
+      steps.map((s) => el("li", {}, el("p", {}, s.text), el("p", { class: "sg-source" }, `依据:${s.source}`)))
+    )
+  );
+}
+
+// --- the tool loop -------------------------------------------------------------------
+
+/**
+ * opts: {
+ *   tool, form, result,
+ *   read(form) -> values (JSON-ready, saved as is),
+ *   write(form, values),
+ *   fromParams(URLSearchParams) -> values | null,
+ *   example -> values (first visit),
+ *   request(values) -> request object,
+ *   required(values) -> list of field names that are still empty,
+ *   render(response, values) -> Node[],
+ * }
+ */
+export function runTool(opts) {
+  const { tool, form, result } = opts;
+  const answer = document.getElementById("sg-answer");
+  const touched = new Set();
+  let seq = 0;
+  let timer = null;
+
+  watchStatus();
+
+  const fromURL = opts.fromParams(new URLSearchParams(location.search));
+  const initial = fromURL || loadSaved(tool) || opts.example;
+  opts.write(form, initial);
+
+  function quiet(field) {
+    // A field nobody has filled in yet is not an error yet, only "still needed".
+    const control = controlFor(form, field);
+    if (!control || !("value" in control)) return false;
+    return control.value === "" && !touched.has(field) && !(control.validity && control.validity.badInput);
+  }
+
+  function setAnswer(text, kind) {
+    answer.textContent = text;
+    answer.dataset.kind = kind;
+  }
+
+  async function compute() {
+    const values = opts.read(form);
+    save(tool, values);
+    const missing = opts.required(values);
+    const mine = ++seq;
+    if (missing.length && missing.every((f) => quiet(f))) {
+      clearErrors(form);
+      result.replaceChildren();
+      result.dataset.state = "empty";
+      setAnswer("填写上面的信息后,这里会显示结果。", "empty");
+      return;
+    }
+    let response;
+    try {
+      response = await api.evaluate(opts.request(values));
+    } catch (err) {
+      if (mine !== seq) return;
+      result.dataset.state = "failed";
+      setAnswer("计算器无法运行,请阅读相关指南。", "failed");
+      return;
+    }
+    if (mine !== seq) return; // a newer input has been sent meanwhile
+    if (!response.ok) {
+      const shown = showErrors(form, response.errors, quiet);
+      result.replaceChildren();
+      result.dataset.state = "errors";
+      setAnswer(
+        shown.length ? `请先改正上面标出的${shown.length}处输入。` : "还有必填项没有填写。",
+        "errors"
+      );
+      return;
+    }
+    clearErrors(form);
+    result.replaceChildren(...opts.render(response, values).filter(Boolean));
+    result.dataset.state = "ok";
+    setAnswer(response.summary, "ok");
+    if (!window.__shegongFirstResult) {
+      window.__shegongFirstResult = true;
+      performance.mark("shegong:first-result");
+    }
+  }
+
+  function schedule(ev) {
+    if (ev && ev.target && ev.target.name) touched.add(ev.target.dataset.field || ev.target.name);
+    clearTimeout(timer);
+    timer = setTimeout(compute, 150);
+  }
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  form.addEventListener("focusout", (ev) => {
+    if (ev.target && ev.target.name) {
+      const key = ev.target.dataset.field || ev.target.name;
+      if (!touched.has(key)) {
+        touched.add(key);
+        schedule();
+      }
+    }
+  });
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    for (const c of form.elements) if (c.name) touched.add(c.dataset.field || c.name);
+    compute();
+  });
+
+  for (const button of form.querySelectorAll("[data-example]")) {
+    button.addEventListener("click", () => {
+      opts.write(form, JSON.parse(button.dataset.example));
+      touched.clear();
+      compute();
+    });
+  }
+  const clear = document.getElementById("sg-clear");
+  if (clear) {
+    clear.addEventListener("click", () => {
+      clearAll();
+      opts.write(form, opts.empty);
+      touched.clear();
+      history.replaceState(null, "", location.pathname);
+      compute();
+      const note = document.getElementById("sg-cleared");
+      if (note) {
+        note.textContent = "已清除本机保存的输入。";
+        note.hidden = false;
+      }
+    });
+  }
+
+  compute();
+  api.ready.then(() => requestOffline(), () => {});
+  return { compute, touched };
+}
+
+// --- form helpers for simple fields --------------------------------------------------
+
+export function readFields(form, names) {
+  const out = {};
+  for (const name of names) {
+    const c = form.elements.namedItem(name);
+    if (!c) continue;
+    if (c.type === "checkbox") out[name] = c.checked;
+    else if (c.type === "date" || c.type === "datetime-local") {
+      // An incomplete or impossible date reads as "": let the rules say what is wrong.
+      out[name] = c.value || (c.validity.badInput ? "日期不完整或不存在" : "");
+    } else out[name] = c.value;
+  }
+  return out;
+}
+
+export function writeFields(form, values) {
+  for (const [name, v] of Object.entries(values || {})) {
+    const c = form.elements.namedItem(name);
+    if (!c || typeof v === "object") continue;
+    if (c.type === "checkbox") c.checked = !!v;
+    else c.value = v == null ? "" : String(v);
+  }
+}
+
+const LEVEL_ALIASES = { assistant: "助理社会工作师", intermediate: "社会工作师", senior: "高级社会工作师" };
+
+export function paramsToValues(params, names) {
+  const out = {};
+  let any = false;
+  for (const name of names) {
+    if (params.has(name)) {
+      let v = params.get(name).trim();
+      // Guides may link with the English aliases the rules accept.
+      if (name === "level" && LEVEL_ALIASES[v.toLowerCase()]) v = LEVEL_ALIASES[v.toLowerCase()];
+      out[name] = v;
+      any = true;
+    }
+  }
+  return any ? out : null;
+}
+
+/** Request fields: empty strings are left out, so the rules see "missing". */
+export function compact(obj) {
+  const out = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== "" && v !== null && v !== undefined) out[k] = v;
+  return out;
+}
+
+// --- calendar file -------------------------------------------------------------------
+
+function icsEscape(text) {
+  return String(text).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\n/g, "\\n");
+}
+
+function icsFold(line) {
+  // Lines longer than 75 octets are folded (RFC 5545 3.1); count UTF-8 bytes.
+  const enc = new TextEncoder();
+  const out = [];
+  let cur = "";
+  for (const ch of line) {
+    if (enc.encode(cur + ch).length > 73) {
+      out.push(cur);
+      cur = " " + ch;
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.join("\r\n");
+}
+
+function nextDay(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d + 1));
+  return t.toISOString().slice(0, 10);
+}
+
+/**
+ * events: [{uid, start: "YYYY-MM-DD", end?: "YYYY-MM-DD" (inclusive), title, description, alarms: [days before]}]
+ */
+export function buildICS(events) {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//shegong//calculator//ZH", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"];
+  for (const e of events) {
+    lines.push(
+      "BEGIN:VEVENT",
+      `UID:${e.uid}@shegong.local`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART;VALUE=DATE:${e.start.replace(/-/g, "")}`,
+      `DTEND;VALUE=DATE:${nextDay(e.end || e.start).replace(/-/g, "")}`,
+      `SUMMARY:${icsEscape(e.title)}`,
+      `DESCRIPTION:${icsEscape(e.description || "")}`,
+      "TRANSP:TRANSPARENT"
+    );
+    for (const days of e.alarms || []) {
+      lines.push(
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        `DESCRIPTION:${icsEscape(days ? `${e.title}(还有${days}天)` : e.title)}`,
+        `TRIGGER:-P${days}D`,
+        "END:VALARM"
+      );
+    }
+    lines.push("END:VEVENT");
+  }
+  lines.push("END:VCALENDAR");
+  return lines.map(icsFold).join("\r\n") + "\r\n";
+}
+
+export function icsButton(label, filename, events) {
+  if (!events.length) return null;
+  const button = el("button", { type: "button", class: "md-button sg-ics" }, label);
+  button.addEventListener("click", () => {
+    const blob = new Blob([buildICS(events)], { type: "text/calendar;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const a = el("a", { href: url, download: filename });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  });
+  return el(
+    "div",
+    { class: "sg-ics-box" },
+    button,
+    el("p", { class: "sg-hint" }, "生成 .ics 日历文件(在本机生成,不经过网络),用手机日历打开即可添加,每个期限都带提前提醒。")
+  );
+}

@@ -1,0 +1,135 @@
+/* 社工证书指南 service worker, generated at build time by overrides/hooks/calculator.py.
+ *
+ * Version __VERSION__ is a content hash of every built file, so each new build
+ * replaces this worker and its cache of the site.
+ *
+ * - A guide page only caches what it uses (cache on fetch): a reader of one guide page
+ *   never downloads the Pyodide runtime.
+ * - A calculator page, once it is open, asks this worker ("precache") to keep every
+ *   page and asset of the site and the Pyodide runtime and wheels. From then on the
+ *   whole site and every tool work offline.
+ * - Runtime URLs never change content (the Pyodide version and a hash of the wheels
+ *   are in their paths), so the runtime cache survives site updates and only loses
+ *   files that the new build no longer lists.
+ */
+"use strict";
+
+const VERSION = "__VERSION__";
+const RUNTIME_VERSION = "__RUNTIME_VERSION__";
+const SITE_CACHE = "shegong-site-" + VERSION;
+const RUNTIME_CACHE = "shegong-runtime";
+const SITE_FILES = __SITE_FILES__;
+const RUNTIME_FILES = __RUNTIME_FILES__;
+
+const scopeURL = new URL(self.registration.scope);
+const abs = (path) => new URL(path, scopeURL).href;
+const RUNTIME_URLS = new Set(RUNTIME_FILES.map(abs));
+const RUNTIME_PREFIX = abs("assets/pyodide/");
+
+async function hasRuntime() {
+  if (!(await caches.has(RUNTIME_CACHE))) return false;
+  const cache = await caches.open(RUNTIME_CACHE);
+  return (await cache.keys()).length > 0;
+}
+
+async function addMissing(cacheName, urls) {
+  const cache = await caches.open(cacheName);
+  const missing = [];
+  for (const url of urls) {
+    if (!(await cache.match(url))) missing.push(url);
+  }
+  // Batches keep a slow phone from opening hundreds of requests at once.
+  for (let i = 0; i < missing.length; i += 8) {
+    await cache.addAll(missing.slice(i, i + 8));
+  }
+  return missing.length;
+}
+
+async function precacheAll() {
+  const site = await addMissing(SITE_CACHE, SITE_FILES.map(abs));
+  const runtime = await addMissing(RUNTIME_CACHE, [...RUNTIME_URLS]);
+  return { site, runtime, version: VERSION };
+}
+
+self.addEventListener("install", (event) => {
+  self.skipWaiting();
+  // Someone who has used the calculator keeps a complete offline copy across updates.
+  event.waitUntil(
+    hasRuntime().then((full) => (full ? precacheAll() : null))
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("shegong-site-") && name !== SITE_CACHE) await caches.delete(name);
+      }
+      if (await caches.has(RUNTIME_CACHE)) {
+        const cache = await caches.open(RUNTIME_CACHE);
+        for (const req of await cache.keys()) {
+          if (!RUNTIME_URLS.has(req.url)) await cache.delete(req);
+        }
+      }
+      await self.clients.claim();
+    })()
+  );
+});
+
+let precaching = null;
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const port = event.ports && event.ports[0];
+  if (data.type === "precache") {
+    if (!precaching) {
+      precaching = precacheAll().finally(() => { precaching = null; });
+    }
+    const job = precaching.then(
+      (result) => port && port.postMessage({ ok: true, ...result }),
+      (err) => port && port.postMessage({ ok: false, error: String(err) })
+    );
+    event.waitUntil(job);
+  } else if (data.type === "version" && port) {
+    port.postMessage({ version: VERSION, runtime: RUNTIME_VERSION });
+  }
+});
+
+function offlinePage() {
+  const body =
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width,initial-scale=1">' +
+    "<title>离线</title><main style=\"font-family:sans-serif;padding:1em;max-width:36em\">" +
+    "<h1>当前没有网络</h1><p>这个页面还没有保存到本机。打开任意一个计算器页面并等它显示“已可离线使用”后," +
+    "全站的指南和计算器都可以离线使用。</p>" +
+    '<p><a href="' + scopeURL.href + '">返回首页</a></p></main></html>';
+  return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  if (url.origin !== scopeURL.origin || req.headers.has("range")) return;
+  event.respondWith(
+    (async () => {
+      const hit = await caches.match(req, { ignoreSearch: true });
+      if (hit) return hit;
+      try {
+        const res = await fetch(req);
+        if (res.ok && res.type === "basic") {
+          const name = url.href.startsWith(RUNTIME_PREFIX)
+            ? (RUNTIME_URLS.has(url.origin + url.pathname) ? RUNTIME_CACHE : null)
+            : SITE_CACHE;
+          if (name) {
+            const copy = res.clone();
+            event.waitUntil(caches.open(name).then((c) => c.put(url.origin + url.pathname, copy)));
+          }
+        }
+        return res;
+      } catch (err) {
+        if (req.mode === "navigate") return offlinePage();
+        throw err;
+      }
+    })()
+  );
+});

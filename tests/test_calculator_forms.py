@@ -1,0 +1,292 @@
+"""Each calculator driven through its form, as a user would: typing, seeing the result
+and the errors, saving and clearing inputs, URL parameters, the calendar file."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import RequestLog
+
+WAIT = 60_000  # Pyodide's cold start is a few seconds; never assert on timings
+
+
+@pytest.fixture(scope="module")
+def ctx(browser, site_url):
+    c = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    c.request_log = RequestLog(site_url)  # type: ignore[attr-defined]
+    c.on("request", c.request_log)
+    yield c
+    assert c.request_log.foreign() == []
+    c.close()
+
+
+@pytest.fixture
+def tab(ctx):
+    p = ctx.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    yield p
+    p.close()
+    assert errors == []
+
+
+def open_tool(page, site_url, tool, query=""):
+    page.goto(f"{site_url}calculator/{tool}/{query}")
+    page.wait_for_function("window.shegongCalculator && window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
+
+
+def settled(page, state):
+    """Waits until the result area shows ``state`` (ok, errors, empty) after the latest input."""
+    page.wait_for_function(
+        "s => document.querySelector('#sg-result').dataset.state === s", arg=state, timeout=WAIT
+    )
+    # Inputs are debounced; wait until no evaluation is pending.
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        "s => document.querySelector('#sg-result').dataset.state === s", arg=state, timeout=WAIT
+    )
+
+
+def answer(page):
+    return page.inner_text("#sg-answer")
+
+
+def stored(page, tool):
+    return page.evaluate("t => localStorage.getItem('shegong:calculator:' + t)", tool)
+
+
+# --- 登记期限 --------------------------------------------------------------------------
+
+
+def test_registration_form(tab, site_url):
+    page = tab
+    open_tool(page, site_url, "registration")
+    # First visit: a filled-in example and its result.
+    settled(page, "ok")
+    assert page.input_value("#sg-passed_on") == "2024-09-10"
+    assert page.locator("svg.sg-timeline").count() == 1
+
+    page.click("#sg-clear")
+    settled(page, "empty")
+    assert page.input_value("#sg-passed_on") == ""
+    assert stored(page, "registration") is not None  # the cleared (empty) form itself
+
+    page.select_option("#sg-level", "助理社会工作师")
+    page.fill("#sg-passed_on", "2024-09-10")
+    page.click("summary:has-text('按另一天判断')")
+    page.fill("#sg-today", "2025-01-01")
+    settled(page, "ok")
+    assert "现在可以办理首次登记" in answer(page)
+    assert "2025年9月10日" in answer(page)
+    result = page.inner_text("#sg-result")
+    assert "72 小时" in result  # 助理社会工作师
+    assert "依据" in result and "民发〔2009〕44号" in result
+
+    page.fill("#sg-first_registered_on", "2025-03-15")
+    page.fill("#sg-today", "2026-01-01")
+    settled(page, "ok")
+    assert "第1个登记有效期" in answer(page)
+    # The timeline: the first-registration window and three periods, each with its
+    # re-registration window, and today.
+    svg = page.locator("svg.sg-timeline")
+    assert svg.locator(".sg-tl-period").count() == 3
+    assert svg.locator(".sg-tl-window").count() == 3
+    assert svg.locator(".sg-tl-today").count() == 1
+    assert "2027年12月15日" in page.inner_text(".sg-dates")
+
+    # The calendar file.
+    with page.expect_download() as dl:
+        page.click("button.sg-ics")
+    text = open(dl.value.path(), encoding="utf-8").read()
+    assert text.startswith("BEGIN:VCALENDAR")
+    assert "DTSTART;VALUE=DATE:20271215" in text
+    assert "BEGIN:VALARM" in text and "TRIGGER:-P30D" in text
+
+    # An error from the rules, next to the field it names.
+    page.fill("#sg-passed_on", "1900-01-01")
+    settled(page, "errors")
+    err = page.locator("[data-error-for='passed_on']")
+    assert err.is_visible()
+    assert "1950" in err.inner_text() and "通过考试日期" in err.inner_text()
+    assert page.get_attribute("#sg-passed_on", "aria-invalid") == "true"
+    assert "改正" in answer(page)
+
+    page.fill("#sg-passed_on", "2024-09-10")
+    settled(page, "ok")
+    assert not err.is_visible()
+
+    # Saved inputs survive a reload; 清除数据 removes them.
+    page.reload()
+    settled(page, "ok")
+    assert page.input_value("#sg-first_registered_on") == "2025-03-15"
+    assert page.input_value("#sg-level") == "助理社会工作师"
+    page.click("#sg-clear")
+    settled(page, "empty")
+    assert "已清除" in page.inner_text("#sg-cleared")
+    page.reload()
+    settled(page, "empty")
+    assert page.input_value("#sg-first_registered_on") == ""
+
+
+def test_registration_url_parameters(tab, site_url):
+    open_tool(tab, site_url, "registration", "?level=assistant&passed_on=2023-05-06&first_registered_on=2023-11-20")
+    settled(tab, "ok")
+    assert tab.input_value("#sg-passed_on") == "2023-05-06"
+    assert tab.input_value("#sg-first_registered_on") == "2023-11-20"
+    assert "2026年11月20日" in tab.inner_text("#sg-result")
+
+    open_tool(tab, site_url, "registration", "?level=%E9%AB%98%E7%BA%A7%E7%A4%BE%E4%BC%9A%E5%B7%A5%E4%BD%9C%E5%B8%88&passed_on=2025-10-01")
+    settled(tab, "ok")
+    assert tab.input_value("#sg-level") == "高级社会工作师"
+    assert tab.input_value("#sg-first_registered_on") == ""
+    assert "90 小时" in tab.inner_text("#sg-result")
+
+
+# --- 继续教育学时 ----------------------------------------------------------------------
+
+
+def test_training_form(tab, site_url):
+    page = tab
+    open_tool(page, site_url, "training")
+    page.click("#sg-clear")
+    settled(page, "empty")
+    assert page.locator("#sg-records-body tr").count() == 1
+
+    page.select_option("#sg-level", "助理社会工作师")
+    page.fill("#sg-period_start", "2022-03-15")
+    # Row 1: a training course with its certificate.
+    page.fill("#sg-r0-date", "2022-06-01")
+    page.fill("#sg-r0-hours", "30")
+    settled(page, "ok")
+    bar = page.locator("[role=progressbar]")
+    assert bar.get_attribute("aria-valuenow") == "30"
+    assert "30/72" in page.inner_text(".sg-progress-label")
+
+    # Add rows: online learning, then a course still waiting for review.
+    page.click("#sg-add-record")
+    page.select_option("#sg-r1-kind", "online")
+    page.fill("#sg-r1-date", "2023-04-10")
+    page.fill("#sg-r1-hours", "32")
+    page.click("#sg-add-record")
+    page.select_option("#sg-r2-kind", "course")
+    page.fill("#sg-r2-date", "2024-01-10")
+    page.fill("#sg-r2-hours", "10")
+    page.uncheck("#sg-r2-approved")
+    settled(page, "ok")
+    assert "62/72" in page.inner_text(".sg-progress-label")
+    assert page.inner_text("#sg-r1-counted") == "32 小时"
+    assert page.inner_text("#sg-r2-counted") == "0 小时"
+    assert "10小时待审核" in answer(page)
+    assert "还差10小时" in answer(page)
+
+    # A degree needs no hours: the field is disabled and 90 hours count at once.
+    page.click("#sg-add-record")
+    page.select_option("#sg-r3-kind", "degree")
+    assert page.is_disabled("#sg-r3-hours")
+    page.fill("#sg-r3-date", "2024-06-30")
+    settled(page, "ok")
+    assert page.inner_text("#sg-r3-counted") == "90 小时"
+    assert "已达到" in answer(page) or "达到" in answer(page)
+
+    # Remove the degree row again.
+    page.click("#sg-records-body tr:nth-child(4) .sg-remove")
+    settled(page, "ok")
+    assert page.locator("#sg-records-body tr").count() == 3
+    assert "62/72" in page.inner_text(".sg-progress-label")
+
+    # A record outside the period does not count, and the row says why.
+    page.fill("#sg-r1-date", "2021-12-31")
+    settled(page, "ok")
+    assert "30/72" in page.inner_text(".sg-progress-label")
+    assert "不在本登记有效期" in page.inner_text("#sg-result")
+
+    # Bad hours: the error is next to that row's hours.
+    page.fill("#sg-r0-hours", "三十")
+    settled(page, "errors")
+    err = page.locator("[data-error-for='records[0].hours']")
+    assert err.is_visible()
+    assert "第1条记录的学时" in err.inner_text()
+    assert page.get_attribute("#sg-r0-hours", "aria-invalid") == "true"
+
+    page.fill("#sg-r0-hours", "30")
+    settled(page, "ok")
+    saved = stored(page, "training")
+    assert '"period_start":"2022-03-15"' in saved and '"hours":"30"' in saved
+
+
+def test_training_url_parameters(tab, site_url):
+    open_tool(tab, site_url, "training", "?level=%E7%A4%BE%E4%BC%9A%E5%B7%A5%E4%BD%9C%E5%B8%88&period_start=2023-07-01")
+    assert tab.input_value("#sg-level") == "社会工作师"
+    assert tab.input_value("#sg-period_start") == "2023-07-01"
+    tab.fill("#sg-r0-date", "2024-01-01")
+    tab.fill("#sg-r0-hours", "45")
+    settled(tab, "ok")
+    assert "45/90" in tab.inner_text(".sg-progress-label")
+
+
+# --- 职称对应 --------------------------------------------------------------------------
+
+
+def test_title_form(tab, site_url):
+    page = tab
+    open_tool(page, site_url, "title")
+    settled(page, "ok")
+    page.click("#sg-clear")
+    page.select_option("#sg-from", "技师")
+    page.fill("#sg-since", "2021-07-01")
+    page.select_option("#sg-series", "工程技术")
+    page.click("summary:has-text('按另一天判断')")
+    page.fill("#sg-today", "2024-07-01")
+    settled(page, "ok")
+    outcome = page.locator(".sg-outcome").first
+    assert "相应系列中级职称" in outcome.inner_text()
+    assert "符合" in outcome.inner_text()
+    assert "2024年7月1日" in outcome.inner_text()
+
+    page.fill("#sg-today", "2024-06-30")
+    settled(page, "ok")
+    assert "暂不符合" in page.locator(".sg-outcome").first.inner_text()
+
+    page.fill("#sg-since", "1800-01-01")
+    settled(page, "errors")
+    assert "取得日期" in page.inner_text("[data-error-for='since']")
+
+
+def test_title_url_parameters(tab, site_url):
+    open_tool(tab, site_url, "title", "?from=%E9%AB%98%E7%BA%A7%E5%B7%A5&since=2022-03-01&series=%E8%89%BA%E6%9C%AF")
+    settled(tab, "ok")
+    assert tab.input_value("#sg-from") == "高级工"
+    assert tab.input_value("#sg-series") == "艺术"
+    assert "初级职称" in tab.inner_text("#sg-result")
+
+
+# --- 证书领取时间 ----------------------------------------------------------------------
+
+
+def test_certificate_form(tab, site_url):
+    page = tab
+    open_tool(page, site_url, "certificate")
+    page.click("#sg-clear")
+    settled(page, "empty")
+    page.fill("#sg-results_published_on", "2025-12-20")
+    settled(page, "ok")
+    assert "2026年2月20日" in answer(page)
+    page.fill("#sg-annotation_requested_at", "2026-01-05T10:30")
+    settled(page, "ok")
+    facts = page.inner_text(".sg-facts")
+    assert "2026年1月6日" in facts and "10:30" in facts
+    assert "2026年4月6日" in facts
+
+    # A request before the results were published is a mistake the rules name.
+    page.fill("#sg-annotation_requested_at", "2025-12-01T09:00")
+    settled(page, "errors")
+    assert page.locator("[data-error-for='annotation_requested_at']").is_visible()
+
+
+def test_certificate_url_parameters(tab, site_url):
+    open_tool(tab, site_url, "certificate", "?results_published_on=2025-06-10&annotation_requested_at=2025-07-01T08:00")
+    settled(tab, "ok")
+    assert tab.input_value("#sg-annotation_requested_at") == "2025-07-01T08:00"
+    assert re.search(r"2025年7月2日.*08:00", tab.inner_text(".sg-facts"), re.S)
