@@ -25,7 +25,8 @@ data), and replaces markers in every page's Markdown:
 
 An unknown key or marker stops the build with a message naming the page.
 
-It also shows each guide page's ``last_checked`` date (required on every page outside
+It also fixes the theme's search worker so a Chinese query that is a whole word in the
+index is searched as that word (see ``_patch_search_worker``), shows each guide page's ``last_checked`` date (required on every page outside
 ``calculator/``), and loads a local copy of Mermaid only on pages that have a diagram,
 so the theme never fetches it from a CDN.
 """
@@ -104,7 +105,7 @@ def _next_working_day(day: dt.date) -> dt.date:
 
 
 def _period(policy, key: str) -> tuple[int, int]:
-    unit = policy.parameter(key)["unit"]
+    unit = policy.parameters[key]["unit"]
     value = policy.value(key)
     if unit == "年":
         return value, 0
@@ -117,7 +118,7 @@ def _period(policy, key: str) -> tuple[int, int]:
 
 def _fmt(policy, key: str) -> str:
     value = policy.value(key)
-    if policy.parameter(key)["unit"] == "日期":
+    if policy.parameters[key]["unit"] == "日期":
         return _state["module"].format_date_zh(value)
     return str(value)
 
@@ -169,7 +170,7 @@ def render_marker(kind: str, arg: str) -> str:
         if kind == "p":
             return _fmt(policy, key)
         if kind == "pu":
-            return _fmt(policy, key) + policy.parameter(key)["unit"]
+            return _fmt(policy, key) + policy.parameters[key]["unit"]
         if kind == "from":
             start = policy.entry(key)["from"]
             if start is None:
@@ -268,7 +269,33 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
+# mkdocs-material 9.8's search worker splits a Chinese query into words it finds in the
+# index, but its loop never tries the whole query (``o<t.length``): 三区计划 becomes
+# 三* 区* 计* as soon as 三 is a word somewhere, and the page about 三区计划 is lost.
+# Let the loop reach the end of the query, so a whole word in the index stays whole.
+SEGMENT_LOOP_OLD = "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e"
+SEGMENT_LOOP_NEW = "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e"
+
+
+def _patch_search_worker(site_dir: Path) -> None:
+    workers = sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    if not workers:
+        return  # no search plugin
+    for worker in workers:
+        text = worker.read_text(encoding="utf-8")
+        if SEGMENT_LOOP_NEW in text:
+            continue
+        if text.count(SEGMENT_LOOP_OLD) != 1:
+            raise PluginError(
+                f"policy 钩子:{worker.name} 中找不到要修正的中文查询分词循环;"
+                "主题升级后请检查 overrides/hooks/policy.py 里的 SEGMENT_LOOP_OLD"
+            )
+        worker.write_text(text.replace(SEGMENT_LOOP_OLD, SEGMENT_LOOP_NEW), encoding="utf-8")
+
+
+@event_priority(100)  # before the calculator hook fingerprints the built files
 def on_post_build(config, **kwargs):
+    _patch_search_worker(Path(config.site_dir))
     if not _state["mermaid"]:
         return
     src = _state["root"] / MERMAID_SRC

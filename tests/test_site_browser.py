@@ -1,0 +1,141 @@
+"""The guide site in Debian's Chromium: search finds this field's Chinese words, no page
+requests anything from another host, and axe-core finds no WCAG 2.1 AA violation in the
+light or the dark scheme.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import RequestLog
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(r => r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
+
+
+def built_pages(site_dir: Path) -> list[str]:
+    pages = []
+    for f in sorted(site_dir.rglob("index.html")):
+        rel = f.parent.relative_to(site_dir).as_posix()
+        if rel.startswith(("search", "assets")):
+            continue
+        pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+def open_search(page, word: str) -> list[str]:
+    page.locator(".md-search__input").click()
+    page.keyboard.type(word)
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return result_paths(page)
+
+
+def result_paths(page) -> list[str]:
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
+    return [urlsplit(h).path for h in hrefs]
+
+
+@pytest.mark.parametrize(
+    "word,expected",
+    [
+        ("再登记", "registration/reregistration/"),
+        ("加注", "certificate/electronic/"),
+        ("学时", "registration/continuing-education/"),
+        ("三区计划", "registration/profile/"),
+    ],
+)
+def test_search_finds_chinese_words_in_the_middle_of_sentences(page, site_url, word, expected):
+    page.goto(site_url)
+    open_search(page, word)
+    # Results update as the query is typed: wait (up to 10 s) for the page among the
+    # first five results, then report what was found if it never came.
+    try:
+        page.wait_for_function(
+            """expected => [...document.querySelectorAll('.md-search-result__item > a')].slice(0, 5)
+                 .some(a => new URL(a.href).pathname.endsWith('/' + expected))""",
+            arg=expected, timeout=10_000,
+        )
+    except Exception:
+        pytest.fail(f"搜索“{word}”的前五个结果里没有 {expected}:{result_paths(page)[:5]}")
+    assert page.input_value(".md-search__input") == word
+    assert page.context.request_log.foreign() == []
+
+
+def test_no_page_requests_another_host(browser, site_url, site_dir):
+    pages = built_pages(site_dir)
+    assert len(pages) >= 20
+    for scheme in ("light", "dark"):
+        ctx = browser.new_context(locale="zh-CN", color_scheme=scheme, service_workers="block")
+        log = RequestLog(site_url)
+        ctx.on("request", log)
+        p = ctx.new_page()
+        for rel in pages:
+            p.goto(site_url + rel, wait_until="networkidle")
+        # The search worker and its index load on interaction too.
+        p.goto(site_url)
+        open_search(p, "登记")
+        ctx.close()
+        assert log.foreign() == [], f"{scheme}: {log.foreign()}"
+        assert len(log.urls) > len(pages)
+
+
+def test_the_diagram_page_draws_mermaid_from_the_site(page, site_url):
+    page.goto(site_url + "registration/first/", wait_until="networkidle")
+    # The theme draws the diagram inside a closed shadow root: check that it has a size.
+    page.wait_for_function(
+        "() => { const m = document.querySelector('div.mermaid'); return m && m.getBoundingClientRect().height > 300 }",
+        timeout=20_000,
+    )
+    assert page.evaluate("typeof mermaid") == "object"
+    urls = page.context.request_log.urls
+    assert any(u.endswith("/assets/javascripts/mermaid.min.js") for u in urls)
+    assert page.context.request_log.foreign() == []
+
+
+def test_pages_without_a_diagram_do_not_load_mermaid(page, site_url):
+    page.goto(site_url + "registration/profile/", wait_until="networkidle")
+    assert not any("mermaid" in u for u in page.context.request_log.urls)
+
+
+def _axe(p) -> list[dict]:
+    # Let transitions (the search overlay fades in) finish, or axe reads mid-fade colours.
+    p.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
+    p.add_script_tag(path=str(AXE))
+    return p.evaluate(AXE_RUN)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag21aa_violation_on_any_page(browser, site_url, site_dir, scheme):
+    ctx = browser.new_context(locale="zh-CN", color_scheme=scheme, service_workers="block")
+    p = ctx.new_page()
+    found = {}
+    for rel in built_pages(site_dir):
+        p.goto(site_url + rel, wait_until="networkidle")
+        if rel == "registration/first/":
+            p.wait_for_selector("div.mermaid", timeout=20_000)
+        violations = _axe(p)
+        if violations:
+            found[rel or "/"] = violations
+    # With the search dialog open and showing results.
+    p.goto(site_url, wait_until="networkidle")
+    open_search(p, "登记")
+    if violations := _axe(p):
+        found["/ (搜索)"] = violations
+    ctx.close()
+    assert found == {}
+
+
+def test_axe_on_a_phone_with_the_menu_open(browser, site_url):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, service_workers="block")
+    p = ctx.new_page()
+    p.goto(site_url + "registration/first/", wait_until="networkidle")
+    p.locator("label.md-header__button[for='__drawer']").click()
+    p.wait_for_timeout(300)
+    violations = _axe(p)
+    ctx.close()
+    assert violations == []
