@@ -1,0 +1,186 @@
+"""Accessibility of the calculator pages: axe-core finds nothing (WCAG 2.1 A and AA),
+with a result, with errors shown, and on a phone-sized screen; and every form can be
+used with the keyboard alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WAIT = 60_000
+PAGES = ["calculator/", "calculator/registration/", "calculator/training/", "calculator/title/", "calculator/certificate/"]
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        f"{v['id']}: {v['help']} — " + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+def ready(page):
+    if page.locator("#sg-result").count():
+        page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_clean(page, site_url, path, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site_url + path)
+    ready(page)
+    assert axe_violations(page) == []
+
+
+def test_axe_clean_with_errors_and_on_a_phone(browser, site_url):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(site_url + "calculator/training/")
+    ready(page)
+    page.fill("#sg-r0-hours", "很多")
+    page.fill("#sg-period_start", "1800-01-01")
+    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'errors'", timeout=WAIT)
+    assert page.locator(".sg-error:visible").count() >= 2
+    assert axe_violations(page) == []
+    page.goto(site_url + "calculator/registration/")
+    ready(page)
+    assert axe_violations(page) == []
+    ctx.close()
+
+
+# --- keyboard --------------------------------------------------------------------------
+
+
+def focused(page):
+    return page.evaluate("document.activeElement && (document.activeElement.id || document.activeElement.tagName)")
+
+
+def tab_to(page, element_id, limit=80):
+    """Presses Tab from where the focus is until ``element_id`` has it."""
+    for _ in range(limit):
+        if focused(page) == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"#{element_id} is not reachable with Tab")
+
+
+def type_date(page, element_id, iso):
+    """Types a date into the focused date field digit by digit, as a user would."""
+    y, m, d = iso.split("-")
+    # The order of the field's parts follows the browser's locale.
+    for order in (m + d + y, y + m + d, d + m + y):
+        page.keyboard.type(order)
+        if page.input_value(f"#{element_id}") == iso:
+            return
+        page.fill(f"#{element_id}", "")  # start again with the next order
+        page.focus(f"#{element_id}")
+    raise AssertionError(f"could not type {iso} into #{element_id}")
+
+
+def start(page, site_url, tool):
+    page.goto(site_url + f"calculator/{tool}/")
+    ready(page)
+    page.click("#sg-clear")  # by mouse only to start from empty inputs; the keyboard takes over
+    page.wait_for_function("document.querySelector('#sg-cleared').textContent !== ''")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Tab")
+
+
+def test_keyboard_registration(page, site_url):
+    start(page, site_url, "registration")
+    tab_to(page, "sg-level")
+    page.keyboard.press("ArrowUp")  # 社会工作师 -> 助理社会工作师
+    page.keyboard.press("Tab")
+    assert focused(page) == "sg-passed_on"
+    type_date(page, "sg-passed_on", "2024-09-10")
+    tab_to(page, "sg-first_registered_on")
+    type_date(page, "sg-first_registered_on", "2025-03-15")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    assert page.input_value("#sg-level") == "助理社会工作师"
+    assert "72 小时" in page.inner_text("#sg-result")
+    # The calendar button in the result is reachable and works with Enter.
+    for _ in range(10):
+        if page.evaluate("document.activeElement.classList.contains('sg-ics')"):
+            break
+        page.keyboard.press("Tab")
+    with page.expect_download() as dl:
+        page.keyboard.press("Enter")
+    assert open(dl.value.path(), encoding="utf-8").read().startswith("BEGIN:VCALENDAR")
+
+
+def test_keyboard_training(page, site_url):
+    start(page, site_url, "training")
+    tab_to(page, "sg-period_start")
+    type_date(page, "sg-period_start", "2022-03-15")
+    tab_to(page, "sg-r0-kind")
+    page.keyboard.press("Tab")
+    type_date(page, "sg-r0-date", "2022-06-01")
+    tab_to(page, "sg-r0-hours")
+    page.keyboard.type("40")
+    # Add a second record with Enter on the button: the new row's first field gets focus.
+    tab_to(page, "sg-add-record")
+    page.keyboard.press("Enter")
+    assert focused(page) == "sg-r1-kind"
+    page.keyboard.press("ArrowDown")  # training -> online
+    tab_to(page, "sg-r1-date")
+    type_date(page, "sg-r1-date", "2023-01-01")
+    tab_to(page, "sg-r1-hours")
+    page.keyboard.type("22")
+    page.wait_for_function("document.querySelector('.sg-progress-label') && document.querySelector('.sg-progress-label').textContent.includes('62/72')", timeout=WAIT)
+    # Remove the first row with the keyboard.
+    page.focus("#sg-r1-hours")
+    page.keyboard.press("Shift+Tab")
+    for _ in range(12):
+        if page.evaluate("document.activeElement.classList.contains('sg-remove')"):
+            break
+        page.keyboard.press("Shift+Tab")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert label == "删除第1条记录"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#sg-records-body tr').length === 1")
+    page.wait_for_function("document.querySelector('.sg-progress-label').textContent.includes('22/72')", timeout=WAIT)
+
+
+def test_keyboard_title(page, site_url):
+    start(page, site_url, "title")
+    tab_to(page, "sg-from")
+    steps = page.evaluate(
+        "() => { const s = document.querySelector('#sg-from');"
+        " return [...s.options].findIndex(o => o.value === '技师') - s.selectedIndex; }"
+    )
+    assert steps > 0
+    for _ in range(steps):
+        page.keyboard.press("ArrowDown")
+    tab_to(page, "sg-since")
+    type_date(page, "sg-since", "2020-01-01")
+    tab_to(page, "sg-series")
+    page.keyboard.press("ArrowDown")  # the first series, 工程技术
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    assert page.input_value("#sg-from") == "技师"
+    assert "相应系列中级职称" in page.inner_text("#sg-result")
+
+
+def test_keyboard_certificate(page, site_url):
+    start(page, site_url, "certificate")
+    tab_to(page, "sg-results_published_on")
+    type_date(page, "sg-results_published_on", "2025-12-20")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    assert "2026年2月20日" in page.inner_text("#sg-answer")
+    # Example buttons work with the keyboard.
+    tab_to(page, "sg-annotation_requested_at")
+    for _ in range(12):  # past the date-time field's parts to the first example button
+        if page.evaluate("document.activeElement.hasAttribute('data-example')"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the first example: 已申请加注
+    page.wait_for_function("document.querySelector('#sg-annotation_requested_at').value === '2026-01-05T10:30'")
+    page.wait_for_function("document.querySelector('.sg-facts') && document.querySelector('.sg-facts').textContent.includes('10:30')", timeout=WAIT)

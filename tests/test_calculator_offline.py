@@ -1,0 +1,140 @@
+"""Offline use and what goes over the network.
+
+* After one visit to a calculator page, every page and every tool work with the network
+  cut (the browser context offline and the server stopped).
+* No request ever goes to another host.
+* A reader of a guide page never downloads the Pyodide runtime.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+import pytest
+
+from conftest import RequestLog, _Handler, _Server
+
+WAIT = 60_000
+TOOLS = ["registration", "training", "title", "certificate"]
+GUIDES = ["registration/first/", "certificate/paper/"]
+
+
+class _LoggingHandler(_Handler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.server.paths.append(self.path)
+        return super().do_GET()
+
+
+@pytest.fixture
+def own_server(site_dir):
+    """The built site on its own port, which a test can stop to cut the network."""
+    server = _Server(("127.0.0.1", 0), functools.partial(_LoggingHandler, directory=str(site_dir)))
+    server.paths = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state = {"running": True}
+
+    def stop():
+        if state["running"]:
+            server.shutdown()
+            server.server_close()
+            state["running"] = False
+
+    server.stop = stop
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    yield server
+    stop()
+
+
+def new_context(browser, url):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    ctx.request_log = RequestLog(url)
+    ctx.on("request", ctx.request_log)
+    return ctx
+
+
+def wait_result(page):
+    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+
+
+def test_everything_works_offline_after_one_calculator_visit(browser, own_server):
+    url = own_server.url
+    ctx = new_context(browser, url)
+    page = ctx.new_page()
+    page.goto(url + "calculator/title/")
+    wait_result(page)
+    kept = page.evaluate("window.shegongCalculator.offlineReady")
+    assert kept["ok"] is True, kept
+    assert "已保存到本机" in page.inner_text("#sg-offline")
+
+    # Cut the network: the browser is offline and the server is gone.
+    ctx.set_offline(True)
+    own_server.stop()
+
+    for guide in GUIDES:
+        page.goto(url + guide)
+        assert page.locator("h1").count() == 1
+        assert "当前没有网络" not in page.inner_text("body")
+        # The theme's own script ran from the cache too.
+        page.wait_for_function("document.querySelector('.md-header') !== null")
+    page.goto(url)
+    assert "社工证书指南" in page.title()
+
+    for tool in TOOLS:
+        page.goto(url + f"calculator/{tool}/")
+        page.reload()
+        wait_result(page)
+        assert page.evaluate("window.shegongCalculator.state().phase") == "ready"
+
+    # Compute on the last page through the form, and through the API.
+    page.goto(url + "calculator/registration/?level=assistant&passed_on=2024-02-29")
+    page.wait_for_function(
+        "document.querySelector('#sg-answer').textContent.includes('2025年2月28日')", timeout=WAIT
+    )
+    answer = page.evaluate(
+        "window.shegongCalculator.evaluate({tool: 'training', level: '社会工作师', period_start: '2023-07-01',"
+        " records: [{kind: 'degree', date: '2024-06-30', awarded: true}]})"
+    )
+    assert answer["ok"] is True and answer["counted_hours"] == 90 and answer["met"] is True
+    assert ctx.request_log.foreign() == []
+    ctx.close()
+
+
+def test_a_guide_page_never_fetches_the_runtime(browser, own_server):
+    url = own_server.url
+    ctx = new_context(browser, url)
+    page = ctx.new_page()
+    for guide in GUIDES:
+        page.goto(url + guide)
+        page.wait_for_load_state("networkidle")
+    # The service worker is installed (it keeps what guide pages use) ...
+    page.wait_for_function("navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready", timeout=WAIT)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_timeout(500)
+    # ... but neither the page, its workers, nor the service worker asked for Pyodide.
+    assert not [p for p in own_server.paths if "pyodide" in p], own_server.paths
+    assert not [u for u in ctx.request_log.urls if "pyodide" in u or "worker.mjs" in u]
+    cached = page.evaluate(
+        """async () => {
+            const out = [];
+            for (const name of await caches.keys()) {
+                for (const req of await (await caches.open(name)).keys()) out.push(req.url);
+            }
+            return out;
+        }"""
+    )
+    assert not [u for u in cached if "pyodide" in u]
+    assert ctx.request_log.foreign() == []
+    ctx.close()
+
+
+def test_no_request_leaves_the_site(context, site_url):
+    """Every page of the calculator section, the home page and a guide: only 127.0.0.1."""
+    page = context.new_page()
+    for path in ["", "calculator/", *[f"calculator/{t}/" for t in TOOLS], "registration/reregistration/"]:
+        page.goto(site_url + path)
+        if path.startswith("calculator/") and path != "calculator/":
+            wait_result(page)
+        page.wait_for_load_state("networkidle")
+    assert context.request_log.foreign() == []
