@@ -123,26 +123,43 @@ def _fmt(policy, key: str) -> str:
     return str(value)
 
 
-def _titles_table(policy, article: str) -> str:
-    routes = [r for r in policy.titles["routes"] if r["article"] == article]
+ROUTE_VERBS = {
+    "direct": "直接对应",
+    "appoint": "可由单位自主聘任",
+    "apply": "可申报评审",
+    "evaluate": "可申报",
+}
+
+
+def _route_result(r: dict) -> str:
+    if r["target"].startswith("最高"):
+        return r["target"]
+    if r["route"] == "direct" and r["article"] == "第三条":
+        return f"可直接认定为{r['target']}"
+    return ROUTE_VERBS.get(r["route"], "") + r["target"]
+
+
+def _titles_table(policy, spec: str) -> str:
+    """``第二条`` or ``第二条:appoint,apply``: the routes of one article (of some kinds)."""
+    article, _, kinds = spec.partition(":")
+    wanted = set(kinds.split(",")) if kinds else None
+    routes = [
+        r for r in policy.titles["routes"]
+        if r["article"] == article and (wanted is None or r["route"] in wanted)
+    ]
     if not routes:
-        raise KeyError(f"policy.titles 中没有 {article} 的对应关系")
-    route_names = {
-        "direct": "直接对应",
-        "appoint": "单位自主聘任",
-        "apply": "可申报评审",
-        "evaluate": "可申报职业技能评价",
-    }
+        raise KeyError(f"policy.titles 中没有 {spec} 的对应关系")
     has_years = any(r["years"] for r in routes)
-    head = "| 已取得 | 可对应或可申报 | 方式 |" + (" 条件 |" if has_years else "")
-    sep = "| --- | --- | --- |" + (" --- |" if has_years else "")
-    lines = [head, sep]
+    if has_years:
+        lines = ["| 已取得 | 条件 | 可以 |", "| --- | --- | --- |"]
+    else:
+        lines = ["| 已取得 | 可以 |", "| --- | --- |"]
     for r in routes:
-        row = f"| {r['from']} | {r['target']} | {route_names.get(r['route'], r['route'])} |"
         if has_years:
             cond = f"{r['after']}满{r['years']}年" if r["years"] else "—"
-            row += f" {cond} |"
-        lines.append(row)
+            lines.append(f"| {r['from']} | {cond} | {_route_result(r)} |")
+        else:
+            lines.append(f"| {r['from']} | {_route_result(r)} |")
     return "\n".join(lines)
 
 
