@@ -167,7 +167,13 @@ def _documents_table(policy) -> str:
     lines = ["| 文件 | 文号 | 发布机关 | 日期 |", "| --- | --- | --- | --- |"]
     fmt = _state["module"].format_date_zh
     for doc in policy.documents.values():
-        title = f"《{doc['title']}》" if doc["title"] else "(标题未查到)"
+        # Entries with a note are practice or help text, not documents: no 《》.
+        if not doc["title"]:
+            title = "(标题未查到)"
+        elif doc.get("note"):
+            title = doc["title"]
+        else:
+            title = f"《{doc['title']}》"
         note = f"<br>{doc['note']}" if doc.get("note") else ""
         also = f"<br>又称《{doc['also_known_as']}》" if doc.get("also_known_as") else ""
         lines.append(
