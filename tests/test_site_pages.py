@@ -153,3 +153,26 @@ def test_mermaid_is_shipped_and_loaded_only_where_a_diagram_is(site_dir):
         if has:
             with_diagram.append(page)
     assert "registration/first" in with_diagram
+
+
+def test_the_search_index_keeps_this_fields_terms_whole(site_dir):
+    """jieba with docs/jieba_user_dict.txt: 学时 must not become 教育学 / 时."""
+    import json
+
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    tokens = set()
+    for doc in index["docs"]:
+        tokens.update(re.split(index["config"]["separator"], re.sub(r"<[^>]+>", " ", doc["text"])))
+    for term in ("学时", "再登记", "首次登记", "加注", "社会工作师", "助理社会工作师", "三区计划", "牵手计划", "继续教育"):
+        assert term in tokens, term
+    assert "教育学" not in tokens
+
+
+def test_the_search_dialog_has_a_name(site_dir):
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'class="md-search"[^>]*role="dialog"[^>]*aria-label="[^"]+"', html)
+
+
+def test_the_search_worker_keeps_a_whole_chinese_word_whole(site_dir):
+    (worker,) = (site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js")
+    assert "o<=t.length;o++)t.slice(s,o)in e" in worker.read_text(encoding="utf-8")
