@@ -26,8 +26,14 @@ const abs = (path) => new URL(path, scopeURL).href;
 const RUNTIME_URLS = new Set(RUNTIME_FILES.map(abs));
 const RUNTIME_PREFIX = abs("assets/pyodide/");
 
-async function hasRuntime() {
-  if (!(await caches.has(RUNTIME_CACHE))) return false;
+/** Whether this is an update for someone who has used the calculator: an older site
+ * cache and the runtime are both there. (On a first visit to a calculator page the
+ * worker fills the runtime cache itself; the page asks for the rest once its first
+ * result is shown, so the download does not compete with the start-up.) */
+async function wasComplete() {
+  const names = await caches.keys();
+  if (!names.some((n) => n.startsWith("shegong-site-") && n !== SITE_CACHE)) return false;
+  if (!names.includes(RUNTIME_CACHE)) return false;
   const cache = await caches.open(RUNTIME_CACHE);
   return (await cache.keys()).length > 0;
 }
@@ -55,7 +61,7 @@ self.addEventListener("install", (event) => {
   self.skipWaiting();
   // Someone who has used the calculator keeps a complete offline copy across updates.
   event.waitUntil(
-    hasRuntime().then((full) => (full ? precacheAll() : null))
+    wasComplete().then((full) => (full ? precacheAll() : null))
   );
 });
 

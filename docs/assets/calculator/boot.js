@@ -14,6 +14,8 @@
   var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
   ready.catch(function () {});
   var worker = null;
+  // When the worker was started, and its own laps (for the benchmark).
+  var timings = { boot: performance.now() };
 
   function setState(phase, detail, error) {
     state = { phase: phase, detail: detail || "", error: error || null };
@@ -38,6 +40,7 @@
     if (m.type === "progress") {
       setState("loading", m.stage);
     } else if (m.type === "ready") {
+      if (m.timings) timings.worker = m.timings;
       setState("ready", "");
       readyResolve(true);
     } else if (m.type === "failed") {
@@ -65,6 +68,7 @@
           packages: new URL(cfg.packages, root).href
         });
         worker = new Worker(new URL("assets/calculator/worker.mjs", root).href, { type: "module", name: name });
+        timings.worker_created = performance.now();
         worker.addEventListener("message", onMessage);
         worker.addEventListener("error", function (e) {
           if (e && e.preventDefault) e.preventDefault();
@@ -101,6 +105,7 @@
     offlineReady: null,
     state: function () { return state; },
     onState: function (fn) { listeners.push(fn); fn(state); },
-    config: cfg
+    config: cfg,
+    timings: timings
   };
 })();

@@ -298,6 +298,8 @@ export function runTool(opts) {
     if (!window.__shegongFirstResult) {
       window.__shegongFirstResult = true;
       performance.mark("shegong:first-result");
+      // Only now keep the whole site offline, so that download never slows the start.
+      keepOffline();
     }
   }
 
@@ -347,8 +349,17 @@ export function runTool(opts) {
     });
   }
 
+  let offlineAsked = false;
+  function keepOffline() {
+    if (!offlineAsked) {
+      offlineAsked = true;
+      requestOffline();
+    }
+  }
+
   compute();
-  api.ready.then(() => requestOffline(), () => {});
+  // Someone who never gets a result (bad input) still gets the offline copy.
+  api.ready.then(() => setTimeout(keepOffline, 3000), () => {});
   return { compute, touched };
 }
 
