@@ -45,8 +45,11 @@ def test_axe_clean_with_errors_and_on_a_phone(browser, site_url):
     ready(page)
     page.fill("#sg-r0-hours", "很多")
     page.fill("#sg-period_start", "1800-01-01")
-    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'errors'", timeout=WAIT)
-    assert page.locator(".sg-error:visible").count() >= 2
+    page.wait_for_function(
+        "[...document.querySelectorAll('.sg-error')].filter(e => !e.hidden).length >= 2", timeout=WAIT
+    )
+    assert page.locator("[data-error-for='period_start']").is_visible()
+    assert page.locator("[data-error-for='records[0].hours']").is_visible()
     assert axe_violations(page) == []
     page.goto(site_url + "calculator/registration/")
     ready(page)

@@ -267,12 +267,14 @@ def on_post_page(output, page, config):
     head = (
         f"<script>window.__SHEGONG__={json.dumps(cfg, ensure_ascii=False)};</script>\n"
         f"<script>{boot}</script>\n"
-        f'<link rel="stylesheet" href="{base}assets/calculator/calculator.css">\n'
     )
     if cfg["tool"]:
         head += f'<link rel="modulepreload" href="{base}assets/calculator/{cfg["tool"]}.mjs">\n'
         head += f'<link rel="modulepreload" href="{base}assets/calculator/ui.mjs">\n'
     output = re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + "\n" + head, output, count=1, flags=re.I)
+    # After the theme's stylesheets, so that equal selectors here win.
+    css = f'<link rel="stylesheet" href="{base}assets/calculator/calculator.css">\n'
+    output = output.replace("</head>", css + "</head>", 1)
     module = cfg["tool"] or "index"
     tail = (
         f'<script type="module" src="{base}assets/calculator/{module}.mjs"></script>\n'

@@ -37,7 +37,7 @@ export function timeline(res) {
   const all = rows.flatMap((r) => [r.from, r.to]).concat(res.today ? [res.today] : []);
   const min = Math.min(...all.map(dayNumber));
   const max = Math.max(...all.map(dayNumber));
-  const W = 400, left = 4, right = 4, rowH = 44, top = 26;
+  const W = 400, left = 4, right = 4, rowH = 48, top = 28;
   const H = top + rows.length * rowH + 22;
   const span = Math.max(1, max - min);
   const x = (iso) => left + ((dayNumber(iso) - min) / span) * (W - left - right);
@@ -62,23 +62,23 @@ export function timeline(res) {
     if (dayNumber(iso) < min || dayNumber(iso) > max) continue;
     const xx = x(iso);
     root.append(svg("line", { x1: xx, x2: xx, y1: top - 6, y2: H - 18, class: "sg-tl-grid" }));
-    root.append(svg("text", { x: xx + 2, y: H - 6, class: "sg-tl-year" }, String(y)));
+    if (xx < W - 28) root.append(svg("text", { x: xx + 2, y: H - 6, class: "sg-tl-year" }, String(y)));
   }
 
   rows.forEach((r, i) => {
     const yy = top + i * rowH;
     const g = svg("g", { class: `sg-tl-row sg-tl-${r.kind}` });
     const label = `${r.short} 至${zhDate(r.to, { weekday: false })}`;
-    const est = [...label].length * 12;
+    const est = [...label].length * 14;
     g.append(svg("text", { x: Math.max(0, Math.min(x(r.from), W - est)), y: yy + 10, class: "sg-tl-label" }, label));
-    g.append(svg("rect", { x: x(r.from), y: yy + 16, width: Math.max(2, x(r.to) - x(r.from)), height: 14, rx: 3, class: "sg-tl-bar" }));
+    g.append(svg("rect", { x: x(r.from), y: yy + 18, width: Math.max(2, x(r.to) - x(r.from)), height: 14, rx: 3, class: "sg-tl-bar" }));
     if (r.window) {
       g.append(svg("rect", {
-        x: x(r.window[0]), y: yy + 14, width: Math.max(3, x(r.window[1]) - x(r.window[0])), height: 18, rx: 2,
+        x: x(r.window[0]), y: yy + 16, width: Math.max(3, x(r.window[1]) - x(r.window[0])), height: 18, rx: 2,
         class: "sg-tl-window",
       }));
     }
-    if (r.mark) g.append(svg("rect", { x: x(r.mark) - 2, y: yy + 12, width: 4, height: 22, class: "sg-tl-deadline" }));
+    if (r.mark) g.append(svg("rect", { x: x(r.mark) - 2, y: yy + 14, width: 4, height: 22, class: "sg-tl-deadline" }));
     root.append(g);
   });
 
