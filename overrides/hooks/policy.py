@@ -116,11 +116,38 @@ def _period(policy, key: str) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- markers
 
-def _fmt(policy, key: str) -> str:
-    value = policy.value(key)
+def _in_force(policy, key: str) -> dict:
+    """The entry in force on the build date (the first one if none has started yet)."""
+    try:
+        return policy.entry(key, on=dt.date.today())
+    except _state["module"].NotInForce:
+        return policy.entry(key, on=_state["module"].parse_from(policy.parameters[key]["values"][0]["from"]))
+
+
+def _fmt(policy, key: str, entry: dict | None = None) -> str:
+    value = (entry or _in_force(policy, key))["value"]
     if policy.parameters[key]["unit"] == "日期":
         return _state["module"].format_date_zh(value)
     return str(value)
+
+
+def _with_unit_and_dates(policy, key: str) -> str:
+    """The value in force with its unit; where the value has changed, say from when.
+
+    A maintainer changes a rule by adding a dated entry (CONTRIBUTING.md), so a page
+    shows e.g. 80小时(自2027年1月1日起;此前为72小时) without being edited.
+    """
+    unit = policy.parameters[key]["unit"]
+    fmt_date = _state["module"].format_date_zh
+    entries = sorted(policy.parameters[key]["values"], key=lambda v: v["from"] or "")
+    current = _in_force(policy, key)
+    i = entries.index(current)
+    notes = []
+    if i > 0:
+        notes.append(f"自{fmt_date(current['from'])}起;此前为{_fmt(policy, key, entries[i - 1])}{unit}")
+    if i + 1 < len(entries):
+        notes.append(f"自{fmt_date(entries[i + 1]['from'])}起为{_fmt(policy, key, entries[i + 1])}{unit}")
+    return _fmt(policy, key, current) + unit + (f"({';'.join(notes)})" if notes else "")
 
 
 ROUTE_VERBS = {
@@ -193,7 +220,7 @@ def render_marker(kind: str, arg: str) -> str:
         if kind == "p":
             return _fmt(policy, key)
         if kind == "pu":
-            return _fmt(policy, key) + policy.parameters[key]["unit"]
+            return _with_unit_and_dates(policy, key)
         if kind == "from":
             start = policy.entry(key)["from"]
             if start is None:

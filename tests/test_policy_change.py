@@ -1,0 +1,49 @@
+"""A maintainer's rule change, end to end: change one value in a temporary copy of the
+repository, build it, and both the guide page and the in-browser calculator follow.
+
+It also shows the dated-value path: the old value stays for earlier dates.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+
+from conftest import _Handler, _Server
+from test_site_build import _build, _copy_project, _text
+
+KEY = "training.required_hours.助理社会工作师"
+
+
+def test_a_new_dated_value_reaches_the_guides_and_the_calculator(tmp_path, browser):
+    project = _copy_project(tmp_path / "repo")
+    policy_file = project / "calculator" / "shegong" / "policy.json"
+    data = json.loads(policy_file.read_text(encoding="utf-8"))
+    data["parameters"][KEY]["values"].append({"from": "2026-01-01", "value": 80})
+    policy_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    site = tmp_path / "site"
+    res = _build(project, site)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+    guide = _text(site / "registration" / "continuing-education" / "index.html")
+    # The guide shows the value in force and from when; the calculator page too.
+    assert "80小时(自2026年1月1日起;此前为72小时)" in guide
+
+    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ctx = browser.new_context(locale="zh-CN")
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/calculator/training/")
+        ask = """(start) => window.shegongCalculator.evaluate(
+            {tool: 'training', level: '助理社会工作师', period_start: start, records: []})"""
+        now = page.evaluate(ask, "2026-03-15")
+        before = page.evaluate(ask, "2025-03-15")
+        ctx.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert now["ok"] and now["required_hours"] == 80
+    assert before["ok"] and before["required_hours"] == 72  # the rule then in force
