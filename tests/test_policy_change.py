@@ -16,7 +16,7 @@ from test_site_build import _build, _copy_project, _text
 KEY = "training.required_hours.助理社会工作师"
 
 
-def test_a_new_dated_value_reaches_the_guides_and_the_calculator(tmp_path, browser):
+def test_a_new_dated_value_reaches_the_guides_and_the_calculator(tmp_path, browser, monkeypatch):
     project = _copy_project(tmp_path / "repo")
     policy_file = project / "calculator" / "shegong" / "policy.json"
     data = json.loads(policy_file.read_text(encoding="utf-8"))
@@ -24,12 +24,16 @@ def test_a_new_dated_value_reaches_the_guides_and_the_calculator(tmp_path, brows
     policy_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
     site = tmp_path / "site"
+    monkeypatch.setenv("SHEGONG_EDIT_BASE", "https://example.invalid/owner/repo/edit/main/docs/")
     res = _build(project, site)
     assert res.returncode == 0, res.stdout + res.stderr
 
     guide = _text(site / "registration" / "continuing-education" / "index.html")
     # The guide shows the value in force and from when; the calculator page too.
     assert "80小时(自2026年1月1日起;此前为72小时)" in guide
+    # Every page's 纠错 link goes to its own source file.
+    html = (site / "registration" / "continuing-education" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.invalid/owner/repo/edit/main/docs/registration/continuing-education.md"' in html
 
     server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
