@@ -60,42 +60,30 @@ class Reader:
             return None
         return value
 
-    def date(self, name: str, label: str, required: bool = True) -> dt.date | None:
+    def _moment(self, name: str, label: str, required: bool, kind: type, pattern: re.Pattern, what: str, example: str):
+        """A date or date-time in ISO form, inside the years the calculator handles."""
         value = self._get(name, label, required)
         if value is None:
             return None
-        accepted = "请按 YYYY-MM-DD 填写,例如 2024-09-10"
-        if not isinstance(value, str) or not _DATE.match(value):
-            self.error(name, f"「{label}」不是有效日期:{describe(value)}。{accepted}。")
+        accepted = f"请按 {example[0]} 填写,例如 {example[1]}"
+        if not isinstance(value, str) or not pattern.match(value):
+            self.error(name, f"「{label}」不是有效的{what}:{describe(value)}。{accepted}。")
             return None
         try:
-            day = dt.date.fromisoformat(value)
+            moment = kind.fromisoformat(value)
         except ValueError:
-            self.error(name, f"「{label}」不是有效日期:{value} 这一天不存在。{accepted}。")
-            return None
-        if not MIN_YEAR <= day.year <= MAX_YEAR:
-            self.error(name, f"「{label}」超出可计算的范围:{value}。请填写 {MIN_YEAR}–{MAX_YEAR} 年之间的日期。")
-            return None
-        return day
-
-    def datetime(self, name: str, label: str, required: bool = True) -> dt.datetime | None:
-        value = self._get(name, label, required)
-        if value is None:
-            return None
-        accepted = "请按 YYYY-MM-DDTHH:MM 填写,例如 2026-01-05T10:30"
-        match = _DATETIME.match(value) if isinstance(value, str) else None
-        if match is None:
-            self.error(name, f"「{label}」不是有效的日期时间:{describe(value)}。{accepted}。")
-            return None
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            self.error(name, f"「{label}」不是有效的日期时间:{value} 不存在。{accepted}。")
+            self.error(name, f"「{label}」不是有效的{what}:{value} 不存在。{accepted}。")
             return None
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            self.error(name, f"「{label}」超出可计算的范围:{value}。请填写 {MIN_YEAR}–{MAX_YEAR} 年之间的时间。")
+            self.error(name, f"「{label}」超出可计算的范围:{value}。请填写 {MIN_YEAR}–{MAX_YEAR} 年之间的{what}。")
             return None
         return moment
+
+    def date(self, name: str, label: str, required: bool = True) -> dt.date | None:
+        return self._moment(name, label, required, dt.date, _DATE, "日期", ("YYYY-MM-DD", "2024-09-10"))
+
+    def datetime(self, name: str, label: str, required: bool = True) -> dt.datetime | None:
+        return self._moment(name, label, required, dt.datetime, _DATETIME, "日期时间", ("YYYY-MM-DDTHH:MM", "2026-01-05T10:30"))
 
     def level(self, name: str = "level", label: str = "证书级别") -> str | None:
         value = self._get(name, label, True)
