@@ -3,11 +3,13 @@ and the errors, saving and clearing inputs, URL parameters, the calendar file.""
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 
 import pytest
 
-from conftest import RequestLog
+from conftest import RequestLog, _Handler, _Server
 
 WAIT = 60_000  # Pyodide's cold start is a few seconds; never assert on timings
 
@@ -290,3 +292,92 @@ def test_certificate_url_parameters(tab, site_url):
     settled(tab, "ok")
     assert tab.input_value("#sg-annotation_requested_at") == "2025-07-01T08:00"
     assert re.search(r"2025年7月2日.*08:00", tab.inner_text(".sg-facts"), re.S)
+
+
+# --- loading, failure, no JavaScript -------------------------------------------------------
+
+
+class _GatedHandler(_Handler):
+    """Serves the site, but holds pyodide.asm.wasm until ``gate`` is set, or refuses it."""
+
+    def do_GET(self):  # noqa: N802
+        if self.path.endswith("pyodide.asm.wasm"):
+            self.server.asked.set()
+            if self.server.refuse:
+                self.send_error(404)
+                return
+            self.server.gate.wait(120)
+        return super().do_GET()
+
+
+@pytest.fixture
+def gated(site_dir):
+    server = _Server(("127.0.0.1", 0), functools.partial(_GatedHandler, directory=str(site_dir)))
+    server.gate, server.asked, server.refuse = threading.Event(), threading.Event(), False
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    yield server
+    server.gate.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_form_can_be_filled_while_pyodide_loads(browser, gated):
+    """The API and the form work before the worker is ready; the answer comes once it is."""
+    ctx = browser.new_context(locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(gated.url + "calculator/certificate/")
+    assert gated.asked.wait(60), "the worker never asked for pyodide.asm.wasm"
+    assert page.evaluate("window.shegongCalculator.state().phase") == "loading"
+    assert page.locator("#sg-status progress").is_visible()
+    assert "正在加载" in page.inner_text("#sg-status")
+    page.click("#sg-clear")
+    page.fill("#sg-results_published_on", "2025-12-20")
+    page.evaluate(
+        "window.__early = window.shegongCalculator.evaluate({tool: 'certificate', results_published_on: '2025-06-10'}); 0"
+    )
+    assert page.evaluate("window.shegongCalculator.state().phase") == "loading"
+    gated.gate.set()
+    page.wait_for_function("document.querySelector('#sg-answer').textContent.includes('2026年2月20日')", timeout=WAIT)
+    assert page.evaluate("window.__early.then(r => r.paper_expected.from)") == "2025-08-10"
+    ctx.close()
+
+
+def test_without_webassembly_the_page_says_so(browser, site_url):
+    ctx = browser.new_context(locale="zh-CN")
+    ctx.add_init_script("delete globalThis.WebAssembly")
+    page = ctx.new_page()
+    page.goto(site_url + "calculator/registration/")
+    page.wait_for_function("window.shegongCalculator.state().phase === 'failed'")
+    status = page.inner_text("#sg-status")
+    assert "无法运行计算器" in status and "WebAssembly" in status
+    assert page.locator("#sg-status a[href*='registration/first']").count() == 1
+    assert not page.locator("#sg-status progress").is_visible()
+    answer = page.evaluate("window.shegongCalculator.evaluate({tool: 'title', from: '技师'}).then(() => 'ok', e => 'rejected')")
+    assert answer == "rejected"
+    ctx.close()
+
+
+def test_when_the_runtime_cannot_load_the_page_says_so(browser, gated):
+    gated.refuse = True
+    ctx = browser.new_context(locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(gated.url + "calculator/training/")
+    page.wait_for_function("window.shegongCalculator.state().phase === 'failed'", timeout=WAIT)
+    assert "没有加载成功" in page.inner_text("#sg-status")
+    assert page.locator("#sg-status a[href*='continuing-education']").count() == 1
+    ctx.close()
+
+
+def test_without_javascript_a_noscript_note_points_to_the_guides(browser, site_url):
+    ctx = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    page = ctx.new_page()
+    for tool, guide in [("registration", "registration/first/"), ("training", "registration/continuing-education/"),
+                        ("title", "titles/"), ("certificate", "certificate/electronic/")]:
+        page.goto(site_url + f"calculator/{tool}/")
+        note = page.locator(".sg-noscript")
+        assert note.is_visible()
+        assert "JavaScript" in note.inner_text()
+        href = note.locator("a").first.get_attribute("href")
+        assert href.endswith(guide)
+    ctx.close()

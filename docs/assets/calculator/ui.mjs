@@ -268,7 +268,12 @@ export function runTool(opts) {
       clearErrors(form);
       result.replaceChildren();
       result.dataset.state = "empty";
-      setAnswer("填写上面的信息后,这里会显示结果。", "empty");
+      const names = missing.map((f) => {
+        const c = controlFor(form, f);
+        const label = c && c.id ? form.querySelector(`label[for="${c.id}"]`) : null;
+        return label ? `「${label.textContent.trim()}」` : f;
+      });
+      setAnswer(`填写${names.join("、")}后,这里会显示结果。`, "empty");
       return;
     }
     let response;

@@ -52,15 +52,24 @@ self.fetch = (input, init) => {
   return cachedFetch(key, input, init);
 };
 
+function fail(message) {
+  self.postMessage({ type: "failed", message: String(message) });
+}
+
 for (const url of [
   new URL("pyodide.asm.wasm", runtimeURL).href,
   new URL("python_stdlib.zip", runtimeURL).href,
   new URL("pyodide-lock.json", packagesURL).href,
 ]) {
   const started = cachedFetch(url);
-  started.catch(() => {});
   early.set(url, started);
+  // Pyodide does not always settle when a core file is missing: say so here.
+  started.then(
+    (res) => { if (!res.ok) fail(`${url.split("/").pop()}: HTTP ${res.status}`); },
+    (err) => fail(`${url.split("/").pop()}: ${err && err.message ? err.message : err}`)
+  );
 }
+self.addEventListener("unhandledrejection", (ev) => fail(ev.reason && ev.reason.message ? ev.reason.message : ev.reason));
 
 // --- the rules ---------------------------------------------------------------------------
 
@@ -120,6 +129,4 @@ def _shegong_evaluate_json(text):
   }
 }
 
-start().catch((err) => {
-  self.postMessage({ type: "failed", message: String(err && err.message ? err.message : err) });
-});
+start().catch((err) => fail(err && err.message ? err.message : err));
