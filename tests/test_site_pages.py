@@ -117,7 +117,7 @@ def test_procedure_pages_use_the_service_guide_form(site_dir, page):
 def test_procedure_pages_link_to_the_calculator_with_inputs(site_dir):
     expected = {
         "registration/first": "calculator/registration/?level=社会工作师&amp;passed_on=2024-09-10",
-        "registration/reregistration": "calculator/registration/?level=社会工作师&amp;first_registered_on=",
+        "registration/reregistration": "calculator/registration/?level=社会工作师&amp;passed_on=2022-11-20&amp;first_registered_on=",
         "registration/continuing-education": "calculator/training/?level=社会工作师&amp;period_start=",
         "titles/skills": "calculator/title/?from=技师&amp;since=2021-07-01&amp;series=工程技术",
         "certificate/electronic": "calculator/certificate/?results_published_on=",
