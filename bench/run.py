@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The same browser and flags as the tests.
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, _Handler  # noqa: E402
 
 CALC_PAGE = "calculator/registration/"
 # A plain guide page, and the one guide page with a diagram (it loads Mermaid).
@@ -91,16 +91,7 @@ class _CountingWriter:
         return getattr(self.raw, name)
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".json": "application/json",
-        ".webmanifest": "application/manifest+json",
-        ".whl": "application/zip",
-    }
+class Handler(_Handler):
     counter: Counter
     bare: bytes
 
