@@ -1,6 +1,6 @@
 // 证书领取时间: paper certificate estimate, electronic certificate annotation.
 import {
-  runTool, readFields, writeFields, paramsToValues, compact, el, zhDate,
+  runTool, readFields, writeFields, compact, el, zhDate,
   answerBlock, datesTable, explanationBlock, icsButton,
 } from "./ui.mjs";
 
@@ -57,10 +57,7 @@ runTool({
   result: document.getElementById("sg-result"),
   read: (f) => readFields(f, FIELDS),
   write: writeFields,
-  fromParams: (p) => {
-    const v = paramsToValues(p, FIELDS);
-    return v ? { results_published_on: "", annotation_requested_at: "", ...v } : null;
-  },
+  params: FIELDS,
   example: JSON.parse(form.querySelector("[data-example]").dataset.example),
   empty: { results_published_on: "", annotation_requested_at: "" },
   required: (v) => ["results_published_on"].filter((k) => !v[k]),

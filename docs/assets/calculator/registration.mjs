@@ -1,6 +1,6 @@
 // 登记期限: first-registration deadline, validity periods, re-registration windows.
 import {
-  runTool, readFields, writeFields, paramsToValues, compact, el, zhDate,
+  runTool, readFields, writeFields, compact, el, zhDate,
   answerBlock, datesTable, explanationBlock, icsButton,
 } from "./ui.mjs";
 
@@ -154,7 +154,7 @@ runTool({
   result: document.getElementById("sg-result"),
   read: (f) => readFields(f, FIELDS),
   write: writeFields,
-  fromParams: (p) => paramsToValues(p, ["level", "passed_on", "first_registered_on"]),
+  params: ["level", "passed_on", "first_registered_on"],
   example: { level: "社会工作师", passed_on: "2024-09-10", first_registered_on: "2025-03-15", today: "" },
   empty: { level: "社会工作师", passed_on: "", first_registered_on: "", today: "" },
   required: (v) => ["passed_on"].filter((k) => !v[k]),

@@ -1,6 +1,6 @@
 // 职称对应(天津): routes from a certificate, skill level or title, and when each opens.
 import {
-  runTool, readFields, writeFields, paramsToValues, compact, el, zhDate,
+  runTool, readFields, writeFields, compact, el, zhDate,
   answerBlock, explanationBlock,
 } from "./ui.mjs";
 
@@ -37,10 +37,7 @@ runTool({
   result: document.getElementById("sg-result"),
   read: (f) => readFields(f, FIELDS),
   write: writeFields,
-  fromParams: (p) => {
-    const v = paramsToValues(p, ["from", "since", "series"]);
-    return v ? { from: "", since: "", series: "", today: "", ...v } : null;
-  },
+  params: ["from", "since", "series"],
   example: JSON.parse(form.querySelector("[data-example]").dataset.example),
   empty: { from: "社会工作师", since: "", series: "", today: "" },
   required: (v) => ["from"].filter((k) => !v[k]),

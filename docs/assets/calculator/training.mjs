@@ -1,6 +1,6 @@
 // 继续教育学时: records table, hours counted in one registration period.
 import {
-  runTool, readFields, writeFields, paramsToValues, compact, el, zhDate,
+  runTool, readFields, writeFields, compact, el, zhDate,
   answerBlock, explanationBlock,
 } from "./ui.mjs";
 
@@ -183,10 +183,7 @@ runTool({
   result: document.getElementById("sg-result"),
   read,
   write,
-  fromParams: (p) => {
-    const v = paramsToValues(p, ["level", "period_start"]);
-    return v ? { level: "助理社会工作师", period_start: "", period_end: "", records: [blankRecord()], ...v } : null;
-  },
+  params: ["level", "period_start"],
   example: JSON.parse(form.querySelector("[data-example]").dataset.example),
   empty: { level: "助理社会工作师", period_start: "", period_end: "", records: [blankRecord()] },
   required: (v) => ["period_start"].filter((k) => !v[k]),

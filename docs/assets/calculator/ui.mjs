@@ -227,7 +227,8 @@ export function explanationBlock(steps) {
  *   tool, form, result,
  *   read(form) -> values (JSON-ready, saved as is),
  *   write(form, values),
- *   fromParams(URLSearchParams) -> values | null,
+ *   params: the URL parameters that pre-fill the form (missing ones take `empty`),
+ *   empty -> values (after 清除数据),
  *   example -> values (first visit),
  *   request(values) -> request object,
  *   required(values) -> list of field names that are still empty,
@@ -243,7 +244,8 @@ export function runTool(opts) {
 
   watchStatus();
 
-  const fromURL = opts.fromParams(new URLSearchParams(location.search));
+  const fromParams = paramsToValues(new URLSearchParams(location.search), opts.params);
+  const fromURL = fromParams && { ...opts.empty, ...fromParams };
   const initial = fromURL || loadSaved(tool) || opts.example;
   opts.write(form, initial);
 

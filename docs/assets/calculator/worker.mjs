@@ -110,13 +110,8 @@ async function start() {
   });
   lap("pyodide_loaded");
   self.postMessage({ type: "progress", stage: "rules" });
-  pyodide.runPython(`
-import json as _json
-from shegong.api import evaluate as _evaluate
-
-def _shegong_evaluate_json(text):
-    return _json.dumps(_evaluate(text), ensure_ascii=False)
-`);
+  // The package's own JSON entry point: the same function the CLI's contract is built on.
+  pyodide.runPython("from shegong.api import evaluate_json as _shegong_evaluate_json");
   const fn = pyodide.globals.get("_shegong_evaluate_json");
   evaluateJSON = (text) => fn(text);
   lap("rules_imported");
