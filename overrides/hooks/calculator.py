@@ -212,8 +212,26 @@ def on_config(config):
         packages_dir=pkgs,
         runtime_path=f"assets/pyodide/{version}/",
         packages_path=f"assets/pyodide/packages-{pkg_hash}/",
+        snapshot_key=_snapshot_key(version, pkgs),
     )
     return config
+
+
+def _snapshot_key(version: str, pkgs: Path) -> str:
+    """What a stored Python memory snapshot must match to be restored (see worker.mjs).
+
+    The Pyodide version, the rules wheel's hash (from the lockfile pyodide-build wrote)
+    and a hash of the other wheels and the standard library: the snapshot holds their
+    imported modules and the directory of the stdlib zip, so any change must discard it.
+    """
+    lock = json.loads((pkgs / "pyodide-lock.json").read_text())
+    rules = lock["packages"]["shegong"]["sha256"][:16]
+    h = hashlib.sha256()
+    for name in sorted(lock["packages"]):
+        h.update(name.encode() + b"\0" + lock["packages"][name]["sha256"].encode() + b"\0")
+    for name in RUNTIME_FILES:
+        h.update(name.encode() + b"\0" + hashlib.sha256((NODE_PYODIDE / name).read_bytes()).digest())
+    return f"pyodide-{version}_shegong-{rules}_rest-{h.hexdigest()[:12]}"
 
 
 def on_files(files, config):
@@ -262,6 +280,7 @@ def on_post_page(output, page, config):
         "tool": TOOL_PAGES.get(src),
         "runtime": _state["runtime_path"],
         "packages": _state["packages_path"],
+        "snapshot": _state["snapshot_key"],
     }
     boot = (ASSETS / "boot.js").read_text(encoding="utf-8")
     head = (

@@ -14,6 +14,10 @@
   var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
   ready.catch(function () {});
   var worker = null;
+  // How the worker started: {start: "snapshot"|"boot", snapshot: "restored"|"none"|...}.
+  var started = null;
+  var snapshotResolve;
+  var snapshotStored = new Promise(function (res) { snapshotResolve = res; });
   // When the worker was started, and its own laps (for the benchmark).
   var timings = { boot: performance.now() };
 
@@ -41,8 +45,11 @@
       setState("loading", m.stage);
     } else if (m.type === "ready") {
       if (m.timings) timings.worker = m.timings;
+      started = m.start || null;
       setState("ready", "");
       readyResolve(true);
+    } else if (m.type === "snapshot") {
+      snapshotResolve(m);
     } else if (m.type === "failed") {
       fail(m.message || "启动失败");
     } else if (m.type === "result" && pending[m.id]) {
@@ -65,7 +72,8 @@
         // string would be lost when the service worker answers from its cache.
         var name = JSON.stringify({
           runtime: new URL(cfg.runtime, root).href,
-          packages: new URL(cfg.packages, root).href
+          packages: new URL(cfg.packages, root).href,
+          snapshot: cfg.snapshot || ""
         });
         worker = new Worker(new URL("assets/calculator/worker.mjs", root).href, { type: "module", name: name });
         timings.worker_created = performance.now();
@@ -104,6 +112,16 @@
     /** Resolves once the whole site is kept for offline use (set by the page script). */
     offlineReady: null,
     state: function () { return state; },
+    /** How the worker started (after "ready"): from a stored snapshot or a full boot. */
+    started: function () { return started; },
+    /** Resolves with the worker's report once a new snapshot is stored (or could not be). */
+    snapshotStored: snapshotStored,
+    /** 清除数据: deletes the stored snapshot, and stops this worker from storing one. */
+    forgetSnapshot: function () {
+      if (worker) { try { worker.postMessage({ type: "forget-snapshot" }); } catch (e) {} }
+      if (typeof caches === "undefined") return Promise.resolve(false);
+      return caches.delete("shegong-snapshot").catch(function () { return false; });
+    },
     onState: function (fn) { listeners.push(fn); fn(state); },
     config: cfg,
     timings: timings

@@ -65,6 +65,8 @@ export function save(tool, values) {
 }
 
 export function clearAll() {
+  // The Python memory snapshot holds no input, but it is this site's data on the device.
+  if (api && api.forgetSnapshot) api.forgetSnapshot();
   try {
     for (let i = localStorage.length - 1; i >= 0; i--) {
       const key = localStorage.key(i);

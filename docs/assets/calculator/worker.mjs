@@ -1,12 +1,13 @@
 // Module Web Worker: runs the rules package `shegong` on Pyodide, off the main thread.
-// Messages in:  {type: "evaluate", id, request: "<JSON text>"}
-// Messages out: {type: "progress", stage}, {type: "ready"}, {type: "failed", message},
+// Messages in:  {type: "evaluate", id, request: "<JSON text>"}, {type: "forget-snapshot"}
+// Messages out: {type: "progress", stage}, {type: "ready", timings, start},
+//               {type: "snapshot", ...} (stored, or why not), {type: "failed", message},
 //               {type: "result", id, response: "<JSON text>"} or {type: "result", id, error}
 // The request and response are the JSON of `python -m shegong`.
 
 // Where Pyodide and the wheels are: set by the page in the worker's name (a query
 // string would be lost when the service worker answers from its cache).
-const { runtime: runtimeURL, packages: packagesURL } = JSON.parse(self.name);
+const { runtime: runtimeURL, packages: packagesURL, snapshot: snapshotKey } = JSON.parse(self.name);
 
 // --- fetching the runtime -------------------------------------------------------------
 // The runtime's URLs never change content (version and hash are in the paths), so the
@@ -84,8 +85,15 @@ function answer(id, request) {
   }
 }
 
+let snapshotForgotten = false;
 self.addEventListener("message", (event) => {
   const m = event.data || {};
+  if (m.type === "forget-snapshot") {
+    // 清除数据: a snapshot still waiting to be stored is dropped too.
+    snapshotForgotten = true;
+    pendingSnapshot = null;
+    return;
+  }
   if (m.type !== "evaluate") return;
   if (evaluateJSON) answer(m.id, m.request);
   else queue.push(m);
@@ -96,32 +104,192 @@ self.addEventListener("message", (event) => {
 const timings = { origin: performance.timeOrigin };
 const lap = (name) => { timings[name] = Math.round(performance.now()); };
 
-async function start() {
-  self.postMessage({ type: "progress", stage: "runtime" });
-  const { loadPyodide } = await import(new URL("pyodide.mjs", runtimeURL).href);
-  lap("pyodide_imported");
+// --- memory snapshot -----------------------------------------------------------------------
+// A repeat visit restores Python from a memory snapshot instead of booting it: the rules
+// are already imported and the policy already read. `_makeSnapshot`/`_loadSnapshot` are
+// experimental options of the pinned Pyodide, so every step here may fail, and each
+// failure falls back to the normal boot (which then stores a fresh snapshot).
+//
+// - The snapshot is made in this worker right after the imports and a fixed warm-up
+//   request, before the first request from the page is read: it never holds user input
+//   (the heap is copied whole, freed memory included, so "after the first answer" would
+//   not be safe). Making it costs about 25 ms; a second worker would download and boot
+//   Pyodide again on a phone's two cores.
+// - It is keyed by the Pyodide version, the rules wheel's hash and the standard
+//   library's hash (snapshotKey, from the build), and stored under one URL, so a new
+//   release replaces the old snapshot instead of restoring it.
+// - It is stored uncompressed with its SHA-256: reading 31 MB back is faster than
+//   gunzipping 6 MB (see the README), and the hash catches a corrupted copy before
+//   Pyodide sees it.
+const SNAPSHOT_CACHE = "shegong-snapshot";
+const SNAPSHOT_URL = new URL("../snapshot", packagesURL).href;
+// Run once before the snapshot (so the policy is read and lazy imports are done) and
+// once after a restore (its answer must be the same, or the restore is not trusted).
+const WARMUP = JSON.stringify({ tool: "registration", level: "社会工作师", passed_on: "2024-09-10", today: "2025-01-01" });
+let pendingSnapshot = null;
+
+async function sha256hex(bytes) {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The stored snapshot's response if it was made for this build, or why there is none. */
+async function findSnapshot() {
+  if (!snapshotKey || !("caches" in self) || !self.crypto || !crypto.subtle) return { why: "unsupported" };
+  try {
+    const res = await (await caches.open(SNAPSHOT_CACHE)).match(SNAPSHOT_URL);
+    if (!res) return { why: "none" };
+    if (res.headers.get("x-shegong-key") !== snapshotKey) return { why: "mismatch" };
+    return { res };
+  } catch (err) {
+    return { why: "unreadable: " + (err && err.message ? err.message : err) };
+  }
+}
+
+class CorruptSnapshot extends Error {}
+
+/** The snapshot's bytes once their SHA-256 matches. Pyodide awaits this promise only
+ * after it has loaded pyodide.asm.mjs, so reading and hashing 31 MB overlap with that. */
+async function verifiedBytes(res) {
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  lap("snapshot_read");
+  if ((await sha256hex(bytes)) !== res.headers.get("x-shegong-sha256")) throw new CorruptSnapshot("corrupt");
+  lap("snapshot_verified");
+  return bytes;
+}
+
+async function deleteSnapshot() {
+  try { await (await caches.open(SNAPSHOT_CACHE)).delete(SNAPSHOT_URL); } catch { /* nothing stored */ }
+}
+
+async function storeSnapshot() {
+  const snap = pendingSnapshot;
+  pendingSnapshot = null;
+  if (!snap || snapshotForgotten) return;
+  const t0 = performance.now();
+  try {
+    const sha = await sha256hex(snap.bytes);
+    const res = new Response(snap.bytes, {
+      headers: {
+        "content-type": "application/octet-stream",
+        "x-shegong-key": snapshotKey,
+        "x-shegong-sha256": sha,
+        "x-shegong-check": snap.check,
+      },
+    });
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    if (snapshotForgotten) return;
+    await cache.put(SNAPSHOT_URL, res);
+    if (snapshotForgotten) { await deleteSnapshot(); return; }
+    self.postMessage({
+      type: "snapshot", stored: true, bytes: snap.bytes.length,
+      make_ms: snap.make_ms, store_ms: Math.round(performance.now() - t0),
+    });
+  } catch (err) {
+    // A full disk or a private window: the calculator works, the next visit boots.
+    self.postMessage({ type: "snapshot", stored: false, error: String(err && err.message ? err.message : err) });
+  }
+}
+
+/** The one place this file leans on Pyodide internals: the lockfile bookkeeping of loaded
+ * packages is a JS object the snapshot cannot carry, so it is emptied while the snapshot
+ * is taken (the packages themselves are in the heap) and put back. */
+function makeSnapshot(pyodide) {
+  const loaded = { ...pyodide.loadedPackages };
+  for (const k of Object.keys(loaded)) delete pyodide.loadedPackages[k];
+  try {
+    return pyodide.makeMemorySnapshot();
+  } finally {
+    Object.assign(pyodide.loadedPackages, loaded);
+  }
+}
+
+const baseOptions = () => ({
+  indexURL: runtimeURL,
+  lockFileURL: new URL("pyodide-lock.json", packagesURL).href,
+  stdout: () => {},
+  stderr: (line) => console.warn(line),
+});
+
+async function restore(loadPyodide, res) {
+  const pyodide = await loadPyodide({ ...baseOptions(), _loadSnapshot: verifiedBytes(res) });
+  const fn = pyodide.globals.get("_shegong_evaluate_json");
+  if (!fn || (await sha256hex(new TextEncoder().encode(fn(WARMUP)))) !== res.headers.get("x-shegong-check")) {
+    throw new Error("the restored rules do not give the answer they gave when the snapshot was made");
+  }
+  return fn;
+}
+
+async function boot(loadPyodide) {
   const pyodide = await loadPyodide({
-    indexURL: runtimeURL,
-    lockFileURL: new URL("pyodide-lock.json", packagesURL).href,
+    ...baseOptions(),
     // Downloaded while Pyodide boots, from this site (no CDN, no micropip).
     packages: ["shegong"],
-    stdout: () => {},
-    stderr: (line) => console.warn(line),
+    _makeSnapshot: !!snapshotKey,
   });
   lap("pyodide_loaded");
   self.postMessage({ type: "progress", stage: "rules" });
   // The package's own JSON entry point: the same function the CLI's contract is built on.
   pyodide.runPython("from shegong.api import evaluate_json as _shegong_evaluate_json");
   const fn = pyodide.globals.get("_shegong_evaluate_json");
-  evaluateJSON = (text) => fn(text);
+  const warm = fn(WARMUP);
   lap("rules_imported");
-  self.postMessage({ type: "ready", timings });
+  let made = "off";
+  if (snapshotKey && !snapshotForgotten) {
+    try {
+      const t0 = performance.now();
+      const bytes = makeSnapshot(pyodide);
+      const make_ms = Math.round(performance.now() - t0);
+      pendingSnapshot = { bytes, make_ms, check: await sha256hex(new TextEncoder().encode(warm)) };
+      made = "made";
+      lap("snapshot_made");
+    } catch (err) {
+      made = "failed: " + (err && err.message ? err.message : err);
+    }
+  }
+  return { fn, made };
+}
+
+async function start() {
+  self.postMessage({ type: "progress", stage: "runtime" });
+  const [{ loadPyodide }, found] = await Promise.all([
+    import(new URL("pyodide.mjs", runtimeURL).href),
+    findSnapshot(),
+  ]);
+  lap("pyodide_imported");
+  // How this worker started, for the page, the tests and the benchmark.
+  const how = { start: "boot", snapshot: found.why || "restored" };
+  let fn = null;
+  if (found.res) {
+    try {
+      fn = await restore(loadPyodide, found.res);
+      how.start = "snapshot";
+      lap("pyodide_loaded");
+      lap("rules_imported");
+    } catch (err) {
+      how.snapshot = err instanceof CorruptSnapshot ? "corrupt"
+        : "restore failed: " + (err && err.message ? err.message : err);
+      await deleteSnapshot();
+    }
+  } else if (found.why === "mismatch") {
+    await deleteSnapshot();
+  }
+  if (!fn) {
+    const booted = await boot(loadPyodide);
+    fn = booted.fn;
+    how.made = booted.made;
+  }
+  evaluateJSON = (text) => fn(text);
+  timings.start = how.start;
+  self.postMessage({ type: "ready", timings, start: how });
   // Only the newest queued request of each kind matters to a page, but the API promises
   // an answer to every call: answer them all, in order.
   while (queue.length) {
     const m = queue.shift();
     answer(m.id, m.request);
   }
+  // Stored once the page has its first answers, so the 31 MB write does not delay them.
+  if (pendingSnapshot) setTimeout(storeSnapshot, 0);
 }
 
 start().catch((err) => fail(err && err.message ? err.message : err));

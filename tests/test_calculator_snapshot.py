@@ -1,0 +1,253 @@
+"""The calculator's Python memory snapshot (docs/assets/calculator/worker.mjs).
+
+A first visit boots Pyodide, imports the rules, makes a snapshot before reading any
+request and stores it in Cache Storage; later visits restore from it, online and
+offline. ``_makeSnapshot``/``_loadSnapshot`` are experimental options of the pinned
+Pyodide, so these tests guard them: a restore must answer exactly like a fresh boot, and
+a corrupted snapshot or one made for another build must fall back and be replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import RequestLog
+from rulecases import load_cases
+from test_calculator_offline import own_server  # noqa: F401 (a fixture)
+
+WAIT = 90_000
+CASES = load_cases()
+PAGE = "calculator/registration/"
+SNAPSHOT_CACHE = "shegong-snapshot"
+# The first training case of tests/cases.json (its rule is cited there).
+TRAINING = next(c for c in CASES if c["request"]["tool"] == "training")
+assert TRAINING["expect"]["required_hours"] == 72 and TRAINING["expect"]["counted_hours"] == 30
+
+
+def new_context(browser, url):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    ctx.request_log = RequestLog(url)
+    ctx.on("request", ctx.request_log)
+    return ctx
+
+
+def open_ready(ctx, url):
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
+    return page
+
+
+def started(page) -> dict:
+    return page.evaluate("window.shegongCalculator.started()")
+
+
+def wait_stored(page) -> dict:
+    report = page.evaluate("window.shegongCalculator.snapshotStored")
+    assert report["stored"] is True, report
+    return report
+
+
+def stored_entries(page) -> list[dict]:
+    return page.evaluate(
+        """async (name) => {
+            if (!(await caches.has(name))) return [];
+            const c = await caches.open(name);
+            const out = [];
+            for (const req of await c.keys()) {
+                const res = await c.match(req);
+                out.push({url: req.url, key: res.headers.get('x-shegong-key'),
+                          sha256: res.headers.get('x-shegong-sha256'),
+                          bytes: (await res.arrayBuffer()).byteLength});
+            }
+            return out;
+        }""",
+        SNAPSHOT_CACHE,
+    )
+
+
+def rewrite_snapshot(page, *, flip_at: int | None = None, key: str | None = None) -> None:
+    """Changes the stored snapshot in place: one byte flipped, or another build's key."""
+    page.evaluate(
+        """async ([name, flipAt, key]) => {
+            const c = await caches.open(name);
+            const [req] = await c.keys();
+            const res = await c.match(req);
+            const bytes = new Uint8Array(await res.arrayBuffer());
+            if (flipAt !== null) bytes[flipAt] ^= 0xff;
+            const headers = new Headers(res.headers);
+            if (key !== null) headers.set('x-shegong-key', key);
+            await c.put(req, new Response(bytes, {headers}));
+        }""",
+        [SNAPSHOT_CACHE, flip_at, key],
+    )
+
+
+def page_key(page) -> str:
+    return page.evaluate("window.shegongCalculator.config.snapshot")
+
+
+def answers(page) -> list:
+    return page.evaluate(
+        """async (requests) => {
+            const out = [];
+            for (const r of requests) out.push(await window.shegongCalculator.evaluate(r));
+            return out;
+        }""",
+        [c["request"] for c in CASES],
+    )
+
+
+@pytest.fixture(scope="module")
+def snapshot_run(browser, site_url):
+    """One context: a first visit (boot, snapshot stored), then a second (restore)."""
+    ctx = new_context(browser, site_url)
+    first = open_ready(ctx, site_url + PAGE)
+    boot_info = started(first)
+    report = wait_stored(first)
+    booted = answers(first)
+    entries = stored_entries(first)
+    key = page_key(first)
+    first.close()
+    second = open_ready(ctx, site_url + PAGE)
+    restore_info = started(second)
+    timings = second.evaluate("window.shegongCalculator.timings.worker")
+    restored = answers(second)
+    foreign = ctx.request_log.foreign()
+    ctx.close()
+    return {
+        "boot": boot_info, "report": report, "booted": booted, "entries": entries, "key": key,
+        "restore": restore_info, "timings": timings, "restored": restored, "foreign": foreign,
+    }
+
+
+def test_first_visit_boots_and_stores_one_snapshot_keyed_by_the_build(snapshot_run):
+    assert snapshot_run["boot"] == {"start": "boot", "snapshot": "none", "made": "made"}
+    report = snapshot_run["report"]
+    assert report["bytes"] > 10_000_000 and report["make_ms"] >= 0 and report["store_ms"] >= 0
+    [entry] = snapshot_run["entries"]
+    assert entry["key"] == snapshot_run["key"]
+    assert entry["bytes"] == report["bytes"]
+    assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
+
+
+def test_the_key_names_the_pyodide_version_and_the_rules_wheel_hash(snapshot_run, site_dir):
+    html = (site_dir / PAGE / "index.html").read_text(encoding="utf-8")
+    cfg = json.loads(re.search(r"window\.__SHEGONG__=(\{.*?\});", html).group(1))
+    lock = json.loads((site_dir / cfg["packages"] / "pyodide-lock.json").read_text(encoding="utf-8"))
+    version = cfg["runtime"].rstrip("/").rsplit("/", 1)[1]
+    assert snapshot_run["key"] == cfg["snapshot"]
+    assert cfg["snapshot"].startswith(f"pyodide-{version}_shegong-{lock['packages']['shegong']['sha256'][:16]}_")
+
+
+def test_second_visit_restores_and_says_so(snapshot_run):
+    assert snapshot_run["restore"] == {"start": "snapshot", "snapshot": "restored"}
+    assert snapshot_run["timings"]["start"] == "snapshot"
+    # Restored, not booted: the worker never loaded the wheels on the second visit.
+    assert "snapshot_verified" in snapshot_run["timings"]
+    assert snapshot_run["foreign"] == []
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[c["name"] for c in CASES])
+def test_named_cases_same_json_after_restore_as_after_boot(snapshot_run, index):
+    assert snapshot_run["restored"][index] == snapshot_run["booted"][index]
+
+
+def test_restored_worker_answers_bad_input_like_a_booted_one(browser, site_url):
+    ctx = new_context(browser, site_url)
+    page = open_ready(ctx, site_url + "calculator/training/")
+    wait_stored(page)
+    bad = ['{"tool": "registration", "level": ', {"tool": "lottery"},
+           {"tool": "training", "level": "社会工作师", "period_start": "2022-02-30",
+            "records": [{"hours": -3}]}]
+    get = "async (rs) => { const o = []; for (const r of rs) o.push(await window.shegongCalculator.evaluate(r)); return o; }"
+    before = page.evaluate(get, bad)
+    page.reload()
+    page.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
+    assert started(page)["start"] == "snapshot"
+    assert page.evaluate(get, bad) == before
+    assert all(a["ok"] is False and a["errors"] for a in before)
+    ctx.close()
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "mismatch"])
+def test_bad_snapshot_falls_back_to_a_boot_and_is_replaced(browser, site_url, damage):
+    ctx = new_context(browser, site_url)
+    page = open_ready(ctx, site_url + PAGE)
+    wait_stored(page)
+    [good] = stored_entries(page)
+    if damage == "corrupt":
+        rewrite_snapshot(page, flip_at=good["bytes"] // 2)
+    else:
+        # What a snapshot stored by an earlier release looks like: another wheel hash.
+        other = re.sub(r"_shegong-[0-9a-f]{16}_", "_shegong-0123456789abcdef_", good["key"])
+        assert other != good["key"]
+        rewrite_snapshot(page, key=other)
+    page.close()
+
+    page = open_ready(ctx, site_url + PAGE)
+    assert started(page) == {"start": "boot", "snapshot": damage, "made": "made"}
+    assert page.evaluate(
+        "window.shegongCalculator.evaluate({tool:'registration',level:'社会工作师',passed_on:'2024-09-10',today:'2025-01-01'})"
+        ".then(r => r.first_registration.last_day)"
+    ) == "2025-09-10"
+    wait_stored(page)
+    [fresh] = stored_entries(page)
+    assert fresh["key"] == good["key"] and fresh["bytes"] == good["bytes"]
+    page.close()
+
+    page = open_ready(ctx, site_url + PAGE)
+    assert started(page) == {"start": "snapshot", "snapshot": "restored"}
+    assert ctx.request_log.foreign() == []
+    ctx.close()
+
+
+def test_clear_data_removes_the_snapshot(browser, site_url):
+    ctx = new_context(browser, site_url)
+    page = open_ready(ctx, site_url + PAGE)
+    wait_stored(page)
+    assert len(stored_entries(page)) == 1
+    page.get_by_role("button", name="清除数据").click()
+    for _ in range(100):  # the page deletes it right away; the worker drops its copy
+        if not stored_entries(page):
+            break
+        page.wait_for_timeout(100)
+    assert stored_entries(page) == []
+    page.close()
+    # The next visit boots again (and stores a new snapshot, which holds no input).
+    page = open_ready(ctx, site_url + PAGE)
+    assert started(page)["start"] == "boot" and started(page)["snapshot"] == "none"
+    ctx.close()
+
+
+def test_clear_data_before_the_snapshot_is_stored_keeps_it_from_being_stored(browser, site_url):
+    ctx = new_context(browser, site_url)
+    page = ctx.new_page()
+    page.goto(site_url + PAGE)
+    # Clicked while Pyodide is still loading: the worker must not store one afterwards.
+    page.get_by_role("button", name="清除数据").click()
+    page.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
+    page.wait_for_timeout(3000)
+    assert stored_entries(page) == []
+    ctx.close()
+
+
+def test_restore_works_offline(browser, own_server):  # noqa: F811 (the fixture)
+    ctx = new_context(browser, own_server.url)
+    page = open_ready(ctx, own_server.url + PAGE)
+    wait_stored(page)
+    page.wait_for_function("window.shegongCalculator.offlineReady", timeout=WAIT)
+    page.evaluate("window.shegongCalculator.offlineReady")
+    page.close()
+    own_server.stop()
+    ctx.set_offline(True)
+    for tool in ["registration", "training"]:
+        page = open_ready(ctx, own_server.url + f"calculator/{tool}/")
+        assert started(page) == {"start": "snapshot", "snapshot": "restored"}
+        got = page.evaluate("r => window.shegongCalculator.evaluate(r)", TRAINING["request"])
+        assert (got["ok"], got["required_hours"], got["counted_hours"]) == (True, 72, 30)
+        page.close()
+    ctx.close()
