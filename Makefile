@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup venv node chromium site serve test test-unit bench cli-example clean
+.PHONY: help setup venv node chromium site serve test test-unit bench diagrams cli-example clean
 
 help:
 	@echo "make serve   构建网站并在 http://$(HOST):$(PORT) 提供访问"
@@ -61,6 +61,11 @@ test-unit: venv node
 
 bench: setup chromium site
 	$(PY) bench/run.py
+
+# Draws each ```mermaid fence under docs/ as SVG into docs/assets/diagrams/ (committed;
+# the build puts it inline and stops if one is missing).
+diagrams: venv node chromium
+	$(PY) scripts/render_diagrams.py
 
 cli-example: venv
 	echo '{"tool":"registration","level":"社会工作师","passed_on":"2024-09-10"}' | $(PY) -m shegong

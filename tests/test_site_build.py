@@ -109,6 +109,71 @@ def test_an_unknown_policy_key_stops_the_build(tmp_path):
     assert "faq.md" in out and "registration.no_such_key" in out and "policy.json 中没有参数" in out
 
 
+def test_every_diagram_has_its_committed_svg():
+    """Each ```mermaid fence has its SVG in docs/assets/diagrams/ and no SVG is left over
+    (``make diagrams`` writes them; this only checks, without a browser)."""
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "render_diagrams.py"), "--check"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def _policy_hook():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("policy_hook_under_test", ROOT / "overrides" / "hooks" / "policy.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_mermaid_fences_are_found_as_markdown_reads_them():
+    """The hook and scripts/render_diagrams.py find the same fences: indented ones (in a
+    list) by their body without the indentation, ~~~ ones, and not an example inside
+    another fence."""
+    hook = _policy_hook()
+    page = "\n".join([
+        "1. 步骤",
+        "",
+        "    ```mermaid",
+        "    flowchart TD",
+        "        A --> B   ",
+        "    ```",
+        "",
+        "````markdown",
+        "```mermaid",
+        "flowchart TD",
+        "    X --> Y",
+        "```",
+        "````",
+        "",
+        "~~~ mermaid",
+        "flowchart LR",
+        "    C --> D",
+        "~~~",
+    ])
+    fences = hook.mermaid_fences(page)
+    assert [(f["line"], f["indent"], f["body"]) for f in fences] == [
+        (3, "    ", "flowchart TD\n    A --> B\n"),
+        (15, "", "flowchart LR\n    C --> D\n"),
+    ]
+    assert hook.diagram_name(fences[0]["body"]) == hook.diagram_name("flowchart TD\n    A --> B\n")
+    assert len(hook.diagram_name(fences[0]["body"])) == 16
+
+
+def test_a_diagram_without_its_svg_stops_the_build(tmp_path):
+    project = _copy_project(tmp_path / "repo")
+    svgs = sorted((project / "docs" / "assets" / "diagrams").glob("*.svg"))
+    assert svgs
+    for svg in svgs:
+        svg.unlink()
+    res = _build(project, tmp_path / "site")
+    out = res.stdout + res.stderr
+    assert res.returncode != 0
+    assert "registration/first.md" in out and svgs[0].name in out and "请运行 make diagrams" in out, out
+
+
 # A value from the rules typed into a page would not follow policy.json: forbid them.
 LITERAL_RULE_VALUES = [
     (re.compile(r"(?<![\d〔])[1-9]\s*年"), "N年 (登记期限或职称年限)"),

@@ -142,17 +142,67 @@ def test_no_page_loads_anything_from_a_cdn(site_dir):
             assert host not in html, f"{f.relative_to(site_dir)} 引用了 {host}"
 
 
-def test_mermaid_is_shipped_and_loaded_only_where_a_diagram_is(site_dir):
-    assert (site_dir / "assets" / "javascripts" / "mermaid.min.js").stat().st_size > 1_000_000
-    with_diagram = []
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def mermaid_fence(md: Path) -> str:
+    """The one ```mermaid fence of a guide page, as written."""
+    (body,) = re.findall(r"^```mermaid[^\n]*\n(.*?)^```", md.read_text(encoding="utf-8"), re.S | re.M)
+    return body
+
+
+def test_the_diagram_is_inline_svg_with_every_state_and_arrow_of_its_fence(site_dir):
+    """registration/first's flowchart is drawn ahead of time (make diagrams) and put in
+    the page as SVG text: the same states, arrows and labels as the fence in the page's
+    source, with a title for screen readers and the caption under it."""
+    import xml.etree.ElementTree as ET
+
+    body = mermaid_fence(ROOT / "docs" / "registration" / "first.md")
+    nodes = dict(re.findall(r'\b(\w+)\["([^"]+)"\]', body))
+    arrows = re.findall(r'\b(\w+)(?:\["[^"]*"\])?\s*-->\s*(?:\|"([^"]*)"\|\s*)?(\w+)', body)
+    assert len(nodes) == 8 and len(arrows) == 7  # the fence as the page describes it
+
+    html = (site_dir / "registration" / "first" / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'<figure class="sg-diagram">(<svg\b.*?</svg>)<figcaption>([^<]+)</figcaption></figure>', html, re.S)
+    assert m, "registration/first 没有内嵌 SVG 的流程图"
+    svg = ET.fromstring(m.group(1))
+    assert svg.tag == SVG_NS + "svg"
+    assert not list(svg.iter(SVG_NS + "foreignObject")), "标签应是 SVG 文字,不用 foreignObject"
+
+    rows = {"".join(t.itertext()).strip() for t in svg.iter(SVG_NS + "tspan") if "row" in t.get("class", "").split()}
+    lines = [line for label in nodes.values() for line in re.split(r"<br\s*/?>", label)]
+    lines += [line for _, label, _ in arrows if label for line in re.split(r"<br\s*/?>", label)]
+    assert [line for line in lines if line not in rows] == [], rows
+    drawn_nodes = [g for g in svg.iter(SVG_NS + "g") if "node" in g.get("class", "").split()]
+    assert len(drawn_nodes) == len(nodes)
+    drawn_arrows = {
+        tuple(re.fullmatch(r"L_(\w+?)_(\w+?)_\d+", p.get("data-id")).groups())
+        for p in svg.iter(SVG_NS + "path") if "flowchart-link" in p.get("class", "").split()
+    }
+    assert drawn_arrows == {(a, b) for a, _, b in arrows}
+
+    # Accessible: an image named by its <title> (the fence's accTitle), described by
+    # its <desc>; the caption says the same title.
+    assert svg.get("role") == "img"
+    title = svg.find(SVG_NS + "title")
+    assert title is not None and svg.get("aria-labelledby") == title.get("id")
+    assert title.text.strip() == m.group(2).strip()
+    desc = svg.find(SVG_NS + "desc")
+    assert desc is not None and svg.get("aria-describedby") == desc.get("id")
+    assert desc.text.count("→") == len(arrows)
+    # The note under the diagram is still there.
+    assert re.search(r"</figure>\s*<p>图中的顺序按原文列出状态的顺序画出", html)
+
+
+def test_no_page_ships_or_loads_mermaid(site_dir):
+    """No Mermaid JavaScript in the site, and nothing with class="mermaid" (the theme
+    would fetch Mermaid from a CDN for it)."""
+    assert [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*mermaid*")] == []
     for page in built_pages(site_dir):
         html = (site_dir / page / "index.html").read_text(encoding="utf-8")
-        loads = "assets/javascripts/mermaid.min.js" in html
-        has = 'class="mermaid"' in html
-        assert loads == has, page
-        if has:
-            with_diagram.append(page)
-    assert "registration/first" in with_diagram
+        assert "mermaid.min.js" not in html, page
+        assert not re.search(r'class="[^"]*\bmermaid\b', html), page
+        assert "```mermaid" not in html and "language-mermaid" not in html, page
 
 
 def test_the_search_index_keeps_this_fields_terms_whole(site_dir):

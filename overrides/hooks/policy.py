@@ -27,16 +27,20 @@ An unknown key or marker stops the build with a message naming the page.
 
 It also fixes the theme's search worker so a Chinese query that is a whole word in the
 index is searched as that word (see ``_patch_search_worker``), shows each guide page's ``last_checked`` date (required on every page outside
-``calculator/``), and loads a local copy of Mermaid only on pages that have a diagram,
-so the theme never fetches it from a CDN.
+``calculator/``), and replaces every ```mermaid fence with the SVG drawn from it ahead
+of time (``make diagrams``, scripts/render_diagrams.py, committed under
+``docs/assets/diagrams/<first 16 hex of the fence body's sha256>.svg``), inline in a
+``<figure>``: readers download no Mermaid JavaScript, and the theme, seeing no
+``.mermaid`` element, fetches none from a CDN. A fence without its SVG stops the build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import html
 import importlib
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -44,11 +48,104 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 MARKER = re.compile(r"\{\{\s*([a-z]+)\s*:\s*([^{}]*?)\s*\}\}")
-MERMAID_FENCE = re.compile(r"^\s*(```|~~~)\s*mermaid\b", re.M)
-MERMAID_SRC = Path("node_modules") / "mermaid" / "dist" / "mermaid.min.js"
-MERMAID_DEST = Path("assets") / "javascripts" / "mermaid.min.js"
+# A fence opening or closing line: indentation, ``` or ~~~ (three or more), info string.
+FENCE_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
+MERMAID_INFO = re.compile(r"^mermaid(?![\w-])")
+# The committed drawings, relative to docs_dir (excluded from the site in mkdocs.yml:
+# each one is inlined into its page).
+DIAGRAM_DIR = Path("assets") / "diagrams"
 
-_state: dict = {"policy": None, "root": None, "mermaid": False}
+_state: dict = {"policy": None, "root": None}
+
+
+# ---------------------------------------------------------------- diagrams
+# scripts/render_diagrams.py imports these two functions, so the script and the build
+# agree on which fences there are and what each one's SVG is called.
+
+def mermaid_fences(markdown: str) -> list[dict]:
+    """Every ```mermaid fence of a page, in order.
+
+    Each is ``{"start", "end", "indent", "body", "line"}``: the fence's lines are
+    ``lines[start:end]`` of ``markdown.split("\n")``, ``line`` is its 1-based line number,
+    ``body`` the text between the fence lines without the fence's indentation and
+    trailing spaces (what Mermaid draws, and what the SVG's name is hashed from).
+    Fences of other languages are skipped whole, so an example inside one is not a
+    diagram; an unclosed fence runs to the end of the page, as in Markdown.
+    """
+    lines = markdown.split("\n")
+    found = []
+    i = 0
+    while i < len(lines):
+        m = FENCE_LINE.match(lines[i])
+        if not m or (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            i += 1
+            continue
+        indent, fence = m.group("indent"), m.group("fence")
+        j = i + 1
+        while j < len(lines):
+            c = FENCE_LINE.match(lines[j])
+            if c and not c.group("info") and c.group("fence")[0] == fence[0] and len(c.group("fence")) >= len(fence):
+                break
+            j += 1
+        if MERMAID_INFO.match(m.group("info")):
+            body = [
+                line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")
+                for line in lines[i + 1:j]
+            ]
+            found.append({
+                "start": i,
+                "end": min(j + 1, len(lines)),
+                "indent": indent,
+                "line": i + 1,
+                "body": "\n".join(line.rstrip() for line in body).strip("\n") + "\n",
+            })
+        i = j + 1
+    return found
+
+
+def diagram_name(body: str) -> str:
+    """The file name (without .svg) of the drawing of a fence body."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?")
+SVG_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.S)
+
+
+def _diagram_figure(svg_file: Path) -> str:
+    """The committed SVG inline in a <figure>, with its <title> as the caption."""
+    svg = XML_PROLOG.sub("", svg_file.read_text(encoding="utf-8")).strip()
+    title = SVG_TITLE.search(svg)
+    caption = (
+        f"<figcaption>{html.escape(html.unescape(title.group(1).strip()), quote=False)}</figcaption>"
+        if title else ""
+    )
+    return f'<figure class="sg-diagram">{svg}{caption}</figure>'
+
+
+def _take_diagrams(markdown: str, src: str, docs_dir: Path) -> tuple[str, dict[str, str]]:
+    """Replace each mermaid fence by a placeholder line; return the figures, which
+    on_page_content puts in the place of the placeholders. The SVG never goes through
+    the markers (Mermaid's ``{{hexagon}}`` is no marker) or Markdown (which would wrap
+    it in <p> inside a list, and read ``*`` or ``_`` in its text as emphasis)."""
+    fences = mermaid_fences(markdown)
+    if not fences:
+        return markdown, {}
+    lines = markdown.split("\n")
+    figures: dict[str, str] = {}
+    for n, fence in reversed(list(enumerate(fences))):
+        name = diagram_name(fence["body"])
+        svg_file = docs_dir / DIAGRAM_DIR / f"{name}.svg"
+        if not svg_file.is_file():
+            raise PluginError(
+                f"{src}: 第{n + 1}个 Mermaid 流程图(```mermaid 代码块)没有对应的 SVG 文件 "
+                f"docs/{DIAGRAM_DIR.as_posix()}/{name}.svg。流程图改过之后,请运行 make diagrams "
+                "重新生成 SVG,并把它和页面一起提交。"
+            )
+        key = f"sgdiagram{n}x{name}"
+        figures[key] = _diagram_figure(svg_file)
+        lines[fence["start"]:fence["end"]] = ["", fence["indent"] + key, ""]
+    return "\n".join(lines), figures
 
 
 def _load_policy(root: Path):
@@ -81,7 +178,7 @@ def on_config(config, **kwargs):
         if user_dict and not Path(user_dict).is_absolute():
             cfg["jieba_dict_user"] = str(root / user_dict)
     mod, dates, policy = _load_policy(root)
-    _state.update(policy=policy, module=mod, dates=dates, root=root, mermaid=False)
+    _state.update(policy=policy, module=mod, dates=dates, root=root, figures={})
     return config
 
 
@@ -298,6 +395,7 @@ def render_marker(kind: str, arg: str) -> str:
 def on_page_markdown(markdown, page, config, files, **kwargs):
     src = page.file.src_uri
     _state["page_src"] = src
+    markdown, _state["figures"][src] = _take_diagrams(markdown, src, Path(config.docs_dir))
 
     def replace(m: re.Match) -> str:
         try:
@@ -313,10 +411,16 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     if not src.startswith("calculator/") and "last_checked" not in page.meta:
         raise PluginError(f"{src}: 页面缺少 front matter 中的 last_checked(最后核对日期)")
 
-    if MERMAID_FENCE.search(markdown):
-        page.meta["mermaid"] = True
-        _state["mermaid"] = True
     return markdown
+
+
+def on_page_content(html, page, config, files, **kwargs):
+    """Each diagram's figure in the place of its placeholder paragraph."""
+    for key, figure in _state["figures"].pop(page.file.src_uri, {}).items():
+        html, n = re.subn(rf"<p>\s*{key}\s*</p>|{key}", lambda _: figure, html, count=1)
+        if n != 1:
+            raise PluginError(f"{page.file.src_uri}: 流程图的位置在 Markdown 转换后找不到了({key})")
+    return html
 
 
 # mkdocs-material 9.8's search worker splits a Chinese query into words it finds in the
@@ -346,11 +450,3 @@ def _patch_search_worker(site_dir: Path) -> None:
 @event_priority(100)  # before the calculator hook fingerprints the built files
 def on_post_build(config, **kwargs):
     _patch_search_worker(Path(config.site_dir))
-    if not _state["mermaid"]:
-        return
-    src = _state["root"] / MERMAID_SRC
-    if not src.is_file():
-        raise PluginError(f"policy 钩子:找不到 {src},请先运行 make node(npm ci)")
-    dest = Path(config.site_dir) / MERMAID_DEST
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)
