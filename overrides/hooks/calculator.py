@@ -60,7 +60,8 @@ _state: dict = {}
 def _sources_digest() -> str:
     h = hashlib.sha256()
     # This hook and the bytecode compiler decide what goes into the wheels too.
-    files = [ROOT / "pyproject.toml", ROOT / "README.md", HOOK_DIR / "calculator.py", HOOK_DIR / "compile_pyc.mjs"]
+    files = [ROOT / "pyproject.toml", ROOT / "README.md", HOOK_DIR / "calculator.py", HOOK_DIR / "compile_pyc.mjs",
+             HOOK_DIR / "build_stdlib.mjs"]
     files += sorted(p for p in (ROOT / "calculator" / "shegong").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for p in files:
         if p.exists():
@@ -135,6 +136,7 @@ def _build_packages() -> Path:
         for pkg in lock["packages"].values():
             shutil.copy2(wheels / pkg["file_name"], staging / pkg["file_name"])
         (staging / "pyodide-lock.json").write_text(json.dumps(lock, ensure_ascii=False, indent=1, sort_keys=True))
+        _build_stdlib(staging)
         try:
             staging.rename(out)
         except OSError:  # another build finished first
@@ -143,6 +145,26 @@ def _build_packages() -> Path:
         if old != out:
             shutil.rmtree(old, ignore_errors=True)
     return out
+
+
+STDLIB = "python_stdlib.zip"
+
+
+def _build_stdlib(packages: Path) -> None:
+    """Writes ``packages/python_stdlib.zip``: bytecode of the modules the rules can import.
+
+    See build_stdlib.mjs for how the modules are chosen. Without Node the calculator uses
+    Pyodide's own zip (sources of the whole standard library), which is slower to start.
+    """
+    node = shutil.which("node")
+    if not node:
+        log.warning("calculator: node not found; the calculator uses Pyodide's full source stdlib")
+        return
+    res = subprocess.run([node, str(HOOK_DIR / "build_stdlib.mjs"), str(NODE_PYODIDE), str(packages),
+                          str(packages / STDLIB)], capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"build_stdlib.mjs failed:\n{res.stdout}\n{res.stderr}")
+    log.info("calculator: standard library %s", res.stdout.strip())
 
 
 def _add_pyodide_bytecode(wheel: Path, work: Path) -> None:
@@ -227,8 +249,8 @@ def _snapshot_key(version: str, pkgs: Path) -> str:
     lock = json.loads((pkgs / "pyodide-lock.json").read_text())
     rules = lock["packages"]["shegong"]["sha256"][:16]
     h = hashlib.sha256()
-    for name in sorted(lock["packages"]):
-        h.update(name.encode() + b"\0" + lock["packages"][name]["sha256"].encode() + b"\0")
+    for p in sorted(pkgs.iterdir()):  # every wheel, the lockfile, the stdlib zip
+        h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     for name in RUNTIME_FILES:
         h.update(name.encode() + b"\0" + hashlib.sha256((NODE_PYODIDE / name).read_bytes()).digest())
     return f"pyodide-{version}_shegong-{rules}_rest-{h.hexdigest()[:12]}"
@@ -281,6 +303,7 @@ def on_post_page(output, page, config):
         "runtime": _state["runtime_path"],
         "packages": _state["packages_path"],
         "snapshot": _state["snapshot_key"],
+        "stdlib": (_state["packages_path"] if (_state["packages_dir"] / STDLIB).exists() else _state["runtime_path"]) + STDLIB,
     }
     boot = (ASSETS / "boot.js").read_text(encoding="utf-8")
     head = (
@@ -329,7 +352,12 @@ def on_post_build(config):
     for old in (site / "assets" / "pyodide").glob("*") if (site / "assets" / "pyodide").exists() else []:
         if old.resolve() not in (runtime.resolve(), packages.resolve()):
             shutil.rmtree(old, ignore_errors=True)
+    own_stdlib = (_state["packages_dir"] / STDLIB).exists()
     for name in RUNTIME_FILES:
+        if name == STDLIB and own_stdlib:
+            # Replaced by the packages' bytecode zip: not shipped, so not kept offline either.
+            (runtime / name).unlink(missing_ok=True)
+            continue
         _copy_if_changed(NODE_PYODIDE / name, runtime / name)
     for p in _state["packages_dir"].iterdir():
         _copy_if_changed(p, packages / p.name)

@@ -73,7 +73,8 @@
         var name = JSON.stringify({
           runtime: new URL(cfg.runtime, root).href,
           packages: new URL(cfg.packages, root).href,
-          snapshot: cfg.snapshot || ""
+          snapshot: cfg.snapshot || "",
+          stdlib: new URL(cfg.stdlib, root).href
         });
         worker = new Worker(new URL("assets/calculator/worker.mjs", root).href, { type: "module", name: name });
         timings.worker_created = performance.now();
