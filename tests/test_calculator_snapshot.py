@@ -70,20 +70,20 @@ def stored_entries(page) -> list[dict]:
     )
 
 
-def rewrite_snapshot(page, *, flip_at: int | None = None, key: str | None = None) -> None:
-    """Changes the stored snapshot in place: one byte flipped, or another build's key."""
+def rewrite_snapshot(page, *, flip_at: int | None = None, headers: dict | None = None) -> None:
+    """Changes the stored snapshot in place: one byte flipped, or some headers."""
     page.evaluate(
-        """async ([name, flipAt, key]) => {
+        """async ([name, flipAt, set]) => {
             const c = await caches.open(name);
             const [req] = await c.keys();
             const res = await c.match(req);
             const bytes = new Uint8Array(await res.arrayBuffer());
             if (flipAt !== null) bytes[flipAt] ^= 0xff;
             const headers = new Headers(res.headers);
-            if (key !== null) headers.set('x-shegong-key', key);
+            for (const [k, v] of Object.entries(set)) headers.set(k, v);
             await c.put(req, new Response(bytes, {headers}));
         }""",
-        [SNAPSHOT_CACHE, flip_at, key],
+        [SNAPSHOT_CACHE, flip_at, headers or {}],
     )
 
 
@@ -186,7 +186,7 @@ def test_bad_snapshot_falls_back_to_a_boot_and_is_replaced(browser, site_url, da
         # What a snapshot stored by an earlier release looks like: another wheel hash.
         other = re.sub(r"_shegong-[0-9a-f]{16}_", "_shegong-0123456789abcdef_", good["key"])
         assert other != good["key"]
-        rewrite_snapshot(page, key=other)
+        rewrite_snapshot(page, headers={"x-shegong-key": other})
     page.close()
 
     page = open_ready(ctx, site_url + PAGE)
@@ -203,6 +203,31 @@ def test_bad_snapshot_falls_back_to_a_boot_and_is_replaced(browser, site_url, da
     page = open_ready(ctx, site_url + PAGE)
     assert started(page) == {"start": "snapshot", "snapshot": "restored"}
     assert ctx.request_log.foreign() == []
+    ctx.close()
+
+
+def test_a_snapshot_that_restores_wrong_stops_snapshots_for_this_build(browser, site_url):
+    """Intact bytes (the SHA-256 matches) whose restored rules answer the warm-up request
+    differently: not trusted, and since it would fail on every visit, this build stops
+    making snapshots in this browser until 清除数据."""
+    ctx = new_context(browser, site_url)
+    page = open_ready(ctx, site_url + PAGE)
+    wait_stored(page)
+    rewrite_snapshot(page, headers={"x-shegong-check": "0" * 64})
+    page.close()
+    page = open_ready(ctx, site_url + PAGE)
+    info = started(page)
+    assert info["start"] == "boot" and info["made"] == "off"
+    assert info["snapshot"].startswith("restore failed: the restored rules do not give the answer")
+    assert page.evaluate("window.shegongCalculator.evaluate({tool:'title',from:'社会工作师'}).then(r => r.ok)") is True
+    page.close()
+    page = open_ready(ctx, site_url + PAGE)
+    assert started(page) == {"start": "boot", "snapshot": "disabled", "made": "off"}
+    page.get_by_role("button", name="清除数据").click()
+    page.wait_for_timeout(500)
+    page.close()
+    page = open_ready(ctx, site_url + PAGE)
+    assert started(page) == {"start": "boot", "snapshot": "none", "made": "made"}
     ctx.close()
 
 

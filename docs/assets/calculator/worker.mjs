@@ -144,6 +144,7 @@ async function findSnapshot() {
     const res = await (await caches.open(SNAPSHOT_CACHE)).match(SNAPSHOT_URL);
     if (!res) return { why: "none" };
     if (res.headers.get("x-shegong-key") !== snapshotKey) return { why: "mismatch" };
+    if (res.headers.get("x-shegong-disabled")) return { why: "disabled" };
     const bytes = verifiedBytes(res);
     // Pyodide awaits it later; until then a rejection must not count as unhandled.
     bytes.catch(() => {});
@@ -161,6 +162,14 @@ async function verifiedBytes(res) {
   if ((await sha256hex(bytes)) !== res.headers.get("x-shegong-sha256")) throw new CorruptSnapshot("corrupt");
   lap("snapshot_verified");
   return bytes;
+}
+
+async function disableSnapshots() {
+  try {
+    await (await caches.open(SNAPSHOT_CACHE)).put(SNAPSHOT_URL, new Response("", {
+      headers: { "x-shegong-key": snapshotKey, "x-shegong-disabled": "restore failed" },
+    }));
+  } catch { /* then the next visit tries again */ }
 }
 
 async function deleteSnapshot() {
@@ -226,12 +235,12 @@ async function restore(loadPyodide, found) {
   return fn;
 }
 
-async function boot(loadPyodide) {
+async function boot(loadPyodide, snapshots) {
   const pyodide = await loadPyodide({
     ...baseOptions(),
     // Downloaded while Pyodide boots, from this site (no CDN, no micropip).
     packages: ["shegong"],
-    _makeSnapshot: !!snapshotKey,
+    _makeSnapshot: snapshots,
   });
   lap("pyodide_loaded");
   self.postMessage({ type: "progress", stage: "rules" });
@@ -241,7 +250,7 @@ async function boot(loadPyodide) {
   const warm = fn(WARMUP);
   lap("rules_imported");
   let made = "off";
-  if (snapshotKey && !snapshotForgotten) {
+  if (snapshots && !snapshotForgotten) {
     try {
       const t0 = performance.now();
       const bytes = makeSnapshot(pyodide);
@@ -273,15 +282,25 @@ async function start() {
       lap("pyodide_loaded");
       lap("rules_imported");
     } catch (err) {
-      how.snapshot = err instanceof CorruptSnapshot ? "corrupt"
-        : "restore failed: " + (err && err.message ? err.message : err);
-      await deleteSnapshot();
+      if (err instanceof CorruptSnapshot) {
+        how.snapshot = "corrupt";
+        await deleteSnapshot();
+      } else {
+        // A good copy that this browser cannot restore would fail on every visit: leave
+        // a marker so this build stops making snapshots here (a new build or 清除数据
+        // removes it).
+        how.snapshot = "restore failed: " + (err && err.message ? err.message : err);
+        await disableSnapshots();
+      }
     }
   } else if (found.why === "mismatch") {
     await deleteSnapshot();
   }
   if (!fn) {
-    const booted = await boot(loadPyodide);
+    // No snapshot is made where none could be stored (no Cache Storage, no WebCrypto) or
+    // restored (see disableSnapshots).
+    const booted = await boot(loadPyodide, !how.snapshot.startsWith("restore failed") &&
+      !["unsupported", "disabled"].includes(found.why) && !String(found.why).startsWith("unreadable"));
     fn = booted.fn;
     how.made = booted.made;
   }
