@@ -131,7 +131,8 @@ def test_first_visit_boots_and_stores_one_snapshot_keyed_by_the_build(snapshot_r
     assert report["bytes"] > 10_000_000 and report["make_ms"] >= 0 and report["store_ms"] >= 0
     [entry] = snapshot_run["entries"]
     assert entry["key"] == snapshot_run["key"]
-    assert entry["bytes"] == report["bytes"]
+    # Stored without the heap's all-zero pages.
+    assert entry["bytes"] == report["stored_bytes"] < report["bytes"] / 2
     assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]) and re.fullmatch(r"[0-9a-f]{64}", entry["check"])
 
 
@@ -178,7 +179,7 @@ def test_restored_worker_answers_bad_input_like_a_booted_one(browser, site_url):
 def test_bad_snapshot_falls_back_to_a_boot_and_is_replaced(browser, site_url, damage):
     ctx = new_context(browser, site_url)
     page = open_ready(ctx, site_url + PAGE)
-    wait_stored(page)
+    first = wait_stored(page)
     [good] = stored_entries(page)
     if damage == "corrupt":
         rewrite_snapshot(page, flip_at=good["bytes"] // 2)
@@ -195,9 +196,11 @@ def test_bad_snapshot_falls_back_to_a_boot_and_is_replaced(browser, site_url, da
         "window.shegongCalculator.evaluate({tool:'registration',level:'社会工作师',passed_on:'2024-09-10',today:'2025-01-01'})"
         ".then(r => r.first_registration.last_day)"
     ) == "2025-09-10"
-    wait_stored(page)
+    again = wait_stored(page)
     [fresh] = stored_entries(page)
-    assert fresh["key"] == good["key"] and fresh["bytes"] == good["bytes"]
+    # Replaced by a new one for this build (its zero pages may differ by a page or two).
+    assert fresh["key"] == good["key"] and fresh["bytes"] == again["stored_bytes"]
+    assert again["bytes"] == first["bytes"]
     page.close()
 
     page = open_ready(ctx, site_url + PAGE)
