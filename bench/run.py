@@ -41,7 +41,7 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, _Handler  # noqa: E402
 CALC_PAGE = "calculator/registration/"
 NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
 STOCK = "/__bench__/pyodide/"  # stock Pyodide files, served from node_modules
-# A plain guide page, and the one guide page with a diagram (it loads Mermaid).
+# A plain guide page, and the one guide page with a diagram (drawn ahead of time, inline SVG).
 GUIDE_PAGES = ["certificate/paper/", "registration/first/"]
 MARK = "shegong:first-result"
 LONGTASKS = """

@@ -115,13 +115,14 @@ def snapshot_run(browser, site_url):
     first.close()
     second = open_ready(ctx, site_url + PAGE)
     restore_info = started(second)
+    restore_report = second.evaluate("window.shegongCalculator.snapshotStored")
     timings = second.evaluate("window.shegongCalculator.timings.worker")
     restored = answers(second)
     foreign = ctx.request_log.foreign()
     ctx.close()
     return {
         "boot": boot_info, "report": report, "booted": booted, "entries": entries, "key": key,
-        "restore": restore_info, "timings": timings, "restored": restored, "foreign": foreign,
+        "restore": restore_info, "restore_report": restore_report, "timings": timings, "restored": restored, "foreign": foreign,
     }
 
 
@@ -148,6 +149,8 @@ def test_the_key_names_the_pyodide_version_and_the_rules_wheel_hash(snapshot_run
 def test_second_visit_restores_and_says_so(snapshot_run):
     assert snapshot_run["restore"] == {"start": "snapshot", "snapshot": "restored"}
     assert snapshot_run["timings"]["start"] == "snapshot"
+    # A restored worker makes no new snapshot, and says so.
+    assert snapshot_run["restore_report"] == {"type": "snapshot", "stored": False, "error": "restored from one"}
     # Restored, not booted: the worker never loaded the wheels on the second visit.
     assert "snapshot_verified" in snapshot_run["timings"]
     assert snapshot_run["foreign"] == []
@@ -259,7 +262,8 @@ def test_clear_data_before_the_snapshot_is_stored_keeps_it_from_being_stored(bro
     # Clicked while Pyodide is still loading: the worker must not store one afterwards.
     page.get_by_role("button", name="清除数据").click()
     page.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
-    page.wait_for_timeout(3000)
+    report = page.evaluate("window.shegongCalculator.snapshotStored")
+    assert report == {"type": "snapshot", "stored": False, "error": "清除数据"}
     assert stored_entries(page) == []
     ctx.close()
 

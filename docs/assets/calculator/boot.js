@@ -115,7 +115,8 @@
     state: function () { return state; },
     /** How the worker started (after "ready"): from a stored snapshot or a full boot. */
     started: function () { return started; },
-    /** Resolves with the worker's report once a new snapshot is stored (or could not be). */
+    /** Resolves with the worker's report on a new snapshot: {stored: true, bytes, stored_bytes,
+     * make_ms, store_ms}, or {stored: false, error} (restored from one, 清除数据, no storage). */
     snapshotStored: snapshotStored,
     /** 清除数据: deletes the stored snapshot, and stops this worker from storing one. */
     forgetSnapshot: function () {

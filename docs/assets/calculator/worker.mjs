@@ -113,18 +113,17 @@ const lap = (name) => { timings[name] = Math.round(performance.now()); };
 // - The snapshot is made in this worker right after the imports and a fixed warm-up
 //   request, before the first request from the page is read: it never holds user input
 //   (the heap is copied whole, freed memory included, so "after the first answer" would
-//   not be safe). Making it costs about 25 ms; a second worker would download and boot
+//   not be safe). Making it costs 30-45 ms; a second worker would download and boot
 //   Pyodide again on a phone's two cores.
 // - It is keyed by the Pyodide version, the rules wheel's hash and the standard
 //   library's hash (snapshotKey, from the build), and stored under one URL, so a new
 //   release replaces the old snapshot instead of restoring it.
 // - It is stored without its all-zero pages (see pack), uncompressed, with its SHA-256,
-//   checked before Pyodide sees the bytes. Pyodide only
-//   starts compiling its wasm once it has the snapshot, so reading it back is on the
-//   critical path: raw read + SHA-256 measured about 90 ms against about 200 ms to read
-//   and gunzip (CompressionStream) the 5 MB gzipped copy, and gunzipping also competes
-//   with the worker's own start-up. Gzip would store 5 MB instead of 31 MB; the README
-//   has both figures (`make bench`).
+//   checked before Pyodide sees the bytes. Pyodide starts its wasm only once it has the
+//   snapshot, so reading it back is on a repeat visit's critical path: reading the
+//   12.8 MB and hashing them measured 55-75 ms; gzip (CompressionStream) would store
+//   5 MB but takes about 0.5 s to compress and 70-85 ms to read back and gunzip, on the
+//   worker's own thread. The README has the figures (`make bench`).
 const SNAPSHOT_CACHE = "shegong-snapshot";
 const SNAPSHOT_URL = new URL("../snapshot", packagesURL).href;
 // Run once before the snapshot (so the policy is read and lazy imports are done) and
@@ -246,7 +245,10 @@ async function deleteSnapshot() {
 async function storeSnapshot() {
   const snap = pendingSnapshot;
   pendingSnapshot = null;
-  if (!snap || snapshotForgotten) return;
+  if (!snap || snapshotForgotten) {
+    self.postMessage({ type: "snapshot", stored: false, error: "清除数据" });
+    return;
+  }
   const t0 = performance.now();
   try {
     const packed = pack(snap.bytes);
@@ -259,9 +261,12 @@ async function storeSnapshot() {
       },
     });
     const cache = await caches.open(SNAPSHOT_CACHE);
-    if (snapshotForgotten) return;
-    await cache.put(SNAPSHOT_URL, res);
-    if (snapshotForgotten) { await deleteSnapshot(); return; }
+    if (!snapshotForgotten) await cache.put(SNAPSHOT_URL, res);
+    if (snapshotForgotten) {
+      await deleteSnapshot();
+      self.postMessage({ type: "snapshot", stored: false, error: "清除数据" });
+      return;
+    }
     self.postMessage({
       type: "snapshot", stored: true, bytes: snap.bytes.length, stored_bytes: packed.length,
       make_ms: snap.make_ms, store_ms: Math.round(performance.now() - t0),
@@ -317,7 +322,7 @@ async function boot(loadPyodide, snapshots) {
   const fn = pyodide.globals.get("_shegong_evaluate_json");
   const warm = fn(WARMUP);
   lap("rules_imported");
-  let made = "off";
+  let made = snapshotForgotten ? "清除数据" : "off";
   if (snapshots && !snapshotForgotten) {
     try {
       const t0 = performance.now();
@@ -381,8 +386,9 @@ async function start() {
     const m = queue.shift();
     answer(m.id, m.request);
   }
-  // Stored once the page has its first answers, so the 31 MB write does not delay them.
+  // Stored once the page has its first answers, so packing and writing it do not delay them.
   if (pendingSnapshot) setTimeout(storeSnapshot, 0);
+  else self.postMessage({ type: "snapshot", stored: false, error: how.start === "snapshot" ? "restored from one" : how.made });
 }
 
 start().catch((err) => fail(err && err.message ? err.message : err));
