@@ -17,6 +17,7 @@ help:
 	@echo "make test    运行全部测试(规则单元测试、属性测试、浏览器测试)"
 	@echo "make site    构建网站到 site/"
 	@echo "make bench   运行性能基准(不属于测试)"
+	@echo "make diagrams 修改流程图后重新画 SVG(见 CONTRIBUTING.md)"
 
 $(VENV)/.stamp: pyproject.toml
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }

@@ -188,3 +188,28 @@ def test_keyboard_certificate(page, site_url):
     page.keyboard.press("Enter")  # the first example: 已申请加注
     page.wait_for_function("document.querySelector('#sg-annotation_requested_at').value === '2026-01-05T10:30'")
     page.wait_for_function("document.querySelector('.sg-facts') && document.querySelector('.sg-facts').textContent.includes('10:30')", timeout=WAIT)
+
+
+def test_an_unchanged_answer_keeps_focus_and_is_not_announced_again(page, site_url):
+    """A late computation with the same inputs (a "change" event after Enter, say) must not
+    rebuild the result: keyboard focus inside it would be lost, and the live region would
+    read the same answer again."""
+    page.goto(site_url + "calculator/registration/")
+    ready(page)
+    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    page.focus("#sg-result .sg-ics")
+    page.evaluate("""() => {
+        window.__answerChanges = 0;
+        new MutationObserver((m) => { window.__answerChanges += m.length; })
+            .observe(document.getElementById('sg-answer'), {childList: true, characterData: true, subtree: true});
+        window.__icsBefore = document.activeElement;
+        const level = document.getElementById('sg-level');
+        level.dispatchEvent(new Event('change', {bubbles: true}));
+    }""")
+    # The debounced computation runs after 150 ms and answers within a few more.
+    page.wait_for_timeout(1500)
+    assert page.evaluate("document.activeElement === window.__icsBefore && document.activeElement.isConnected")
+    assert page.evaluate("window.__answerChanges") == 0
+    # A real change still updates the result.
+    page.select_option("#sg-level", "助理社会工作师")
+    page.wait_for_function("document.querySelector('#sg-result').textContent.includes('72 小时')", timeout=WAIT)

@@ -258,9 +258,15 @@ export function runTool(opts) {
     return control.value === "" && !touched.has(field) && !(control.validity && control.validity.badInput);
   }
 
+  // What the result area shows now: a late computation that gives the same answer (a
+  // "change" event after Enter, say) leaves the DOM alone, so keyboard focus inside the
+  // result is kept and screen readers do not hear the same answer twice.
+  let shownKey = "";
+
   function setAnswer(text, kind) {
-    answer.textContent = text;
+    if (answer.textContent !== text) answer.textContent = text;
     answer.dataset.kind = kind;
+    if (kind !== "ok") shownKey = "";
   }
 
   async function compute() {
@@ -301,9 +307,13 @@ export function runTool(opts) {
       return;
     }
     clearErrors(form);
-    result.replaceChildren(...opts.render(response, values).filter(Boolean));
-    result.dataset.state = "ok";
+    const key = JSON.stringify([response, values]);
+    if (key !== shownKey || result.dataset.state !== "ok") {
+      result.replaceChildren(...opts.render(response, values).filter(Boolean));
+      result.dataset.state = "ok";
+    }
     setAnswer(response.summary, "ok");
+    shownKey = key;
     if (!window.__shegongFirstResult) {
       window.__shegongFirstResult = true;
       performance.mark("shegong:first-result");
@@ -331,6 +341,7 @@ export function runTool(opts) {
   });
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
+    clearTimeout(timer); // the typing that led here is computed now, not again in 150 ms
     for (const c of form.elements) if (c.name) touched.add(c.dataset.field || c.name);
     compute();
   });
