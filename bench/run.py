@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import argparse
 import functools
-import http.server
 import json
 import os
 import re
-import socketserver
 import statistics
 import sys
 import threading
@@ -36,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The same browser and flags as the tests.
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, _Handler  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, _Handler, _Server  # noqa: E402
 
 CALC_PAGE = "calculator/registration/"
 NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -197,16 +195,6 @@ class Handler(_Handler):
         pass
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def handle_error(self, request, client_address):
-        # A browser context closed while the service worker was still downloading.
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
 def first_result_ms(page, url: str) -> float:
     page.goto(url)
     page.wait_for_function(f"performance.getEntriesByName('{MARK}').length > 0", timeout=120_000)
@@ -259,7 +247,7 @@ def main(argv=None) -> int:
     Handler.counter = counter
     Handler.bare = bare_page()
     Handler.site = site
-    server = Server(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     urls = {

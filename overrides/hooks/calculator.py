@@ -111,7 +111,7 @@ def _build_packages() -> Path:
         for w in whls:
             if not w.name.endswith("-none-any.whl"):
                 raise RuntimeError(f"{w.name} is not a pure-Python wheel; Pyodide cannot load it")
-            _add_pyodide_bytecode(w, tmp / f"pyc-{w.stem}")
+        _add_pyodide_bytecode(whls, tmp / "pyc")
         full = tmp / "full-lock.json"
         pyodide_cli = Path(python).with_name("pyodide")
         _run([str(pyodide_cli), "lockfile", "add-wheels", "--input", str(NODE_PYODIDE / "pyodide-lock.json"),
@@ -167,24 +167,36 @@ def _build_stdlib(packages: Path) -> None:
     log.info("calculator: standard library %s", res.stdout.strip())
 
 
-def _add_pyodide_bytecode(wheel: Path, work: Path) -> None:
-    """Replaces the wheel's modules by bytecode compiled with Pyodide's Python (in place).
+def _add_pyodide_bytecode(wheels: list[Path], work: Path) -> None:
+    """Replaces the wheels' modules by bytecode compiled with Pyodide's Python (in place).
 
     Importing from source costs the calculator a compile of every module on each start
     (about 0.2 s here, more on a phone); bytecode-only modules are imported directly and
-    the wheel stays about as small. The sources are in this repository. Without Node the
-    wheel is left as it is (the calculator works, a little slower).
+    the wheels stay about as small. The sources are in this repository. All wheels are
+    compiled in one Node run (each run boots Pyodide). Without Node the wheels are left
+    as they are (the calculator works, a little slower).
     """
     node = shutil.which("node")
     if not node:
-        log.warning("calculator: node not found; %s keeps source only", wheel.name)
+        log.warning("calculator: node not found; the wheels keep source only")
         return
+    import zipfile
+
+    dirs = {wheel: work / wheel.stem for wheel in wheels}
+    for wheel, d in dirs.items():
+        with zipfile.ZipFile(wheel) as z:
+            z.extractall(d)
+    _run([node, str(HOOK_DIR / "compile_pyc.mjs"), str(NODE_PYODIDE), str(work)])
+    for wheel, d in dirs.items():
+        _repack_bytecode_only(wheel, d)
+
+
+def _repack_bytecode_only(wheel: Path, work: Path) -> None:
+    """Writes ``wheel`` again from ``work`` without the sources that have bytecode, with a
+    RECORD that lists what is in it."""
     import base64
     import zipfile
 
-    with zipfile.ZipFile(wheel) as z:
-        z.extractall(work)
-    _run([node, str(HOOK_DIR / "compile_pyc.mjs"), str(NODE_PYODIDE), str(work)])
     for pyc in work.rglob("*.pyc"):
         src = pyc.with_suffix(".py")
         if src.exists():
@@ -229,31 +241,24 @@ def on_config(config):
     version = json.loads((NODE_PYODIDE / "package.json").read_text())["version"]
     pkgs = _build_packages()
     pkg_hash = _content_hash(pkgs)
+    runtime_path = f"assets/pyodide/{version}/"
+    packages_path = f"assets/pyodide/packages-{pkg_hash}/"
+    own_stdlib = (pkgs / STDLIB).exists()
+    rules = json.loads((pkgs / "pyodide-lock.json").read_text())["packages"]["shegong"]["sha256"][:16]
     _state.update(
         pyodide_version=version,
         packages_dir=pkgs,
-        runtime_path=f"assets/pyodide/{version}/",
-        packages_path=f"assets/pyodide/packages-{pkg_hash}/",
-        snapshot_key=_snapshot_key(version, pkgs),
+        runtime_path=runtime_path,
+        packages_path=packages_path,
+        own_stdlib=own_stdlib,
+        stdlib_path=(packages_path if own_stdlib else runtime_path) + STDLIB,
+        # What a stored Python memory snapshot must match to be restored (see worker.mjs):
+        # the Pyodide version, the rules wheel's hash (from the lockfile pyodide-build
+        # wrote), and the packages directory's content hash, which covers the other
+        # wheels and the stdlib zip whose modules and directory the snapshot holds.
+        snapshot_key=f"pyodide-{version}_shegong-{rules}_rest-{pkg_hash}",
     )
     return config
-
-
-def _snapshot_key(version: str, pkgs: Path) -> str:
-    """What a stored Python memory snapshot must match to be restored (see worker.mjs).
-
-    The Pyodide version, the rules wheel's hash (from the lockfile pyodide-build wrote)
-    and a hash of the other wheels and the standard library: the snapshot holds their
-    imported modules and the directory of the stdlib zip, so any change must discard it.
-    """
-    lock = json.loads((pkgs / "pyodide-lock.json").read_text())
-    rules = lock["packages"]["shegong"]["sha256"][:16]
-    h = hashlib.sha256()
-    for p in sorted(pkgs.iterdir()):  # every wheel, the lockfile, the stdlib zip
-        h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    for name in RUNTIME_FILES:
-        h.update(name.encode() + b"\0" + hashlib.sha256((NODE_PYODIDE / name).read_bytes()).digest())
-    return f"pyodide-{version}_shegong-{rules}_rest-{h.hexdigest()[:12]}"
 
 
 def on_files(files, config):
@@ -303,7 +308,7 @@ def on_post_page(output, page, config):
         "runtime": _state["runtime_path"],
         "packages": _state["packages_path"],
         "snapshot": _state["snapshot_key"],
-        "stdlib": (_state["packages_path"] if (_state["packages_dir"] / STDLIB).exists() else _state["runtime_path"]) + STDLIB,
+        "stdlib": _state["stdlib_path"],
     }
     boot = (ASSETS / "boot.js").read_text(encoding="utf-8")
     head = (
@@ -352,9 +357,8 @@ def on_post_build(config):
     for old in (site / "assets" / "pyodide").glob("*") if (site / "assets" / "pyodide").exists() else []:
         if old.resolve() not in (runtime.resolve(), packages.resolve()):
             shutil.rmtree(old, ignore_errors=True)
-    own_stdlib = (_state["packages_dir"] / STDLIB).exists()
     for name in RUNTIME_FILES:
-        if name == STDLIB and own_stdlib:
+        if name == STDLIB and _state["own_stdlib"]:
             # Replaced by the packages' bytecode zip: not shipped, so not kept offline either.
             (runtime / name).unlink(missing_ok=True)
             continue

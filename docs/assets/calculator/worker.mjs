@@ -378,7 +378,6 @@ async function start() {
     how.made = booted.made;
   }
   evaluateJSON = (text) => fn(text);
-  timings.start = how.start;
   self.postMessage({ type: "ready", timings, start: how });
   // Only the newest queued request of each kind matters to a page, but the API promises
   // an answer to every call: answer them all, in order.
