@@ -152,6 +152,11 @@ def test_registration_url_parameters(tab, site_url):
 def test_training_form(tab, site_url):
     page = tab
     open_tool(page, site_url, "training")
+    # The example again, over itself: its rows are rebuilt and must show their counts again.
+    for _ in range(2):
+        page.click("[data-example]")
+        settled(page, "ok")
+        assert page.inner_text("#sg-r0-counted") == "30 小时"
     page.click("#sg-clear")
     settled(page, "empty")
     assert page.locator("#sg-records-body tr").count() == 1

@@ -1,8 +1,5 @@
 // 证书领取时间: paper certificate estimate, electronic certificate annotation.
-import {
-  runTool, readFields, writeFields, compact, el, zhDate,
-  answerBlock, datesTable, explanationBlock, icsButton,
-} from "./ui.mjs";
+import { runTool, el, zhDate, datesTable, icsButton } from "./ui.mjs";
 
 const FIELDS = ["results_published_on", "annotation_requested_at"];
 
@@ -41,26 +38,17 @@ function render(res) {
     facts.append(el("dt", {}, "加注有效期最长到(估算)"), el("dd", {}, zhDate(res.annotation_valid_until_max)));
   }
   return [
-    el("h2", { id: "sg-result-title" }, "结果"),
-    answerBlock(res.summary),
     facts,
     icsButton("添加提醒到手机日历(.ics)", "社工证领取提醒.ics", events(res)),
     datesTable(res.dates),
-    explanationBlock(res.explanation),
   ];
 }
 
-const form = document.getElementById("sg-form");
 runTool({
   tool: "certificate",
-  form,
-  result: document.getElementById("sg-result"),
-  read: (f) => readFields(f, FIELDS),
-  write: writeFields,
+  fields: FIELDS,
   params: FIELDS,
-  example: JSON.parse(form.querySelector("[data-example]").dataset.example),
   empty: { results_published_on: "", annotation_requested_at: "" },
-  required: (v) => ["results_published_on"].filter((k) => !v[k]),
-  request: (v) => ({ tool: "certificate", ...compact(v) }),
+  required: ["results_published_on"],
   render,
 });

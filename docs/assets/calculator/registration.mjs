@@ -1,10 +1,6 @@
 // 登记期限: first-registration deadline, validity periods, re-registration windows.
-import {
-  runTool, readFields, writeFields, compact, el, zhDate,
-  answerBlock, datesTable, explanationBlock, icsButton,
-} from "./ui.mjs";
+import { runTool, el, zhDate, datesTable, icsButton } from "./ui.mjs";
 
-const FIELDS = ["level", "passed_on", "first_registered_on", "today"];
 const SVG = "http://www.w3.org/2000/svg";
 
 function svg(tag, attrs = {}, ...children) {
@@ -14,6 +10,10 @@ function svg(tag, attrs = {}, ...children) {
   return node;
 }
 
+// The last day to act: moved past a statutory holiday when the rules say so.
+const firstLastDay = (res) => res.first_registration.holiday_extended_last_day || res.first_registration.last_day;
+const reregLastDay = (p) => p.holiday_extended_last_day || p.reregistration_last_day;
+
 const dayNumber = (iso) => {
   const [y, m, d] = iso.split("-").map(Number);
   return Date.UTC(y, m - 1, d) / 86400000;
@@ -22,7 +22,7 @@ const dayNumber = (iso) => {
 /** The SVG timeline: first-registration window, each period, re-registration windows, today. */
 export function timeline(res) {
   const rows = [];
-  const firstLast = res.first_registration.holiday_extended_last_day || res.first_registration.last_day;
+  const firstLast = firstLastDay(res);
   rows.push({ label: "首次登记受理期", short: "首次登记", from: res.passed_on, to: firstLast, kind: "first", mark: firstLast });
   for (const p of res.periods) {
     rows.push({
@@ -31,7 +31,7 @@ export function timeline(res) {
       from: p.start,
       to: p.end,
       kind: "period",
-      window: [p.reregistration_opens, p.holiday_extended_last_day || p.reregistration_last_day],
+      window: [p.reregistration_opens, reregLastDay(p)],
     });
   }
   const all = rows.flatMap((r) => [r.from, r.to]).concat(res.today ? [res.today] : []);
@@ -98,7 +98,7 @@ export function timeline(res) {
 function calendarEvents(res) {
   const events = [];
   const today = res.today || "0000-00-00";
-  const first = res.first_registration.holiday_extended_last_day || res.first_registration.last_day;
+  const first = firstLastDay(res);
   const registered = !!res.first_registered_on;
   if (!registered && first >= today) {
     events.push({
@@ -108,7 +108,7 @@ function calendarEvents(res) {
     });
   }
   for (const p of res.periods) {
-    const last = p.holiday_extended_last_day || p.reregistration_last_day;
+    const last = reregLastDay(p);
     if (last < today) continue;
     events.push({
       uid: `rereg-open-${p.index}-${p.start}`, start: p.reregistration_opens, title: `社工证第${p.index}次再登记开始受理`,
@@ -127,37 +127,28 @@ function calendarEvents(res) {
 function render(res) {
   const facts = el("dl", { class: "sg-facts" },
     el("dt", {}, "首次登记最晚"),
-    el("dd", {}, zhDate(res.first_registration.holiday_extended_last_day || res.first_registration.last_day)),
+    el("dd", {}, zhDate(firstLastDay(res))),
     el("dt", {}, "每个有效期需要的继续教育"),
     el("dd", {}, `${res.required_hours} 小时`));
   if (res.periods.length) {
     const p = res.periods[0];
     facts.append(el("dt", {}, "第1次再登记受理期"),
-      el("dd", {}, `${zhDate(p.reregistration_opens)} 至 ${zhDate(p.holiday_extended_last_day || p.reregistration_last_day)}`));
+      el("dd", {}, `${zhDate(p.reregistration_opens)} 至 ${zhDate(reregLastDay(p))}`));
   }
   return [
-    el("h2", { id: "sg-result-title" }, "结果"),
-    answerBlock(res.summary),
     facts,
     timeline(res),
     icsButton("添加到手机日历(.ics)", "社工证登记期限.ics", calendarEvents(res)),
     datesTable(res.dates),
     el("p", { class: "sg-hint" }, "期间按《民法典》第二百零一条至第二百零三条计算:开始的当日不计入,到期月的对应日为最后一日,最后一日是法定休假日的顺延。以当地民政部门通知为准。"),
-    explanationBlock(res.explanation),
   ];
 }
 
-const form = document.getElementById("sg-form");
 runTool({
   tool: "registration",
-  form,
-  result: document.getElementById("sg-result"),
-  read: (f) => readFields(f, FIELDS),
-  write: writeFields,
+  fields: ["level", "passed_on", "first_registered_on", "today"],
   params: ["level", "passed_on", "first_registered_on"],
-  example: { level: "社会工作师", passed_on: "2024-09-10", first_registered_on: "2025-03-15", today: "" },
   empty: { level: "社会工作师", passed_on: "", first_registered_on: "", today: "" },
-  required: (v) => ["passed_on"].filter((k) => !v[k]),
-  request: (v) => ({ tool: "registration", ...compact(v) }),
+  required: ["passed_on"],
   render,
 });

@@ -1,10 +1,6 @@
 // 职称对应(天津): routes from a certificate, skill level or title, and when each opens.
-import {
-  runTool, readFields, writeFields, compact, el, zhDate,
-  answerBlock, explanationBlock,
-} from "./ui.mjs";
+import { runTool, el, zhDate } from "./ui.mjs";
 
-const FIELDS = ["from", "since", "series", "today"];
 const ELIGIBLE = {
   true: ["符合", "sg-yes"],
   false: ["暂不符合", "sg-no"],
@@ -22,25 +18,14 @@ function render(res) {
       el("p", {}, o.condition),
       o.source ? el("p", { class: "sg-source" }, `依据:${o.source}`) : null);
   }));
-  return [
-    el("h2", { id: "sg-result-title" }, "结果"),
-    answerBlock(res.summary),
-    list,
-    explanationBlock(res.explanation),
-  ];
+  return [list];
 }
 
-const form = document.getElementById("sg-form");
 runTool({
   tool: "title",
-  form,
-  result: document.getElementById("sg-result"),
-  read: (f) => readFields(f, FIELDS),
-  write: writeFields,
+  fields: ["from", "since", "series", "today"],
   params: ["from", "since", "series"],
-  example: JSON.parse(form.querySelector("[data-example]").dataset.example),
   empty: { from: "社会工作师", since: "", series: "", today: "" },
-  required: (v) => ["from"].filter((k) => !v[k]),
-  request: (v) => ({ tool: "title", ...compact(v) }),
+  required: ["from"],
   render,
 });

@@ -1,8 +1,5 @@
 // 继续教育学时: records table, hours counted in one registration period.
-import {
-  runTool, readFields, writeFields, compact, el, zhDate,
-  answerBlock, explanationBlock,
-} from "./ui.mjs";
+import { runTool, readFields, writeFields, dateValue, compact, el, zhDate } from "./ui.mjs";
 
 const FIELDS = ["level", "period_start", "period_end"];
 const KINDS = [
@@ -25,8 +22,9 @@ function blankRecord() {
   return { kind: "training", date: "", hours: "", status: true, approved: true };
 }
 
-function cell(label, control, extra = "") {
-  return el("td", { class: `sg-cell ${extra}` }, el("label", { class: "sg-cell-label", for: control.id }, label), control);
+/** A cell with a label that only phones show, the control and its error slot. */
+function cell(label, control, error) {
+  return el("td", { class: "sg-cell" }, el("label", { class: "sg-cell-label", for: control.id }, label), control, error);
 }
 
 function rowFor(rec, i) {
@@ -55,7 +53,6 @@ function rowFor(rec, i) {
   });
 
   const statusLabel = el("span", { class: "sg-status-label" });
-  const hoursCell = cell(`第${n}条的学时`, hours);
   const statusCell = el("td", { class: "sg-cell" }, el("label", { class: "sg-check", for: status.id }, status, statusLabel));
   const none = el("span", { class: "sg-na" }, "不需要");
   statusCell.append(none);
@@ -78,9 +75,9 @@ function rowFor(rec, i) {
 
   const tr = el("tr", { "data-index": String(i) },
     el("th", { scope: "row", class: "sg-cell sg-rownum" }, `第${n}条`),
-    el("td", { class: "sg-cell" }, el("label", { class: "sg-cell-label", for: kind.id }, `第${n}条的形式`), kind, err("kind")),
-    el("td", { class: "sg-cell" }, el("label", { class: "sg-cell-label", for: date.id }, `第${n}条的日期`), date, err("date")),
-    (hoursCell.append(err("hours")), hoursCell),
+    cell(`第${n}条的形式`, kind, err("kind")),
+    cell(`第${n}条的日期`, date, err("date")),
+    cell(`第${n}条的学时`, hours, err("hours")),
     statusCell,
     el("td", { class: "sg-cell" }, el("label", { class: "sg-check", for: approved.id }, approved, el("span", { class: "sg-cell-label-inline" }, "已审核通过"))),
     el("td", { class: "sg-cell sg-counted", "aria-live": "off" }, el("output", { id: id("counted"), for: `${kind.id} ${hours.id}` }, "")),
@@ -94,10 +91,9 @@ function read(f) {
   values.records = [...body.querySelectorAll("tr")].map((tr) => {
     const i = tr.dataset.index;
     const get = (k) => document.getElementById(`sg-r${i}-${k}`);
-    const date = get("date");
     return {
       kind: get("kind").value,
-      date: date.value || (date.validity.badInput ? "日期不完整或不存在" : ""),
+      date: dateValue(get("date")),
       hours: get("hours").value.trim(),
       status: get("status").checked,
       approved: get("approved").checked,
@@ -158,14 +154,7 @@ function render(res) {
       el("th", { scope: "row" }, `第${i + 1}条 ${kindName[r.kind] || r.kind}(${zhDate(r.date, { weekday: false })})`),
       el("td", {}, `${r.counted_hours} 小时`),
       el("td", {}, r.reason))))) : el("p", {}, "还没有学习记录。点“添加一条记录”逐条填写。");
-  return [
-    el("h2", { id: "sg-result-title" }, "结果"),
-    answerBlock(res.summary),
-    progress,
-    facts,
-    table,
-    explanationBlock(res.explanation),
-  ];
+  return [progress, facts, table];
 }
 
 document.getElementById("sg-add-record").addEventListener("click", () => {
@@ -179,14 +168,11 @@ document.getElementById("sg-add-record").addEventListener("click", () => {
 
 runTool({
   tool: "training",
-  form,
-  result: document.getElementById("sg-result"),
   read,
   write,
   params: ["level", "period_start"],
-  example: JSON.parse(form.querySelector("[data-example]").dataset.example),
   empty: { level: "助理社会工作师", period_start: "", period_end: "", records: [blankRecord()] },
-  required: (v) => ["period_start"].filter((k) => !v[k]),
+  required: ["period_start"],
   request,
   render,
 });

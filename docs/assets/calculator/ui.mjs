@@ -4,7 +4,7 @@
 // Nothing typed leaves the device: inputs are kept in localStorage only.
 
 const STORAGE_PREFIX = "shegong:calculator:";
-export const api = window.shegongCalculator;
+const api = window.shegongCalculator;
 
 // --- small helpers -------------------------------------------------------------------
 
@@ -39,15 +39,9 @@ export function zhDate(text, { weekday = true } = {}) {
   return out;
 }
 
-export function localToday() {
-  const now = new Date();
-  const p = (n) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
-}
-
 // --- storage -------------------------------------------------------------------------
 
-export function loadSaved(tool) {
+function loadSaved(tool) {
   try {
     const text = localStorage.getItem(STORAGE_PREFIX + tool);
     return text ? JSON.parse(text) : null;
@@ -56,7 +50,7 @@ export function loadSaved(tool) {
   }
 }
 
-export function save(tool, values) {
+function save(tool, values) {
   try {
     localStorage.setItem(STORAGE_PREFIX + tool, JSON.stringify(values));
   } catch {
@@ -64,7 +58,7 @@ export function save(tool, values) {
   }
 }
 
-export function clearAll() {
+function clearAll() {
   // The Python memory snapshot holds no input, but it is this site's data on the device.
   if (api && api.forgetSnapshot) api.forgetSnapshot();
   try {
@@ -89,7 +83,7 @@ function failureText(reason) {
   return FAILURE_TEXT[reason] || `计算引擎没有加载成功:${reason}。请刷新页面重试。`;
 }
 
-export function watchStatus() {
+function watchStatus() {
   const box = document.getElementById("sg-status");
   if (!box) return;
   const text = box.querySelector(".sg-status-text");
@@ -151,7 +145,7 @@ function controlFor(form, field) {
   return form.querySelector(`[data-field="${CSS.escape(field)}"]`) || form.elements.namedItem(field);
 }
 
-export function clearErrors(form) {
+function clearErrors(form) {
   for (const slot of form.querySelectorAll("[data-error-for]")) {
     slot.textContent = "";
     slot.hidden = true;
@@ -165,7 +159,7 @@ export function clearErrors(form) {
 }
 
 /** Puts each error next to the field it names; returns the errors that are shown. */
-export function showErrors(form, errors, isQuiet) {
+function showErrors(form, errors, isQuiet) {
   clearErrors(form);
   const shown = [];
   for (const e of errors) {
@@ -188,10 +182,6 @@ export function showErrors(form, errors, isQuiet) {
 
 // --- result parts --------------------------------------------------------------------
 
-export function answerBlock(text) {
-  return el("p", { class: "sg-answer" }, text);
-}
-
 export function datesTable(dates) {
   if (!dates || !dates.length) return null;
   return el(
@@ -209,7 +199,7 @@ export function datesTable(dates) {
   );
 }
 
-export function explanationBlock(steps) {
+function explanationBlock(steps) {
   return el(
     "section",
     { class: "sg-explanation", "aria-labelledby": "sg-explanation-title" },
@@ -226,20 +216,28 @@ export function explanationBlock(steps) {
 
 /**
  * opts: {
- *   tool, form, result,
+ *   tool,
+ *   fields: the form's simple fields; with them read, write and request default to
+ *     readFields, writeFields and {tool, ...compact(values)},
  *   read(form) -> values (JSON-ready, saved as is),
  *   write(form, values),
  *   params: the URL parameters that pre-fill the form (missing ones take `empty`),
  *   empty -> values (after 清除数据),
- *   example -> values (first visit),
  *   request(values) -> request object,
- *   required(values) -> list of field names that are still empty,
- *   render(response, values) -> Node[],
+ *   required: the fields that must not be empty,
+ *   render(response, values) -> Node[]: what the result shows between its heading and
+ *     the explanation (计算过程), which every tool has.
  * }
  */
 export function runTool(opts) {
-  const { tool, form, result } = opts;
+  const { tool } = opts;
+  const form = document.getElementById("sg-form");
+  const result = document.getElementById("sg-result");
   const answer = document.getElementById("sg-answer");
+  const read = opts.read || ((f) => readFields(f, opts.fields));
+  const request = opts.request || ((v) => ({ tool, ...compact(v) }));
+  // A first visit shows the page's first 填入示例.
+  const example = JSON.parse(form.querySelector("[data-example]").dataset.example);
   const touched = new Set();
   let seq = 0;
   let timer = null;
@@ -248,8 +246,20 @@ export function runTool(opts) {
 
   const fromParams = paramsToValues(new URLSearchParams(location.search), opts.params);
   const fromURL = fromParams && { ...opts.empty, ...fromParams };
-  const initial = fromURL || loadSaved(tool) || opts.example;
-  opts.write(form, initial);
+  const initial = fromURL || loadSaved(tool) || example;
+
+  // What the result area shows now: a late computation that gives the same answer (a
+  // "change" event after Enter, say) leaves the DOM alone, so keyboard focus inside the
+  // result is kept and screen readers do not hear the same answer twice. Writing the form
+  // forgets it, as a write may rebuild form parts a render fills in (training's rows).
+  let shownKey = "";
+  let firstResult = true;
+
+  function write(values) {
+    (opts.write || writeFields)(form, values);
+    shownKey = "";
+  }
+  write(initial);
 
   function quiet(field) {
     // A field nobody has filled in yet is not an error yet, only "still needed".
@@ -258,21 +268,15 @@ export function runTool(opts) {
     return control.value === "" && !touched.has(field) && !(control.validity && control.validity.badInput);
   }
 
-  // What the result area shows now: a late computation that gives the same answer (a
-  // "change" event after Enter, say) leaves the DOM alone, so keyboard focus inside the
-  // result is kept and screen readers do not hear the same answer twice.
-  let shownKey = "";
-
   function setAnswer(text, kind) {
     if (answer.textContent !== text) answer.textContent = text;
     answer.dataset.kind = kind;
-    if (kind !== "ok") shownKey = "";
   }
 
   async function compute() {
-    const values = opts.read(form);
+    const values = read(form);
     save(tool, values);
-    const missing = opts.required(values);
+    const missing = opts.required.filter((f) => !values[f]);
     const mine = ++seq;
     if (missing.length && missing.every((f) => quiet(f))) {
       clearErrors(form);
@@ -288,7 +292,7 @@ export function runTool(opts) {
     }
     let response;
     try {
-      response = await api.evaluate(opts.request(values));
+      response = await api.evaluate(request(values));
     } catch (err) {
       if (mine !== seq) return;
       result.dataset.state = "failed";
@@ -309,13 +313,17 @@ export function runTool(opts) {
     clearErrors(form);
     const key = JSON.stringify([response, values]);
     if (key !== shownKey || result.dataset.state !== "ok") {
-      result.replaceChildren(...opts.render(response, values).filter(Boolean));
+      result.replaceChildren(
+        el("h2", { id: "sg-result-title" }, "结果"),
+        ...opts.render(response, values).filter(Boolean),
+        explanationBlock(response.explanation)
+      );
       result.dataset.state = "ok";
     }
     setAnswer(response.summary, "ok");
     shownKey = key;
-    if (!window.__shegongFirstResult) {
-      window.__shegongFirstResult = true;
+    if (firstResult) {
+      firstResult = false;
       performance.mark("shegong:first-result");
       // Only now keep the whole site offline, so that download never slows the start.
       keepOffline();
@@ -348,7 +356,7 @@ export function runTool(opts) {
 
   for (const button of form.querySelectorAll("[data-example]")) {
     button.addEventListener("click", () => {
-      opts.write(form, JSON.parse(button.dataset.example));
+      write(JSON.parse(button.dataset.example));
       touched.clear();
       compute();
     });
@@ -357,7 +365,7 @@ export function runTool(opts) {
   if (clear) {
     clear.addEventListener("click", () => {
       clearAll();
-      opts.write(form, opts.empty);
+      write(opts.empty);
       touched.clear();
       history.replaceState(null, "", location.pathname);
       compute();
@@ -380,7 +388,6 @@ export function runTool(opts) {
   compute();
   // Someone who never gets a result (bad input) still gets the offline copy.
   api.ready.then(() => setTimeout(keepOffline, 3000), () => {});
-  return { compute, touched };
 }
 
 // --- form helpers for simple fields --------------------------------------------------
@@ -391,12 +398,16 @@ export function readFields(form, names) {
     const c = form.elements.namedItem(name);
     if (!c) continue;
     if (c.type === "checkbox") out[name] = c.checked;
-    else if (c.type === "date" || c.type === "datetime-local") {
-      // An incomplete or impossible date reads as "": let the rules say what is wrong.
-      out[name] = c.value || (c.validity.badInput ? "日期不完整或不存在" : "");
-    } else out[name] = c.value;
+    else if (c.type === "date" || c.type === "datetime-local") out[name] = dateValue(c);
+    else out[name] = c.value;
   }
   return out;
+}
+
+/** A date field's value; an incomplete or impossible date (which the browser reads as "")
+ * is sent as text, so that the rules say what is wrong. */
+export function dateValue(control) {
+  return control.value || (control.validity.badInput ? "日期不完整或不存在" : "");
 }
 
 export function writeFields(form, values) {
@@ -410,7 +421,7 @@ export function writeFields(form, values) {
 
 const LEVEL_ALIASES = { assistant: "助理社会工作师", intermediate: "社会工作师", senior: "高级社会工作师" };
 
-export function paramsToValues(params, names) {
+function paramsToValues(params, names) {
   const out = {};
   let any = false;
   for (const name of names) {
@@ -462,7 +473,7 @@ function nextDay(iso) {
 /**
  * events: [{uid, start: "YYYY-MM-DD", end?: "YYYY-MM-DD" (inclusive), title, description, alarms: [days before]}]
  */
-export function buildICS(events) {
+function buildICS(events) {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//shegong//calculator//ZH", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"];
   for (const e of events) {
