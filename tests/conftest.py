@@ -17,6 +17,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis fails any example slower than 200 ms by default: a timing assertion, which
+# these shared 2-core machines break while a browser or a build runs beside the tests
+# (526 ms once, on a fresh clone). Properties are checked here; speed is `make bench`'s.
+settings.register_profile("shegong", deadline=None)
+settings.load_profile("shegong")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("SHEGONG_CHROMIUM", "/usr/bin/chromium")
