@@ -63,7 +63,7 @@ def test_internal_links_and_anchors_resolve(site_dir):
     assert broken == []
 
 
-def _external(site_dir: Path, path: Path) -> set[str]:
+def _external(path: Path) -> set[str]:
     out = set()
     for link in _parse(path).links:
         url = urlparse(link)
@@ -76,10 +76,10 @@ def test_external_links_are_listed_on_the_sources_page(site_dir):
     sources = site_dir / "sources" / "index.html"
     if not sources.exists():
         pytest.fail("the 依据与来源 page (docs/sources.md) is missing")
-    listed = _external(site_dir, sources)
+    listed = _external(sources)
     missing = {}
     for page_path in _pages(site_dir):
-        extra = _external(site_dir, page_path) - listed
+        extra = _external(page_path) - listed
         # The theme's own links (edit/repository buttons) point at the project's repository.
         extra = {u for u in extra if "/edit/" not in u and "/blob/" not in u}
         if extra:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import RequestLog
+from test_site_pages import built_pages as _page_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -18,13 +19,8 @@ AXE_RUN = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2
 
 
 def built_pages(site_dir: Path) -> list[str]:
-    pages = []
-    for f in sorted(site_dir.rglob("index.html")):
-        rel = f.parent.relative_to(site_dir).as_posix()
-        if rel.startswith(("search", "assets")):
-            continue
-        pages.append("" if rel == "." else rel + "/")
-    return pages
+    """Every page's path relative to the site URL ('' for home, else ending in /)."""
+    return [rel and rel + "/" for rel in _page_dirs(site_dir)]
 
 
 def open_search(page, word: str) -> list[str]:

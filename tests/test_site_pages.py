@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shegong.policy import format_date_zh, load
+from test_site_build import _text as text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 P = load(ROOT / "calculator" / "shegong" / "policy.json")
@@ -23,13 +24,6 @@ def pu(key: str) -> str:
 def route_years(origin: str) -> int:
     (years,) = [r["years"] for r in P.titles["routes"] if r["from"] == origin and r["years"]]
     return years
-
-
-def text_of(html_file: Path) -> str:
-    html = html_file.read_text(encoding="utf-8")
-    m = re.search(r"<article.*?</article>", html, re.S)
-    text = re.sub(r"<[^>]+>", " ", m.group(0) if m else html)
-    return re.sub(r"\s+", " ", text).replace("&amp;", "&")
 
 
 def built_pages(site_dir: Path) -> list[str]:

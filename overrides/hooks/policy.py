@@ -217,8 +217,8 @@ def _in_force(policy, key: str) -> dict:
     """The entry in force on the build date (the first one if none has started yet)."""
     try:
         return policy.entry(key, on=dt.date.today())
-    except _state["module"].NotInForce:
-        return policy.entry(key, on=_state["module"].parse_from(policy.parameters[key]["values"][0]["from"]))
+    except _state["module"].NotInForce as e:
+        return policy.entry(key, on=e.first_from)
 
 
 def _fmt(policy, key: str, entry: dict | None = None) -> str:
@@ -236,7 +236,8 @@ def _with_unit_and_dates(policy, key: str) -> str:
     """
     unit = policy.parameters[key]["unit"]
     fmt_date = _state["module"].format_date_zh
-    entries = sorted(policy.parameters[key]["values"], key=lambda v: v["from"] or "")
+    parse_from = _state["module"].parse_from
+    entries = sorted(policy.parameters[key]["values"], key=lambda v: parse_from(v["from"]) or dt.date.min)
     current = _in_force(policy, key)
     i = entries.index(current)
     notes = []
@@ -247,20 +248,24 @@ def _with_unit_and_dates(policy, key: str) -> str:
     return _fmt(policy, key, current) + unit + (f"({';'.join(notes)})" if notes else "")
 
 
-ROUTE_VERBS = {
-    "direct": "直接对应",
-    "appoint": "可由单位自主聘任",
-    "apply": "可申报评审",
-    "evaluate": "可申报",
+# How a table says a route, in the words of its article: by route kind, and where an
+# article words that kind its own way, by (kind, article). ``{}`` is the target.
+ROUTE_RESULTS = {
+    "direct": "直接对应{}",
+    "appoint": "可由单位自主聘任{}",
+    "apply": "可申报评审{}",
+    "evaluate": "可申报{}",
+    ("apply", "第一条"): "符合晋升{}标准条件的,可以持证书直接申报评审或考试",
+    ("direct", "第三条"): "可直接认定为{}",
+    ("apply", "第三条"): "可直接申报{}评审",
 }
 
 
 def _route_result(r: dict) -> str:
     if r["target"].startswith("最高"):
         return r["target"]
-    if r["route"] == "direct" and r["article"] == "第三条":
-        return f"可直接认定为{r['target']}"
-    return ROUTE_VERBS.get(r["route"], "") + r["target"]
+    wording = ROUTE_RESULTS.get((r["route"], r["article"])) or ROUTE_RESULTS.get(r["route"], "{}")
+    return wording.format(r["target"])
 
 
 def _titles_table(policy, spec: str) -> str:
