@@ -295,6 +295,7 @@ def _titles_table(policy, spec: str) -> str:
 def _documents_table(policy) -> str:
     lines = ["| 文件 | 文号 | 发布机关 | 日期 |", "| --- | --- | --- | --- |"]
     fmt = _state["module"].format_date_zh
+    # A date is the document's own unless date_is says what began then (施行, …).
     for doc in policy.documents.values():
         # Entries with a note are practice or help text, not documents: no 《》.
         if not doc["title"]:
@@ -307,7 +308,7 @@ def _documents_table(policy) -> str:
         also = f"<br>又称《{doc['also_known_as']}》" if doc.get("also_known_as") else ""
         lines.append(
             f"| {title}{also}{note} | {doc['number'] or '—'} | {doc['issuer']} | "
-            f"{fmt(doc['date']) or '—'} |"
+            f"{(fmt(doc['date']) + doc.get('date_is', '')) if doc['date'] else '—'} |"
         )
     return "\n".join(lines)
 
