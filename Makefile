@@ -10,11 +10,13 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup venv node chromium site serve test test-unit bench diagrams cli-example clean
+.PHONY: help setup venv node chromium site serve test test-fast test-unit bench diagrams cli-example clean
 
 help:
 	@echo "make serve   构建网站并在 http://$(HOST):$(PORT) 提供访问"
 	@echo "make test    运行全部测试(规则单元测试、属性测试、浏览器测试)"
+	@echo "make test-fast 跳过构建临时副本的测试(见 CONTRIBUTING.md)"
+	@echo "make test-unit 只跑规则包的测试(不需要浏览器)"
 	@echo "make site    构建网站到 site/"
 	@echo "make bench   运行性能基准(不属于测试)"
 	@echo "make diagrams 修改流程图后重新画 SVG(见 CONTRIBUTING.md)"
@@ -56,9 +58,13 @@ serve: site
 test: setup chromium site
 	$(PY) -m pytest --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
 
+# Everything but the tests that build temporary copies of the repository (marked slow).
+test-fast: setup chromium site
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
 # Only the rules package: quick, no browser and no site.
 test-unit: venv node
-	$(PY) -m pytest -m "not browser" --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not slow" --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
 
 bench: setup chromium site
 	$(PY) bench/run.py

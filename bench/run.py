@@ -8,7 +8,7 @@ Serves the built site on 127.0.0.1 and drives headless Chromium. Reports the med
   - cold: a new browser context (nothing cached);
   - warm: the same context again; the calculator restores from its memory snapshot;
 * the same calculator page with Pyodide's own standard library instead of the site's
-  bytecode zip (overrides/hooks/build_stdlib.mjs), to show what that zip is worth;
+  bytecode zip (sitebuild/node/build_stdlib.mjs), to show what that zip is worth;
 * making and storing the snapshot (the worker's own report), and its size; reading it
   back raw or gzipped with (De)CompressionStream, and hashing it;
 * bytes transferred (counted by the server) for a first visit to a guide page and to a
@@ -28,13 +28,11 @@ import re
 import statistics
 import sys
 import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The same browser and flags as the tests.
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, _Handler, _Server  # noqa: E402
+# The same server (MIME types) and browser as the tests.
+from sitebuild import devserver  # noqa: E402
 
 CALC_PAGE = "calculator/registration/"
 NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -154,7 +152,7 @@ class _CountingWriter:
         return getattr(self.raw, name)
 
 
-class Handler(_Handler):
+class Handler(devserver.Handler):
     counter: Counter
     bare: bytes
     site: Path
@@ -247,9 +245,8 @@ def main(argv=None) -> int:
     Handler.counter = counter
     Handler.bare = bare_page()
     Handler.site = site
-    server = _Server(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server = devserver.Server(("127.0.0.1", 0), handler).start()
+    base = server.url
     urls = {
         "calc": base + CALC_PAGE,
         "stock": base + STOCK_PREFIX.lstrip("/") + CALC_PAGE,
@@ -270,7 +267,7 @@ def main(argv=None) -> int:
     guide_touches_runtime = []
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = devserver.launch(pw)
 
         def ctx():
             c = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})

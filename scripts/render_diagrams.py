@@ -1,6 +1,6 @@
 """Draw every ```mermaid fence under docs/ as an SVG, ahead of time (``make diagrams``).
 
-Readers download no Mermaid JavaScript: the build (overrides/hooks/policy.py) puts the
+Readers download no Mermaid JavaScript: the build (sitebuild/diagrams.py) puts the
 committed SVG of each fence inline in its page, and stops when one is missing. This
 script is how the SVGs are made:
 
@@ -30,8 +30,6 @@ exits 1 if there are any.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import shutil
 import sys
 from pathlib import Path
 
@@ -39,20 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 
-# The browser and flags of the tests (tests/conftest.py reads SHEGONG_CHROMIUM).
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+# The browser and flags of the tests (SHEGONG_CHROMIUM overrides the path).
+from sitebuild import devserver  # noqa: E402
+from sitebuild.diagrams import DIAGRAM_DIR, diagram_name, mermaid_fences  # noqa: E402
 
 
-def _hook():
-    spec = importlib.util.spec_from_file_location("shegong_policy_hook", ROOT / "overrides" / "hooks" / "policy.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-HOOK = _hook()
-OUT = DOCS / HOOK.DIAGRAM_DIR
+OUT = DOCS / DIAGRAM_DIR
 
 # Fonts present on phones (Android: Noto Sans CJK; iOS: PingFang) and on this machine
 # (fonts-noto-cjk), which measures the labels.
@@ -160,8 +150,8 @@ def find_fences() -> dict[str, list[tuple[Path, dict]]]:
     """name -> the fences (page, fence) drawn by that SVG."""
     found: dict[str, list[tuple[Path, dict]]] = {}
     for page in sorted(DOCS.rglob("*.md")):
-        for fence in HOOK.mermaid_fences(page.read_text(encoding="utf-8")):
-            found.setdefault(HOOK.diagram_name(fence["body"]), []).append((page, fence))
+        for fence in mermaid_fences(page.read_text(encoding="utf-8")):
+            found.setdefault(diagram_name(fence["body"]), []).append((page, fence))
     return found
 
 
@@ -174,11 +164,11 @@ def render(fences: dict[str, list[tuple[Path, dict]]]) -> dict[str, str]:
 
     if not MERMAID_JS.is_file():
         sys.exit(f"找不到 {MERMAID_JS.relative_to(ROOT)}:请先运行 make node(npm ci)")
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        sys.exit(f"找不到 Chromium({CHROMIUM}):请先运行 make chromium")
+    if not Path(devserver.CHROMIUM).exists():
+        sys.exit(f"找不到 Chromium({devserver.CHROMIUM}):请先运行 make chromium")
     out: dict[str, str] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = devserver.launch(pw)
         context = browser.new_context(locale="zh-CN")
         context.route("**/*", lambda route: route.abort())  # nothing from the network
         page = context.new_page()

@@ -1,4 +1,5 @@
-"""Shared fixtures: the built site served on 127.0.0.1, and Debian's Chromium.
+"""Fixtures: the built site served on 127.0.0.1, Debian's Chromium, and one build of a
+temporary copy whose policy data is changed (shared by every test that needs one).
 
 Browser tests are marked ``browser`` automatically when they use these fixtures.
 The site directory is ``site/`` (built by ``make test``) unless SHEGONG_SITE_DIR says
@@ -7,70 +8,33 @@ otherwise, which lets a developer test a build made elsewhere.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
-import socketserver
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from hypothesis import settings
 
+from sitebuild import devserver
+from support.browser import new_context
+from support.build import EDIT_BASE, ROOT, build, change_policy, copy_project, edit_policy
+
 # Hypothesis fails any example slower than 200 ms by default: a timing assertion, which
-# these shared 2-core machines break while a browser or a build runs beside the tests
-# (526 ms once, on a fresh clone). Properties are checked here; speed is `make bench`'s.
+# these shared 2-core machines break while a browser or a build runs beside the tests.
+# Properties are checked here; speed is `make bench`'s.
 settings.register_profile("shegong", deadline=None)
 settings.load_profile("shegong")
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("SHEGONG_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-BROWSER_FIXTURES = {"site_url", "browser", "context", "page", "site_dir"}
+BROWSER_FIXTURES = {"site_dir", "site_url", "browser", "context", "page", "own_server", "changed_site"}
+SLOW_FIXTURES = {"changed_site"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        names = set(getattr(item, "fixturenames", ()))
+        if BROWSER_FIXTURES & names:
             item.add_marker(pytest.mark.browser)
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".json": "application/json",
-        ".webmanifest": "application/manifest+json",
-        ".whl": "application/zip",
-    }
-
-    def log_message(self, *args):  # keep test output readable
-        pass
-
-
-class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def handle_error(self, request, client_address):
-        # A browser that closes a page mid-download resets the connection: not a failure.
-        import sys
-
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            return
-        super().handle_error(request, client_address)
+        if SLOW_FIXTURES & names:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -83,54 +47,36 @@ def site_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path):
-    handler = functools.partial(_Handler, directory=str(site_dir))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    server = devserver.serve(site_dir)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def own_server(site_dir):
+    """The built site on its own port, which a test can stop (``.stop()``) to cut the
+    network; ``.paths`` lists what it was asked for."""
+    server = devserver.serve(site_dir)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make chromium` installs Debian's package")
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            b = devserver.launch(pw)
+        except FileNotFoundError as exc:
+            pytest.fail(str(exc))
         yield b
         b.close()
 
 
-class RequestLog:
-    """Every request a context makes, so tests can assert nothing leaves the site."""
-
-    def __init__(self, site_url: str):
-        self.site_host = urlparse(site_url).netloc
-        self.urls: list[str] = []
-
-    def __call__(self, request):
-        self.urls.append(request.url)
-
-    def foreign(self) -> list[str]:
-        out = []
-        for u in self.urls:
-            p = urlparse(u)
-            if p.scheme in ("data", "blob", "about", "chrome-extension"):
-                continue
-            if p.netloc != self.site_host:
-                out.append(u)
-        return out
-
-
 @pytest.fixture
 def context(browser, site_url):
-    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    log = RequestLog(site_url)
-    ctx.on("request", log)
-    ctx.request_log = log  # type: ignore[attr-defined]
+    ctx = new_context(browser, site_url, viewport={"width": 1280, "height": 900})
     yield ctx
     ctx.close()
 
@@ -140,3 +86,18 @@ def page(context):
     p = context.new_page()
     yield p
     p.close()
+
+
+@pytest.fixture(scope="session")
+def changed_site(tmp_path_factory):
+    """A copy of the repository changed by support.build.change_policy
+    and the 纠错 base set, built once; served on its own port. Yields (site dir, url)."""
+    tmp = tmp_path_factory.mktemp("changed")
+    project = copy_project(tmp / "repo")
+    edit_policy(project, change_policy)
+    site = tmp / "site"
+    res = build(project, site, env={"SHEGONG_EDIT_BASE": EDIT_BASE})
+    assert res.returncode == 0, res.stdout + res.stderr
+    server = devserver.serve(site)
+    yield site, server.url
+    server.stop()

@@ -6,40 +6,53 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
+from support.browser import WAIT, axe_violations, new_context, settled
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WAIT = 60_000
 PAGES = ["calculator/", "calculator/registration/", "calculator/training/", "calculator/title/", "calculator/certificate/"]
 
 
-def axe_violations(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        f"{v['id']}: {v['help']} — " + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
-        for v in result["violations"]
-    ]
+@pytest.fixture(scope="module")
+def shared(browser, site_url):
+    """One context for the module: the first calculator page boots Pyodide and stores the
+    snapshot, later ones restore from it, as a returning reader's would (the cold start
+    is covered by test_calculator_snapshot and the keyboard tests, whose 清除数据 drops
+    the snapshot)."""
+    ctx = new_context(browser, site_url, viewport={"width": 1280, "height": 720}, accept_downloads=True)
+    yield ctx
+    assert ctx.request_log.foreign() == []
+    ctx.close()
+
+
+@pytest.fixture
+def page(shared):
+    p = shared.new_page()
+    yield p
+    p.close()
 
 
 def ready(page):
     if page.locator("#sg-result").count():
-        page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+        settled(page, "ok")
+
+
+def fresh(page, url):
+    """``url`` as a first visit shows it (the example), whatever earlier tests saved."""
+    page.goto(url)
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    ready(page)
 
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_clean(page, site_url, path, scheme):
     page.emulate_media(color_scheme=scheme)
-    page.goto(site_url + path)
-    ready(page)
+    fresh(page, site_url + path)
     assert axe_violations(page) == []
 
 
 def test_axe_clean_with_errors_and_on_a_phone(browser, site_url):
-    ctx = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    ctx = new_context(browser, site_url, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     page.goto(site_url + "calculator/training/")
     ready(page)
@@ -105,7 +118,7 @@ def test_keyboard_registration(page, site_url):
     tab_to(page, "sg-first_registered_on")
     type_date(page, "sg-first_registered_on", "2025-03-15")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    settled(page, "ok")
     assert page.input_value("#sg-level") == "助理社会工作师"
     assert "72 小时" in page.inner_text("#sg-result")
     # The calendar button in the result is reachable and works with Enter.
@@ -177,7 +190,7 @@ def test_keyboard_certificate(page, site_url):
     tab_to(page, "sg-results_published_on")
     type_date(page, "sg-results_published_on", "2025-12-20")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    settled(page, "ok")
     assert "2026年2月20日" in page.inner_text("#sg-answer")
     # Example buttons work with the keyboard.
     tab_to(page, "sg-annotation_requested_at")
@@ -194,9 +207,8 @@ def test_an_unchanged_answer_keeps_focus_and_is_not_announced_again(page, site_u
     """A late computation with the same inputs (a "change" event after Enter, say) must not
     rebuild the result: keyboard focus inside it would be lost, and the live region would
     read the same answer again."""
-    page.goto(site_url + "calculator/registration/")
-    ready(page)
-    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    fresh(page, site_url + "calculator/registration/")
+    assert page.input_value("#sg-level") == "社会工作师"
     page.focus("#sg-result .sg-ics")
     page.evaluate("""() => {
         window.__answerChanges = 0;
@@ -206,8 +218,8 @@ def test_an_unchanged_answer_keeps_focus_and_is_not_announced_again(page, site_u
         const level = document.getElementById('sg-level');
         level.dispatchEvent(new Event('change', {bubbles: true}));
     }""")
-    # The debounced computation runs after 150 ms and answers within a few more.
-    page.wait_for_timeout(1500)
+    # The debounced computation (150 ms) has run and answered.
+    settled(page, "ok")
     assert page.evaluate("document.activeElement === window.__icsBefore && document.activeElement.isConnected")
     assert page.evaluate("window.__answerChanges") == 0
     # A real change still updates the result.

@@ -3,22 +3,18 @@ and the errors, saving and clearing inputs, URL parameters, the calendar file.""
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 
 import pytest
 
-from conftest import RequestLog, _Handler, _Server
-
-WAIT = 60_000  # Pyodide's cold start is a few seconds; never assert on timings
+from sitebuild import devserver
+from support.browser import WAIT, new_context, settled, wait_ready
 
 
 @pytest.fixture(scope="module")
 def ctx(browser, site_url):
-    c = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    c.request_log = RequestLog(site_url)  # type: ignore[attr-defined]
-    c.on("request", c.request_log)
+    c = new_context(browser, site_url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     yield c
     assert c.request_log.foreign() == []
     c.close()
@@ -36,19 +32,7 @@ def tab(ctx):
 
 def open_tool(page, site_url, tool, query=""):
     page.goto(f"{site_url}calculator/{tool}/{query}")
-    page.wait_for_function("window.shegongCalculator && window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
-
-
-def settled(page, state):
-    """Waits until the result area shows ``state`` (ok, errors, empty) after the latest input."""
-    page.wait_for_function(
-        "s => document.querySelector('#sg-result').dataset.state === s", arg=state, timeout=WAIT
-    )
-    # Inputs are debounced; wait until no evaluation is pending.
-    page.wait_for_timeout(400)
-    page.wait_for_function(
-        "s => document.querySelector('#sg-result').dataset.state === s", arg=state, timeout=WAIT
-    )
+    wait_ready(page)
 
 
 def answer(page):
@@ -302,7 +286,7 @@ def test_certificate_url_parameters(tab, site_url):
 # --- loading, failure, no JavaScript -------------------------------------------------------
 
 
-class _GatedHandler(_Handler):
+class _GatedHandler(devserver.Handler):
     """Serves the site, but holds pyodide.asm.wasm until ``gate`` is set, or refuses it."""
 
     def do_GET(self):  # noqa: N802
@@ -317,14 +301,12 @@ class _GatedHandler(_Handler):
 
 @pytest.fixture
 def gated(site_dir):
-    server = _Server(("127.0.0.1", 0), functools.partial(_GatedHandler, directory=str(site_dir)))
+    server = devserver.Server(("127.0.0.1", 0), lambda *a, **k: _GatedHandler(*a, directory=str(site_dir), **k))
     server.gate, server.asked, server.refuse = threading.Event(), threading.Event(), False
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    server.start()
     yield server
     server.gate.set()
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def test_form_can_be_filled_while_pyodide_loads(browser, gated):

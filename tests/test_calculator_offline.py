@@ -8,54 +8,10 @@
 
 from __future__ import annotations
 
-import functools
-import threading
+from support.browser import WAIT, new_context, settled
 
-import pytest
-
-from conftest import RequestLog, _Handler, _Server
-
-WAIT = 60_000
 TOOLS = ["registration", "training", "title", "certificate"]
 GUIDES = ["registration/first/", "certificate/paper/"]
-
-
-class _LoggingHandler(_Handler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        self.server.paths.append(self.path)
-        return super().do_GET()
-
-
-@pytest.fixture
-def own_server(site_dir):
-    """The built site on its own port, which a test can stop to cut the network."""
-    server = _Server(("127.0.0.1", 0), functools.partial(_LoggingHandler, directory=str(site_dir)))
-    server.paths = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state = {"running": True}
-
-    def stop():
-        if state["running"]:
-            server.shutdown()
-            server.server_close()
-            state["running"] = False
-
-    server.stop = stop
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    yield server
-    stop()
-
-
-def new_context(browser, url):
-    ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    ctx.request_log = RequestLog(url)
-    ctx.on("request", ctx.request_log)
-    return ctx
-
-
-def wait_result(page):
-    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
 
 
 def test_everything_works_offline_after_one_calculator_visit(browser, own_server):
@@ -63,7 +19,7 @@ def test_everything_works_offline_after_one_calculator_visit(browser, own_server
     ctx = new_context(browser, url)
     page = ctx.new_page()
     page.goto(url + "calculator/title/")
-    wait_result(page)
+    settled(page)
     kept = page.evaluate("window.shegongCalculator.offlineReady")
     assert kept["ok"] is True, kept
     assert "已保存到本机" in page.inner_text("#sg-offline")
@@ -84,7 +40,7 @@ def test_everything_works_offline_after_one_calculator_visit(browser, own_server
     for tool in TOOLS:
         page.goto(url + f"calculator/{tool}/")
         page.reload()
-        wait_result(page)
+        settled(page)
         assert page.evaluate("window.shegongCalculator.state().phase") == "ready"
 
     # Compute on the last page through the form, and through the API.
@@ -111,7 +67,7 @@ def test_a_guide_page_never_fetches_the_runtime(browser, own_server):
     # The service worker is installed (it keeps what guide pages use) ...
     page.wait_for_function("navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready", timeout=WAIT)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")
     # ... but neither the page, its workers, nor the service worker asked for Pyodide.
     assert not [p for p in own_server.paths if "pyodide" in p], own_server.paths
     assert not [u for u in ctx.request_log.urls if "pyodide" in u or "worker.mjs" in u]
@@ -135,6 +91,6 @@ def test_no_request_leaves_the_site(context, site_url):
     for path in ["", "calculator/", *[f"calculator/{t}/" for t in TOOLS], "registration/reregistration/"]:
         page.goto(site_url + path)
         if path.startswith("calculator/") and path != "calculator/":
-            wait_result(page)
+            settled(page)
         page.wait_for_load_state("networkidle")
     assert context.request_log.foreign() == []

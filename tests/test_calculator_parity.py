@@ -11,19 +11,17 @@ import sys
 
 import pytest
 
-from conftest import ROOT, RequestLog
 from rulecases import load_cases
+from support.browser import new_context
+from support.build import ROOT
 
 CASES = load_cases()
-WAIT = 60_000
 
 
 @pytest.fixture(scope="module")
 def browser_answers(browser, site_url):
     """Every case answered by the calculator page, in one page load."""
-    ctx = browser.new_context(locale="zh-CN")
-    log = RequestLog(site_url)
-    ctx.on("request", log)
+    ctx = new_context(browser, site_url)
     page = ctx.new_page()
     page.goto(site_url + "calculator/registration/")
     # The API exists as soon as the page's script has run, before Pyodide is ready.
@@ -41,7 +39,7 @@ def browser_answers(browser, site_url):
         ".then(r => r.today)"
     )
     ctx.close()
-    assert log.foreign() == []
+    assert ctx.request_log.foreign() == []
     return dict(zip((c["name"] for c in CASES), answers)), browser_today
 
 

@@ -15,22 +15,14 @@ import re
 import pytest
 
 from rulecases import load_cases
-from test_calculator_offline import new_context, own_server  # noqa: F401 (own_server is a fixture)
-
-WAIT = 90_000
+from support.browser import WAIT, new_context, open_ready, wait_ready
+from support.build import calculator_config
 CASES = load_cases()
 PAGE = "calculator/registration/"
 SNAPSHOT_CACHE = "shegong-snapshot"
 # The first training case of tests/cases.json (its rule is cited there).
 TRAINING = next(c for c in CASES if c["request"]["tool"] == "training")
 assert TRAINING["expect"]["required_hours"] == 72 and TRAINING["expect"]["counted_hours"] == 30
-
-
-def open_ready(ctx, url):
-    page = ctx.new_page()
-    page.goto(url)
-    page.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
-    return page
 
 
 def started(page) -> dict:
@@ -77,12 +69,6 @@ def rewrite_snapshot(page, *, flip_at: int | None = None, headers: dict | None =
         }""",
         [SNAPSHOT_CACHE, flip_at, headers or {}],
     )
-
-
-def site_config(site_dir) -> dict:
-    """window.__SHEGONG__ of a built calculator page, as overrides/hooks/calculator.py wrote it."""
-    html = (site_dir / PAGE / "index.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r"window\.__SHEGONG__=(\{.*?\});", html).group(1))
 
 
 def page_key(page) -> str:
@@ -136,7 +122,7 @@ def test_first_visit_boots_and_stores_one_snapshot_keyed_by_the_build(snapshot_r
 
 
 def test_the_key_names_the_pyodide_version_and_the_rules_wheel_hash(snapshot_run, site_dir):
-    cfg = site_config(site_dir)
+    cfg = calculator_config(site_dir)
     lock = json.loads((site_dir / cfg["packages"] / "pyodide-lock.json").read_text(encoding="utf-8"))
     version = cfg["runtime"].rstrip("/").rsplit("/", 1)[1]
     assert snapshot_run["key"] == cfg["snapshot"]
@@ -167,7 +153,7 @@ def test_restored_worker_answers_bad_input_like_a_booted_one(browser, site_url):
     get = "async (rs) => { const o = []; for (const r of rs) o.push(await window.shegongCalculator.evaluate(r)); return o; }"
     before = page.evaluate(get, bad)
     page.reload()
-    page.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
+    wait_ready(page)
     assert started(page)["start"] == "snapshot"
     assert page.evaluate(get, bad) == before
     assert all(a["ok"] is False and a["errors"] for a in before)
@@ -226,7 +212,7 @@ def test_a_snapshot_that_restores_wrong_stops_snapshots_for_this_build(browser, 
     page = open_ready(ctx, site_url + PAGE)
     assert started(page) == {"start": "boot", "snapshot": "disabled", "made": "off"}
     page.get_by_role("button", name="清除数据").click()
-    page.wait_for_timeout(500)
+    page.wait_for_function("document.querySelector('#sg-cleared').textContent !== ''")
     page.close()
     page = open_ready(ctx, site_url + PAGE)
     assert started(page) == {"start": "boot", "snapshot": "none", "made": "made"}
@@ -239,10 +225,9 @@ def test_clear_data_removes_the_snapshot(browser, site_url):
     wait_stored(page)
     assert len(stored_entries(page)) == 1
     page.get_by_role("button", name="清除数据").click()
-    for _ in range(100):  # the page deletes it right away; the worker drops its copy
-        if not stored_entries(page):
-            break
-        page.wait_for_timeout(100)
+    # The page deletes it right away; the worker drops its copy.
+    page.wait_for_function("async (name) => !(await caches.has(name)) || (await (await caches.open(name)).keys()).length === 0",
+                           arg=SNAPSHOT_CACHE)
     assert stored_entries(page) == []
     page.close()
     # The next visit boots again (and stores a new snapshot, which holds no input).
@@ -257,14 +242,14 @@ def test_clear_data_before_the_snapshot_is_stored_keeps_it_from_being_stored(bro
     page.goto(site_url + PAGE)
     # Clicked while Pyodide is still loading: the worker must not store one afterwards.
     page.get_by_role("button", name="清除数据").click()
-    page.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=WAIT)
+    wait_ready(page)
     report = page.evaluate("window.shegongCalculator.snapshotStored")
     assert report == {"type": "snapshot", "stored": False, "error": "清除数据"}
     assert stored_entries(page) == []
     ctx.close()
 
 
-def test_restore_works_offline(browser, own_server):  # noqa: F811 (the fixture)
+def test_restore_works_offline(browser, own_server):
     ctx = new_context(browser, own_server.url)
     page = open_ready(ctx, own_server.url + PAGE)
     wait_stored(page)
@@ -283,13 +268,13 @@ def test_restore_works_offline(browser, own_server):  # noqa: F811 (the fixture)
 
 
 def test_the_site_ships_a_bytecode_stdlib_instead_of_pyodides_sources(site_dir):
-    """overrides/hooks/build_stdlib.mjs: bytecode of the modules the rules can import.
+    """sitebuild/node/build_stdlib.mjs: bytecode of the modules the rules can import.
 
     Pyodide's own zip holds sources, which every start compiles again; whether this zip
     is complete is checked by running every named case in the browser (parity tests)."""
     import zipfile
 
-    cfg = site_config(site_dir)
+    cfg = calculator_config(site_dir)
     assert cfg["stdlib"] == cfg["packages"] + "python_stdlib.zip"
     assert not (site_dir / cfg["runtime"] / "python_stdlib.zip").exists()  # not shipped twice
     with zipfile.ZipFile(site_dir / cfg["stdlib"]) as z:

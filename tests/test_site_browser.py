@@ -9,18 +9,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import RequestLog
-from test_site_pages import built_pages as _page_dirs
 
-ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_RUN = """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-  .then(r => r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
+from support.browser import axe_violations, new_context
+from support.build import built_pages
 
 
-def built_pages(site_dir: Path) -> list[str]:
-    """Every page's path relative to the site URL ('' for home, else ending in /)."""
-    return [rel and rel + "/" for rel in _page_dirs(site_dir)]
+def guide_pages(site_dir: Path) -> list[str]:
+    """Every page but the calculator's, whose tests check them with a result shown
+    (test_calculator_a11y: axe; test_calculator_offline: requests)."""
+    return [rel for rel in built_pages(site_dir) if not rel.startswith("calculator/")]
 
 
 def open_search(page, word: str) -> list[str]:
@@ -62,46 +59,41 @@ def test_search_finds_chinese_words_in_the_middle_of_sentences(page, site_url, w
     assert page.context.request_log.foreign() == []
 
 
-def test_no_page_requests_another_host(browser, site_url, site_dir):
-    pages = built_pages(site_dir)
-    assert len(pages) >= 20
-    for scheme in ("light", "dark"):
-        ctx = browser.new_context(locale="zh-CN", color_scheme=scheme, service_workers="block")
-        log = RequestLog(site_url)
-        ctx.on("request", log)
-        p = ctx.new_page()
-        for rel in pages:
-            p.goto(site_url + rel, wait_until="networkidle")
-        # The search worker and its index load on interaction too.
-        p.goto(site_url)
-        open_search(p, "登记")
-        ctx.close()
-        assert log.foreign() == [], f"{scheme}: {log.foreign()}"
-        assert len(log.urls) > len(pages)
+@pytest.fixture(scope="module", params=["light", "dark"])
+def walk(request, browser, site_url, site_dir):
+    """Every guide page in one colour scheme, then search: the requests made and what
+    axe-core finds on each page (one visit serves both checks)."""
+    scheme = request.param
+    pages = guide_pages(site_dir)
+    ctx = new_context(browser, site_url, color_scheme=scheme, service_workers="block",
+                      viewport={"width": 1280, "height": 900})
+    p = ctx.new_page()
+    found = {}
+    for rel in pages:
+        p.goto(site_url + rel, wait_until="networkidle")
+        if rel == "registration/first/":
+            p.wait_for_selector("figure.sg-diagram > svg", timeout=20_000)
+        if violations := axe_violations(p):
+            found[rel or "/"] = violations
+    # With the search dialog open and showing results (the search worker and its index
+    # load on interaction too).
+    p.goto(site_url, wait_until="networkidle")
+    open_search(p, "登记")
+    if violations := axe_violations(p):
+        found["/ (搜索)"] = violations
+    ctx.close()
+    return {"scheme": scheme, "pages": pages, "foreign": ctx.request_log.foreign(),
+            "requests": len(ctx.request_log.urls), "axe": found}
 
 
-def test_the_diagram_is_drawn_without_mermaid(page, site_url):
-    """registration/first's flowchart is inline SVG: on a phone it fits the column, has
-    a real height and drawn text, and no Mermaid script is loaded."""
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(site_url + "registration/first/", wait_until="networkidle")
-    figure = page.locator("figure.sg-diagram")
-    figure.scroll_into_view_if_needed()
-    assert figure.is_visible()
-    box = page.evaluate(
-        """() => {
-            const svg = document.querySelector('figure.sg-diagram > svg');
-            const r = svg.getBoundingClientRect();
-            const texts = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim());
-            return {width: r.width, height: r.height, page: document.documentElement.clientWidth,
-                    texts: texts.length, drawn: texts.filter((t) => t.getComputedTextLength() > 10).length};
-        }"""
-    )
-    assert box["height"] > 300 and 0 < box["width"] <= box["page"], box
-    assert box["texts"] >= 9 and box["drawn"] == box["texts"], box
-    assert page.evaluate("typeof mermaid") == "undefined"
-    assert not any("mermaid" in u for u in page.context.request_log.urls)
-    assert page.context.request_log.foreign() == []
+def test_no_page_requests_another_host(walk):
+    assert len(walk["pages"]) >= 20
+    assert walk["foreign"] == [], f"{walk['scheme']}: {walk['foreign']}"
+    assert walk["requests"] > len(walk["pages"])
+
+
+def test_axe_finds_no_wcag21aa_violation_on_any_page(walk):
+    assert walk["axe"] == {}
 
 
 FIRST_VISIT_LIMIT = 1024 * 1024
@@ -113,7 +105,7 @@ def test_a_first_visit_to_any_guide_page_transfers_at_most_1_mib(browser, site_u
     file. Counted in the browser from every response of the site, the document included:
     headers and body as received. Responses the service worker answers are skipped (its
     own fetch is counted)."""
-    guides = [rel for rel in built_pages(site_dir) if not rel.startswith("calculator")]
+    guides = guide_pages(site_dir)
     assert len(guides) >= 20
     totals, problems = {}, []
     for rel in guides:
@@ -146,41 +138,13 @@ def test_a_first_visit_to_any_guide_page_transfers_at_most_1_mib(browser, site_u
     assert {k: v for k, v in totals.items() if v > FIRST_VISIT_LIMIT} == {}, f"largest: {largest} {totals[largest]:,} B"
 
 
-def _axe(p) -> list[dict]:
-    # Let transitions (the search overlay fades in) finish, or axe reads mid-fade colours.
-    p.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
-    p.add_script_tag(path=str(AXE))
-    return p.evaluate(AXE_RUN)
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_wcag21aa_violation_on_any_page(browser, site_url, site_dir, scheme):
-    ctx = browser.new_context(locale="zh-CN", color_scheme=scheme, service_workers="block")
-    p = ctx.new_page()
-    found = {}
-    for rel in built_pages(site_dir):
-        p.goto(site_url + rel, wait_until="networkidle")
-        if rel == "registration/first/":
-            p.wait_for_selector("figure.sg-diagram > svg", timeout=20_000)
-        violations = _axe(p)
-        if violations:
-            found[rel or "/"] = violations
-    # With the search dialog open and showing results.
-    p.goto(site_url, wait_until="networkidle")
-    open_search(p, "登记")
-    if violations := _axe(p):
-        found["/ (搜索)"] = violations
-    ctx.close()
-    assert found == {}
-
-
 def test_axe_on_a_phone_with_the_menu_open(browser, site_url):
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, service_workers="block")
     p = ctx.new_page()
     p.goto(site_url + "registration/first/", wait_until="networkidle")
     p.locator("label.md-header__button[for='__drawer']").click()
-    p.wait_for_timeout(300)
-    violations = _axe(p)
+    p.wait_for_function("document.getElementById('__drawer').checked")
+    violations = axe_violations(p)
     ctx.close()
     assert violations == []
 

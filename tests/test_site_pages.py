@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from shegong.policy import format_date_zh, load
-from test_site_build import _text as text_of
+from support.build import built_pages
+from support.build import text as text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 P = load(ROOT / "calculator" / "shegong" / "policy.json")
@@ -24,17 +25,6 @@ def pu(key: str) -> str:
 def route_years(origin: str) -> int:
     (years,) = [r["years"] for r in P.titles["routes"] if r["from"] == origin and r["years"]]
     return years
-
-
-def built_pages(site_dir: Path) -> list[str]:
-    """Every page of the built site, as its directory relative to the site ('' for home)."""
-    pages = []
-    for f in sorted(site_dir.rglob("index.html")):
-        rel = f.parent.relative_to(site_dir).as_posix()
-        if rel.startswith("search") or rel.startswith("assets"):
-            continue
-        pages.append("" if rel == "." else rel)
-    return pages
 
 
 # (page, what the source says, the words that must be on that page)

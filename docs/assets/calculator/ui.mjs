@@ -330,10 +330,31 @@ export function runTool(opts) {
     }
   }
 
+  // data-busy on the result while a computation is scheduled or running, so that a
+  // test (or an assistive tool) can tell a settled answer from one about to change.
+  let running = 0;
+  function markBusy() {
+    if (timer !== null || running) result.dataset.busy = "";
+    else delete result.dataset.busy;
+  }
+  async function run() {
+    clearTimeout(timer);
+    timer = null;
+    running++;
+    markBusy();
+    try {
+      await compute();
+    } finally {
+      running--;
+      markBusy();
+    }
+  }
+
   function schedule(ev) {
     if (ev && ev.target && ev.target.name) touched.add(ev.target.dataset.field || ev.target.name);
     clearTimeout(timer);
-    timer = setTimeout(compute, 150);
+    timer = setTimeout(run, 150);
+    markBusy();
   }
 
   form.addEventListener("input", schedule);
@@ -349,16 +370,16 @@ export function runTool(opts) {
   });
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    clearTimeout(timer); // the typing that led here is computed now, not again in 150 ms
+    // run() cancels the pending timer: the typing that led here is computed now, not again in 150 ms.
     for (const c of form.elements) if (c.name) touched.add(c.dataset.field || c.name);
-    compute();
+    run();
   });
 
   for (const button of form.querySelectorAll("[data-example]")) {
     button.addEventListener("click", () => {
       write(JSON.parse(button.dataset.example));
       touched.clear();
-      compute();
+      run();
     });
   }
   const clear = document.getElementById("sg-clear");
@@ -368,7 +389,7 @@ export function runTool(opts) {
       write(opts.empty);
       touched.clear();
       history.replaceState(null, "", location.pathname);
-      compute();
+      run();
       const note = document.getElementById("sg-cleared");
       if (note) {
         note.textContent = "已清除本机保存的输入。";
@@ -385,7 +406,7 @@ export function runTool(opts) {
     }
   }
 
-  compute();
+  run();
   // Someone who never gets a result (bad input) still gets the offline copy.
   api.ready.then(() => setTimeout(keepOffline, 3000), () => {});
 }

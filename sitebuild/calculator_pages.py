@@ -1,0 +1,63 @@
+"""What the build adds to the calculator pages: the worker start-up at the top of <head>
+(so Pyodide starts loading before anything else on the page), the page's config, the
+tool's module, and the title tool's choices from the policy data."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+ASSETS = "assets/calculator/"
+TOOL_PAGES = {
+    "calculator/registration.md": "registration",
+    "calculator/training.md": "training",
+    "calculator/title.md": "title",
+    "calculator/certificate.md": "certificate",
+}
+INDEX = "calculator/index.md"
+
+
+def is_calculator_page(src: str) -> bool:
+    return src in TOOL_PAGES or src == INDEX
+
+
+def _options(values: list[str]) -> str:
+    return "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values)
+
+
+def fill_title_choices(markdown: str, policy_file: Path) -> str:
+    titles = json.loads(policy_file.read_text(encoding="utf-8"))["titles"]
+    froms = list(dict.fromkeys(r["from"] for r in titles["routes"]))
+    markdown = markdown.replace("<!-- title-from-options -->", _options(froms))
+    return markdown.replace("<!-- title-series-options -->",
+                            '<option value="">(不限或不清楚)</option>' + _options(titles["skill_series"]))
+
+
+def _root_prefix(url: str) -> str:
+    depth = url.count("/")  # e.g. "calculator/registration/" -> "../../"
+    return "../" * depth if depth else "./"
+
+
+def add_scripts(output: str, src: str, page_url: str, docs_dir: Path, config: dict) -> str:
+    """``config`` is what the worker needs to start (runtime, packages, stdlib, snapshot key)."""
+    base = _root_prefix(page_url)
+    tool = TOOL_PAGES.get(src)
+    cfg = {"base": base, "tool": tool, **config}
+    boot = (docs_dir / ASSETS / "boot.js").read_text(encoding="utf-8")
+    head = (
+        f"<script>window.__SHEGONG__={json.dumps(cfg, ensure_ascii=False)};</script>\n"
+        f"<script>{boot}</script>\n"
+    )
+    if tool:
+        head += f'<link rel="modulepreload" href="{base}{ASSETS}{tool}.mjs">\n'
+        head += f'<link rel="modulepreload" href="{base}{ASSETS}ui.mjs">\n'
+    output = re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + "\n" + head, output, count=1, flags=re.I)
+    # After the theme's stylesheets, so that equal selectors here win.
+    output = output.replace("</head>", f'<link rel="stylesheet" href="{base}{ASSETS}calculator.css">\n</head>', 1)
+    tail = (
+        f'<script type="module" src="{base}{ASSETS}{tool or "index"}.mjs"></script>\n'
+        f'<script nomodule>document.documentElement.classList.add("sg-no-modules")</script>\n'
+    )
+    return output.replace("</body>", tail + "</body>", 1)

@@ -1,0 +1,57 @@
+"""Browser contexts that record their requests, and waits for what the page reports:
+the calculator's state and result, never a fixed sleep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitebuild.devserver import RequestLog
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Pyodide's cold start is a few seconds, much more on a loaded 2-core machine; a wait
+# this long only ever ends early. Never assert on timings (make bench measures them).
+WAIT = 90_000
+AXE_TAGS = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
+
+
+def new_context(browser, url: str, **options):
+    """A context whose ``request_log`` records every request it makes."""
+    ctx = browser.new_context(**{"locale": "zh-CN", "viewport": {"width": 390, "height": 844}, **options})
+    ctx.request_log = RequestLog(url)
+    ctx.on("request", ctx.request_log)
+    return ctx
+
+
+def wait_ready(page) -> None:
+    page.wait_for_function("window.shegongCalculator && window.shegongCalculator.state().phase === 'ready'",
+                           timeout=WAIT)
+
+
+def open_ready(ctx, url: str):
+    page = ctx.new_page()
+    page.goto(url)
+    wait_ready(page)
+    return page
+
+
+def settled(page, state: str = "ok") -> None:
+    """The result area shows ``state`` (ok, errors, empty, failed) for the latest input:
+    no computation is scheduled or running (ui.mjs marks the result ``data-busy``)."""
+    page.wait_for_function(
+        """s => { const r = document.querySelector('#sg-result');
+                  return r && r.dataset.state === s && !('busy' in r.dataset); }""",
+        arg=state, timeout=WAIT,
+    )
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now (after transitions)."""
+    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(f"() => axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}}})")
+    return [
+        f"{v['id']}: {v['help']} — " + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
