@@ -162,6 +162,7 @@ def _route_result(r: dict) -> str:
 
 
 def value(page: Page, key: str) -> str:
+    _param(page.rules, key)
     return _fmt(page.rules, key, _in_force(page.rules, key))
 
 

@@ -90,12 +90,9 @@ def _dependencies(root: Path) -> list[str]:
         return list(tomllib.load(f)["project"].get("dependencies", []))
 
 
-def build(root: Path) -> Bundle:
-    """The packages directory for the checkout at ``root``, from the caches when it can."""
+def cache_keys(root: Path) -> tuple[str, str]:
+    """(code key, packages key) of the checkout at ``root``: see the module's docstring."""
     pyodide_dir = root / "node_modules" / "pyodide"
-    if not (pyodide_dir / "pyodide.mjs").exists():
-        raise FileNotFoundError("node_modules/pyodide is missing: run `make node` (npm ci)")
-    version = json.loads((pyodide_dir / "package.json").read_text())["version"]
     rules_dir = root / "calculator" / "shegong"
     sources = sorted(p for p in rules_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                      and p.suffix != ".pyc")
@@ -110,6 +107,16 @@ def build(root: Path) -> Bundle:
         [("code", code_key.encode())]
         + _files(root, [p for p in sources if p.suffix != ".py"] + [root / "pyproject.toml", root / "README.md"])
     )
+    return code_key, data_key
+
+
+def build(root: Path) -> Bundle:
+    """The packages directory for the checkout at ``root``, from the caches when it can."""
+    pyodide_dir = root / "node_modules" / "pyodide"
+    if not (pyodide_dir / "pyodide.mjs").exists():
+        raise FileNotFoundError("node_modules/pyodide is missing: run `make node` (npm ci)")
+    version = json.loads((pyodide_dir / "package.json").read_text())["version"]
+    code_key, data_key = cache_keys(root)
     cache = root / ".cache" / "calculator"
     out = cache / f"packages-{data_key}"
     if not (out / "pyodide-lock.json").exists():
@@ -152,7 +159,9 @@ def _rules_wheel(root: Path, tmp: Path) -> Path:
     shutil.copy2(root / "README.md", src)
     shutil.copytree(root / "calculator" / "shegong", src / "calculator" / "shegong",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp / "wheel", "."], cwd=src)
+    # setuptools is pinned in this environment: no isolated build environment to set up.
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+          "-w", tmp / "wheel", "."], cwd=src)
     return _pure(next((tmp / "wheel").glob("shegong-*.whl")))
 
 

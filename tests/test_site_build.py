@@ -39,8 +39,9 @@ def test_a_changed_policy_value_changes_the_pages(site_dir, changed_site):
     assert "首次登记的最后一日是 2026年9月10日" in reg
 
     training = text(site / "registration" / "continuing-education" / "index.html")
-    assert f"{POLICY_CHANGES['training.required_hours.社会工作师']}小时" in training
-    assert "90小时" not in training
+    assert "社会工作师 64小时 高级社会工作师 90小时" in training  # the table's rows
+    assert "社会工作师、高级社会工作师不少于64小时" in training
+    assert "社会工作师、高级社会工作师不少于90小时" in text(site_dir / "registration" / "continuing-education" / "index.html")
 
     skills = text(site / "titles" / "skills" / "index.html")
     assert ROUTE_YEARS == ("技师", 6)

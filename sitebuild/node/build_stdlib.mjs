@@ -1,6 +1,6 @@
-// Builds the calculator's standard library zip, run by overrides/hooks/calculator.py at
+// Builds the calculator's standard library zip, run by sitebuild/pyodide_bundle.py at
 // build time with Node: Pyodide's own python_stdlib.zip holds .py sources only, so every
-// start compiles the ~190 modules Python imports while booting. This zip holds bytecode,
+// start compiles each module Python imports while booting. This zip holds bytecode,
 // compiled by Pyodide's own Python (the host Python's magic number would be refused), of
 // the modules the calculator can import and nothing else.
 //
@@ -12,7 +12,10 @@
 // whole.
 //
 // Usage: node build_stdlib.mjs <pyodide dir> <packages dir with pyodide-lock.json> <out.zip>
-// Prints a JSON report (module counts, sizes) on stdout.
+// Prints a JSON report on stdout (the build logs it): "traced", the modules imported by
+// the runs; "kept", the closure shipped; "of", the modules in Pyodide's zip.
+// Depends on CPython's private importlib._bootstrap_external._code_to_hash_pyc (see
+// CONTRIBUTING.md, 升级 Pyodide).
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";

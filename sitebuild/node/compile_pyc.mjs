@@ -1,5 +1,5 @@
 // Compiles the .py files under a directory to .pyc with Pyodide's own Python (run by
-// overrides/hooks/calculator.py at build time, with Node). The host Python cannot do
+// sitebuild/pyodide_bundle.py at build time, with Node). The host Python cannot do
 // this: its bytecode has another magic number and Pyodide would refuse it.
 // The .pyc files are written beside their sources ("legacy" layout), so the wheel can
 // ship bytecode only; unchecked-hash pycs (PEP 552) never look at a source file.

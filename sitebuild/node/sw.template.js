@@ -1,4 +1,4 @@
-/* 社工证书指南 service worker, generated at build time by overrides/hooks/calculator.py.
+/* 社工证书指南 service worker, generated at build time by sitebuild/offline.py.
  *
  * Version __VERSION__ is a content hash of every built file, so each new build
  * replaces this worker and its cache of the site.

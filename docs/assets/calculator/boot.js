@@ -1,4 +1,4 @@
-/* Inlined at the top of <head> of each calculator page by overrides/hooks/calculator.py.
+/* Inlined at the top of <head> of each calculator page by sitebuild/calculator_pages.py.
  * Starts the Pyodide worker before the rest of the page loads and defines
  * window.shegongCalculator.evaluate(request) -> Promise<response>, the same JSON as
  * `python -m shegong`. Plain ES5-compatible syntax, so that an old browser reaches the

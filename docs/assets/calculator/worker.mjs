@@ -113,17 +113,16 @@ const lap = (name) => { timings[name] = Math.round(performance.now()); };
 // - The snapshot is made in this worker right after the imports and a fixed warm-up
 //   request, before the first request from the page is read: it never holds user input
 //   (the heap is copied whole, freed memory included, so "after the first answer" would
-//   not be safe). Making it costs 30-45 ms; a second worker would download and boot
+//   not be safe). Making it here is cheap; a second worker would download and boot
 //   Pyodide again on a phone's two cores.
 // - It is keyed by the Pyodide version, the rules wheel's hash and the standard
 //   library's hash (snapshotKey, from the build), and stored under one URL, so a new
 //   release replaces the old snapshot instead of restoring it.
 // - It is stored without its all-zero pages (see pack), uncompressed, with its SHA-256,
 //   checked before Pyodide sees the bytes. Pyodide starts its wasm only once it has the
-//   snapshot, so reading it back is on a repeat visit's critical path: reading the
-//   12.8 MB and hashing them measured 55-75 ms; gzip (CompressionStream) would store
-//   5 MB but takes about 0.5 s to compress and 70-85 ms to read back and gunzip, on the
-//   worker's own thread. The README has the figures (`make bench`).
+//   snapshot, so reading it back is on a repeat visit's critical path. Gzip
+//   (CompressionStream) would store less but measured slower to compress and no faster
+//   to read back, on the worker's own thread; the README has the figures (`make bench`).
 const SNAPSHOT_CACHE = "shegong-snapshot";
 const SNAPSHOT_URL = new URL("../snapshot", packagesURL).href;
 // Run once before the snapshot (so the policy is read and lazy imports are done) and
@@ -165,10 +164,10 @@ async function verifiedBytes(res) {
   return bytes;
 }
 
-// Most of the heap is memory Python never touched: about 60% of its 4 KiB pages are all
-// zeros. The stored copy leaves them out ("SGS1", the heap's length, the page size, a
-// bitmap of the pages kept, then those pages), which cuts what a repeat visit reads and
-// hashes from 31 MB to about 13 MB.
+// Most of the heap is memory Python never touched: most of its pages are all zeros.
+// The stored copy leaves them out ("SGS1", the heap's length, the page size, a bitmap of
+// the pages kept, then those pages), which cuts what a repeat visit reads and hashes
+// (the README has the sizes).
 const PACK_MAGIC = 0x53475331; // "SGS1"
 const PAGE = 4096;
 
@@ -293,7 +292,7 @@ function makeSnapshot(pyodide) {
 const baseOptions = () => ({
   indexURL: runtimeURL,
   lockFileURL: new URL("pyodide-lock.json", packagesURL).href,
-  // Bytecode of the modules the rules can import, built by overrides/hooks/build_stdlib.mjs.
+  // Bytecode of the modules the rules can import, built by sitebuild/node/build_stdlib.mjs.
   stdLibURL: stdlibURL,
   stdout: () => {},
   stderr: (line) => console.warn(line),
