@@ -51,7 +51,7 @@ PROCEDURES = [
     ("registration/account", "请输入正确的身份证号与反馈", ["请输入正确的身份证号", "社工库", "[反馈]", "短信通知"]),
     ("registration/profile", "基础信息", ["全部为必填项", "500KB", "一寸或两寸", "首次登记时间", "首次领取登记证书的时间", "本次填写个人信息表的时间", "登记区域", "在地方注册的区域"]),
     ("registration/profile", "工作经历", ["三区计划", "牵手计划", "“是”", "上传证明材料", "手动输入", "社会工作服务机构", "[反馈]"]),
-    ("registration/profile", "个人荣誉", ["非必填项", "村(居)、街道(乡镇)、区(县)、地市、省、部"]),
+    ("registration/profile", "个人荣誉", ["非必填项", "村（居）、街道（乡镇）、区（县）、地市、省、部"]),
     ("registration/first", "首次登记信息表", ["《社会工作者首次登记信息表》", "自动同步", "承诺声明", "[申请登记证书]"]),
     ("registration/first", "八种状态", ["未申请登记证书", "待审核", "初审通过", "初审未通过", "终审通过", "终审未通过", "首次登记已完成", "已出证"]),
     ("registration/first", "修改与查看证书", ["可以修改资料", "不可再修改", "[查看证书]", "电子登记证", "个人信息模块下方"]),
@@ -60,7 +60,7 @@ PROCEDURES = [
     ("registration/service-records", "服务记录", ["参与的项目及服务内容", "同步到社会工作者的账户", "[查看服务记录]", "[新增]", "红色"]),
     ("registration/continuing-education", "线上学习记录", ["[继续教育]", "网上继续教育", "课程学习", "学完时间"]),
     ("registration/continuing-education", "学时要求", [pu("training.required_hours.助理社会工作师"), pu("training.required_hours.社会工作师"), pu("training.required_hours.高级社会工作师"), "《民政部印发关于社会工作者继续教育办法的通知》"]),
-    ("registration/continuing-education", "学时计算与证明", ["实际培训时间", "一次性记" + pu("training.degree_hours"), "实际授课时间", "举办单位出具", "学历(学位)证书", "单科成绩单", "面授课时表"]),
+    ("registration/continuing-education", "学时计算与证明", ["实际培训时间", "一次性记" + pu("training.degree_hours"), "实际授课时间", "举办单位出具", "学历（学位）证书", "单科成绩单", "面授课时表"]),
     ("registration/continuing-education", "线下学习记录", ["线下学习记录", "[新增]", "审核通过后即可获得学时"]),
     ("registration/appeal", "申诉找回密码", ["找回密码", "手机号码不能正常使用", "申诉", "姓名", "身份证号", "身份证正反面"]),
     ("titles", "天津通知、一般规则、施行与废止", ["天津市", "只适用于天津市", "直接对应", "无需换发本市职称证书", "直接申报评审或考试", format_date_zh(P.value("title.tianjin_effective")), P.documents["tianjin_titles"]["replaces"], "准入类专业技术人员职业资格与职称对应表", "水平评价类专业技术人员职业资格与职称对应表", "国务院已取消的部分专业技术人员职业资格与职称对应表"]),
@@ -90,12 +90,12 @@ def test_every_guide_page_has_a_basis_section_and_a_last_checked_date(site_dir):
         html = (site_dir / page / "index.html").read_text(encoding="utf-8")
         if not re.search(r"<h2[^>]*>依据", html):
             problems.append(f"{page or '首页'}: 没有“依据”一节")
-        if not re.search(r'class="sg-last-checked">最后核对:<time datetime="2026-11-27"', html):
+        if not re.search(r'class="sg-last-checked">(最后核对：|未与官网原文核对：[^<]*整理于)<time datetime="2026-11-27"', html):
             problems.append(f"{page or '首页'}: 没有最后核对日期")
     assert not problems
 
 
-PROCEDURE_HEADINGS = ["适用对象", "办理时限", "所需材料", "办理流程", "注意事项", "常见问题", "依据"]
+PROCEDURE_HEADINGS = ["适用对象", "办理期限", "所需材料", "办理流程", "注意事项", "常见问题", "依据"]
 
 
 PROCEDURE_PAGES = sorted({p for p, _, _ in PROCEDURES if p.startswith(("certificate", "registration", "titles"))})
