@@ -170,7 +170,7 @@ def value_with_unit(page: Page, key: str) -> str:
     """The value in force with its unit; where the value changes, say from when.
 
     A maintainer changes a rule by adding a dated entry (CONTRIBUTING.md), so a page
-    shows e.g. 80小时(自2027年1月1日起;此前为72小时) without being edited.
+    shows e.g. 80小时（自2027年1月1日起；此前为72小时） without being edited.
     """
     rules = page.rules
     unit = _param(rules, key)["unit"]
@@ -180,10 +180,10 @@ def value_with_unit(page: Page, key: str) -> str:
     i = entries.index(current)
     notes = []
     if i > 0:
-        notes.append(f"自{_zh(rules, current['from'])}起;此前为{_fmt(rules, key, entries[i - 1])}{unit}")
+        notes.append(f"自{_zh(rules, current['from'])}起；此前为{_fmt(rules, key, entries[i - 1])}{unit}")
     if i + 1 < len(entries):
         notes.append(f"自{_zh(rules, entries[i + 1]['from'])}起为{_fmt(rules, key, entries[i + 1])}{unit}")
-    return _fmt(rules, key, current) + unit + (f"({';'.join(notes)})" if notes else "")
+    return _fmt(rules, key, current) + unit + (f"（{'；'.join(notes)}）" if notes else "")
 
 
 def start_date(page: Page, key: str) -> str:
@@ -296,11 +296,11 @@ def note(page: Page, arg: str) -> str:
     link = "../" * page.src.count("/") + "sources.md#periods"
     return (
         '!!! info "日期怎么算"\n'
-        "    本站按《中华人民共和国民法典》第二百零一条、第二百零二条计算期间:开始的当日不计入,"
-        "自下一日起算;到期月的对应日为最后一日,没有对应日的(如2月29日),以该月最后一天为最后一日。"
-        "按第二百零三条,最后一日是法定休假日的,以休假日结束的次日为最后一日:本站用国务院公布的"
-        "节假日安排(含调休)判断工作日,尚未公布安排的年份无法确定。"
-        f"文件没有写明期限从哪天算到哪天,这是本站的读法,详见[依据与来源]({link})。"
+        "    本站按《中华人民共和国民法典》第二百零一条、第二百零二条计算期间：开始的当日不计入，"
+        "自下一日起算；到期月的对应日为最后一日，没有对应日的（如2月29日），以该月最后一天为最后一日。"
+        "按第二百零三条，最后一日是法定休假日的，以休假日结束的次日为最后一日：本站用国务院公布的"
+        "节假日安排（含调休）判断工作日，尚未公布安排的年份无法确定。"
+        f"文件没有写明期限从哪天算到哪天，这是本站的读法，详见[依据与来源]({link})。"
     )
 
 

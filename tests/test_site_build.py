@@ -60,7 +60,7 @@ def test_a_new_dated_value_reaches_the_guides_and_the_calculator(changed_site, b
     assert (key, entry) == ("training.required_hours.助理社会工作师", {"from": "2026-01-01", "value": 80})
     guide = text(site / "registration" / "continuing-education" / "index.html")
     # The guide shows the value in force and from when.
-    assert "80小时(自2026年1月1日起;此前为72小时)" in guide
+    assert "80小时（自2026年1月1日起；此前为72小时）" in guide
     # Every page's 纠错 link goes to its own source file.
     html = (site / "registration" / "continuing-education" / "index.html").read_text(encoding="utf-8")
     assert f'href="{EDIT_BASE}registration/continuing-education.md"' in html

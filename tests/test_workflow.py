@@ -3,7 +3,6 @@
 import shutil
 import subprocess
 
-import pytest
 import yaml
 
 from rulecases import ROOT

@@ -4,6 +4,7 @@ the calculator's state and result, never a fixed sleep."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sitebuild.devserver import RequestLog
 
@@ -55,3 +56,19 @@ def axe_violations(page) -> list[str]:
         f"{v['id']}: {v['help']} — " + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
         for v in result["violations"]
     ]
+
+
+# --- the theme's search -----------------------------------------------------------
+
+
+def open_search(page, word: str) -> list[str]:
+    page.locator(".md-search__input").click()
+    page.keyboard.type(word)
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return result_paths(page)
+
+
+def result_paths(page) -> list[str]:
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
+    return [urlsplit(h).path for h in hrefs]
