@@ -64,6 +64,9 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".webp": "image/webp",
     ".zip": "application/zip",
     ".whl": "application/zip",
     # sitemap.xml.gz is a file in its own right (search engines fetch it as is), not a
@@ -90,6 +93,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
 WORKERS = 8
+_MIME = mimetypes.MimeTypes()
 
 
 class ConfigError(Exception):
@@ -133,7 +137,9 @@ def content_type(key: str) -> str:
     suffix = Path(key).suffix.lower()
     if suffix in CONTENT_TYPES:
         return CONTENT_TYPES[suffix]
-    return mimetypes.guess_type(key)[0] or "application/octet-stream"
+    # Python's own table, not the machine's /etc/mime.types: the same type on every machine,
+    # or a CI runner and a laptop would keep re-uploading each other's files.
+    return _MIME.guess_type(key)[0] or "application/octet-stream"
 
 
 def cache_control(key: str) -> str:

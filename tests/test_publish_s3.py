@@ -15,6 +15,7 @@ import shutil
 import urllib.error
 import urllib.request
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -188,8 +189,6 @@ def test_only_what_changed_is_uploaded_and_deletion_is_asked_for(site_dir, tmp_p
     report, calls = run(site, config)
     assert calls.puts == ["index.html"]
     assert fetch(config, "index.html")[0]["Cache-Control"] == "no-cache"
-
-    from dataclasses import replace
 
     report, calls = run(site, replace(config, delete=True))
     assert calls.puts == [] and report.deleted == [removed]
