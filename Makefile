@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup venv node chromium site serve test test-fast test-unit bench diagrams cli-example clean
+.PHONY: help setup venv node chromium site serve test test-fast test-unit bench diagrams publish-s3 cli-example clean
 
 help:
 	@echo "make serve   构建网站并在 http://$(HOST):$(PORT) 提供访问"
@@ -20,12 +20,13 @@ help:
 	@echo "make site    构建网站到 site/"
 	@echo "make bench   运行性能基准(不属于测试)"
 	@echo "make diagrams 修改流程图后重新画 SVG(见 CONTRIBUTING.md)"
+	@echo "make publish-s3 构建网站并上传到兼容 S3 的对象存储(配置见 CONTRIBUTING.md)"
 
 $(VENV)/.stamp: pyproject.toml
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,docs]'
+	$(PY) -m pip install --quiet -e '.[test,docs,publish]'
 	touch $@
 
 venv: $(VENV)/.stamp
@@ -73,6 +74,14 @@ bench: setup chromium site
 # the build puts it inline and stops if one is missing).
 diagrams: venv node chromium
 	$(PY) scripts/render_diagrams.py
+
+# Uploads what changed in site/ to the bucket named by the SHEGONG_S3_* variables
+# (CONTRIBUTING.md), checked before the build so a missing one fails at once.
+# CI runs the same module on the site its tests passed, not a rebuild.
+publish-s3: venv
+	$(PY) -m sitebuild.publish_s3 --check-config
+	$(MAKE) site
+	$(PY) -m sitebuild.publish_s3 site
 
 cli-example: venv
 	echo '{"tool":"registration","level":"社会工作师","passed_on":"2024-09-10"}' | $(PY) -m shegong

@@ -8,5 +8,6 @@ MkDocs hooks in overrides/hooks/ and importable by the tests, the benchmark and 
 * ``diagrams``        ```mermaid fences replaced by their pre-drawn SVG
 * ``search_fix``      Chinese search fixes for mkdocs-material
 * ``devserver``       the built site on 127.0.0.1 and Debian's Chromium (tests, bench, scripts)
+* ``publish_s3``      the built site uploaded to an S3-compatible bucket (``make publish-s3``)
 * ``node/``           the Node scripts run with Pyodide's own Python, and the service-worker template
 """
