@@ -3,7 +3,8 @@
     echo '{"tool":"registration","level":"社会工作师","passed_on":"2024-09-10"}' | python -m shegong
     python -m shegong registration --level 社会工作师 --passed-on 2024-09-10
 
-Exit status: 0 when the answer is ``ok``, 2 for bad input.
+Exit status: 0 when the answer is ``ok``, 2 for bad input, 3 for an internal error
+(a bug of this project, reported in Chinese, never as a traceback).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import sys
 from typing import Any, Sequence, TextIO
 
 from .api import evaluate
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -86,7 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
 def render(response: dict[str, Any]) -> str:
     """The readable form of a response."""
     if not response["ok"]:
-        lines = ["输入有误:"] + [f"  - {e['message']}(字段 {e['field']})" for e in response["errors"]]
+        head = "内部错误:" if response.get("internal_error") else "输入有误:"
+        lines = [head] + [f"  - {e['message']}(字段 {e['field']})" for e in response["errors"]]
+        if response.get("errors_omitted"):
+            lines.append(f"  - 另有{response['errors_omitted']}处错误未列出,请先改正以上各项。")
         return "\n".join(lines)
     lines = [response["summary"], ""]
     if response.get("dates"):
@@ -107,19 +113,37 @@ def render(response: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def exit_code(response: dict[str, Any]) -> int:
+    if response["ok"]:
+        return EXIT_OK
+    return EXIT_INTERNAL if response.get("internal_error") else EXIT_BAD_INPUT
+
+
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     args = build_parser().parse_args(argv)
-    if args.tool is None:
-        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
-        response = evaluate(data)
-        stdout.write(json.dumps(response, ensure_ascii=False, indent=2) + "\n")
-        return 0 if response["ok"] else 2
-    request = {k: v for k, v in vars(args).items() if k != "json" and v not in (None, [])}
-    response = evaluate(request)
-    if args.json:
-        stdout.write(json.dumps(response, ensure_ascii=False, indent=2) + "\n")
+    try:
+        if args.tool is None:
+            # Bytes, so that the rules (not the terminal's codec) judge the encoding.
+            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
+            response = evaluate(data)
+            text = json.dumps(response, ensure_ascii=False, indent=2)
+        else:
+            request = {k: v for k, v in vars(args).items() if k != "json" and v not in (None, [])}
+            response = evaluate(request)
+            text = json.dumps(response, ensure_ascii=False, indent=2) if args.json else render(response)
+        _write(stdout, text + "\n")
+    except Exception as e:  # the last net: even writing the answer must not end in a traceback
+        sys.stderr.write(f"内部错误({type(e).__name__}):这是本站的问题,请把输入反馈给维护者。\n")
+        return EXIT_INTERNAL
+    return exit_code(response)
+
+
+def _write(stdout: TextIO, text: str) -> None:
+    """UTF-8 whatever the terminal's locale: the answers are Chinese."""
+    if hasattr(stdout, "buffer"):
+        stdout.buffer.write(text.encode("utf-8"))
+        stdout.flush()
     else:
-        stdout.write(render(response) + "\n")
-    return 0 if response["ok"] else 2
+        stdout.write(text)
