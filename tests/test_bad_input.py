@@ -13,14 +13,14 @@ TRAIN = {"tool": "training", "level": "助理社会工作师", "period_start": "
 
 
 def rec(**kw):
-    base = {"kind": "training", "date": "2022-06-01", "hours": 30}
+    base = {"kind": "training", "date": "2022-06-01", "hours": 30, "certified": True}
     base.update(kw)
     return base
 
 
 BAD = [
     ("malformed date 2024-02-30", {**REG, "passed_on": "2024-02-30"}, "passed_on", "不存在"),
-    ("date in the wrong format", {**REG, "passed_on": "2024/9/10"}, "passed_on", "YYYY-MM-DD"),
+    ("date in the wrong format", {**REG, "passed_on": "10/09/2024"}, "passed_on", "YYYY-MM-DD"),
     ("date that is a number", {**REG, "passed_on": 20240910}, "passed_on", "YYYY-MM-DD"),
     ("absurd year", {**REG, "passed_on": "9999-01-01"}, "passed_on", "1950"),
     ("missing field", {"tool": "registration", "level": "社会工作师"}, "passed_on", "缺少"),
@@ -84,7 +84,10 @@ def test_bad_records_are_all_reported():
     "text, words",
     [
         ("{not json", "不是有效的 JSON"),
-        ("", "不是有效的 JSON"),
+        ("", "请求是空的"),
+        (b"", "请求是空的"),
+        (" \n", "请求是空的"),
+        (b"\xef\xbb\xbf", "请求是空的"),
         ("[1, 2]", "JSON 对象"),
         ("42", "JSON 对象"),
         ("null", "JSON 对象"),
@@ -115,6 +118,7 @@ def test_an_internal_bug_still_answers_in_chinese(monkeypatch):
     monkeypatch.setitem(api.TOOLS, "registration", broken)
     response = evaluate(REG)
     assert response["ok"] is False and "内部错误" in response["errors"][0]["message"]
+    assert response["internal_error"] is True
     assert schema_errors(response) == []
 
 
@@ -122,4 +126,4 @@ def test_aliases_and_whitespace_are_accepted():
     response = evaluate({**REG, "level": " Intermediate ", "today": "2025-01-01"})
     assert response["ok"] and response["level"] == "社会工作师"
     hours = evaluate({**TRAIN, "records": [rec(hours=" 12.5 ")]})
-    assert hours["counted_hours"] == 12.5
+    assert hours["counted_hours"] == 12.5, hours

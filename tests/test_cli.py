@@ -62,7 +62,7 @@ def test_title_and_certificate_in_words():
     code, out = run(["title", "--from", "技师", "--since", "2021-07-02", "--today", "2024-07-01", "--series", "工程技术"])
     assert code == 0 and "暂不符合" in out and "2024年7月2日" in out
     code, out = run(["title", "--from", "社会工作师", "--today", "2024-07-01"])
-    assert code == 0 and "中级职称(直接对应/认定):符合" in out
+    assert code == 0 and "直接对应中级职称:符合" in out and "可直接申报评审或考试高一层级职称:有前提条件" in out
     code, out = run(["title", "--from", "中级", "--today", "2024-07-01"])
     assert code == 0 and "需补充信息" in out
     code, out = run(["title", "--from", "高级技师", "--since", "2018-01-01", "--today", "2024-07-01", "--series", "社会工作"])

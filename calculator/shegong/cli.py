@@ -105,8 +105,8 @@ def render(response: dict[str, Any]) -> str:
         lines.append("")
     if response["tool"] == "title":
         for o in response["outcomes"]:
-            mark = {True: "符合", False: "暂不符合", None: "需补充信息"}[o["eligible"]]
-            lines.append(f"  {o['target']}({o['route_text']}):{mark}。{o['condition']}")
+            mark = {True: "符合", False: "暂不符合", None: "有前提条件" if o["needs"] == "condition" else "需补充信息"}[o["eligible"]]
+            lines.append(f"  {o['route_text']}{o['target_text']}:{mark}。{o['condition']}")
         lines.append("")
     lines.append("说明:")
     lines += [f"  - {s['text']}〔依据:{s['source']}〕" for s in response["explanation"]]

@@ -60,7 +60,9 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
 
     doc = policy.titles["document"]
     outcomes: list[dict[str, Any]] = []
-    waiting: list[str | None] = []  # what an undecided outcome waits for: "since" or "condition"
+    # What each outcome waits for: "since" (a date), "condition" (one the calculator cannot
+    # check), "years" (time to pass), "series" (ruled out by the series), or None.
+    waiting: list[str | None] = []
     explanation = [step(
         f"以下为天津市的规定,自{dates.zh_date(effective)}起施行;其他省市以当地规定为准。",
         policy.cite(EFFECTIVE),
@@ -71,7 +73,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
             continue
         cite = policy.cite_document(doc, route["article"])
         outcome, needs = _outcome(route, policy, start, since, today, effective, series)
-        outcomes.append(outcome | {"source": cite})
+        outcomes.append(outcome | {"needs": needs if needs in ("since", "condition") else None, "source": cite})
         waiting.append(needs)
         explanation.append(step(route["text"], f"{cite};{CIVIL_CODE_COUNTING}" if route["years"] else cite))
 
@@ -108,6 +110,7 @@ def _outcome(route: dict[str, Any], policy: Policy, start: str, since: dt.date |
             by_years = dates.add_years(since, route["years"])
             eligible_from = max(by_years, effective)
             eligible = today >= eligible_from
+            needs = None if eligible else "years"
             condition += f"。按取得日期{dates.zh_date(since)}计算,满{route['years']}年之日为{dates.zh_date(by_years)}"
             if by_years < effective:
                 condition += f",早于本通知施行之日,所以从施行之日{dates.zh_date(effective)}起算。"
@@ -118,7 +121,7 @@ def _outcome(route: dict[str, Any], policy: Policy, start: str, since: dt.date |
         skill_series = policy.titles["skill_series"]
         listed = f"{'、'.join(skill_series)}等{len(skill_series)}个系列"
         if series is not None and series not in skill_series:
-            eligible = False
+            eligible, needs = False, "series"
             condition += f"这条路径只适用于{listed},{series}不在其中。"
         else:
             condition += f"只适用于{listed}。"
@@ -142,7 +145,7 @@ def _named(o: dict[str, Any]) -> str:
 def _summary(start: str, outcomes: list[dict[str, Any]], waiting: list[str | None]) -> str:
     """Open routes are "可走"; a conditional one never is, it is named with its condition."""
     open_now = [o for o in outcomes if o["eligible"] is True]
-    later = [o for o in outcomes if o["eligible"] is False and o["eligible_from"]]
+    later = [o for o, needs in zip(outcomes, waiting) if needs == "years"]
     others = [o for o, needs in zip(outcomes, waiting) if o["eligible"] is None and needs == "condition"]
     parts = []
     if open_now:
