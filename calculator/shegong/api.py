@@ -45,10 +45,6 @@ def _failure(errors: list[dict[str, str]], tool: str | None = None, internal: bo
     return out
 
 
-def _bad(message: str) -> dict[str, Any]:
-    return _failure([{"field": "request", "message": message}])
-
-
 def _nesting(text: str) -> int:
     """How deep the JSON text nests, counted without parsing it (parsing deep text recurses)."""
     depth = deepest = 0

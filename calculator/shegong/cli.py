@@ -47,6 +47,14 @@ def _record(text: str) -> dict[str, Any]:
     return record
 
 
+def _earlier(text: str) -> dict[str, Any]:
+    at, _, days = text.partition(",")
+    out: dict[str, Any] = {"requested_at": at.strip()}
+    if days.strip():
+        out["valid_days"] = days.strip()
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m shegong",
@@ -63,12 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", help="证书级别:助理社会工作师、社会工作师、高级社会工作师")
     p.add_argument("--passed-on", dest="passed_on", help="通过考试日期 YYYY-MM-DD")
     p.add_argument("--first-registered-on", dest="first_registered_on", help="首次登记日期 YYYY-MM-DD(可选)")
+    p.add_argument("--reregistered-on", dest="reregistered_on", action="append", default=None,
+                   help="已办理的再登记日期,可重复(可选;填写后,已过而没有再登记的受理期会显示为逾期)")
     p.add_argument("--today", help="按哪一天判断所处阶段 YYYY-MM-DD(默认今天)")
 
     p = add("training", "继续教育学时:本登记有效期内已计入多少小时")
     p.add_argument("--level", help="证书级别")
     p.add_argument("--period-start", dest="period_start", help="登记有效期开始日期 YYYY-MM-DD")
     p.add_argument("--period-end", dest="period_end", help="登记有效期结束日期(默认为开始日期加一个登记有效期)")
+    p.add_argument("--first-period", dest="first_period", type=_bool_or_text,
+                   help="本期是否首次登记开始的第一期:是/否(决定开始那天的记录计入哪一期)")
+    p.add_argument("--first-registered-on", dest="first_registered_on",
+                   help="代替 --period-start:首次登记日期,由本站算出登记有效期")
+    p.add_argument("--reregistered-on", dest="reregistered_on", action="append", default=None,
+                   help="与 --first-registered-on 一起:已办理的再登记日期,可重复")
+    p.add_argument("--today", help="与 --first-registered-on 一起:按哪一天确定登记有效期(默认今天)")
     p.add_argument("--record", dest="records", action="append", type=_record, default=[],
                    help="一条学习记录,可重复,例如 kind=training,date=2022-06-01,hours=30,certified=true;"
                         "kind 可为 training、online、course、degree")
@@ -82,7 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("certificate", "证书领取时间:电子证书、加注和纸质证书")
     p.add_argument("--results-published-on", dest="results_published_on", help="成绩发布日期 YYYY-MM-DD")
     p.add_argument("--annotation-requested-at", dest="annotation_requested_at",
-                   help="提交加注申请的时间 YYYY-MM-DDTHH:MM(可选)")
+                   help="提交加注申请的时间 YYYY-MM-DDTHH:MM,北京时间(可选)")
+    p.add_argument("--annotation-valid-days", dest="annotation_valid_days", help="这次加注选择的有效期(天,可选)")
+    p.add_argument("--earlier-annotation", dest="earlier_annotations", action="append", type=_earlier, default=None,
+                   help="之前的一次加注,可重复:申请时间[,有效期天数],例如 2026-01-05T10:30,30")
     return parser
 
 

@@ -11,7 +11,7 @@ import difflib
 import math
 import re
 import unicodedata
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Iterable
 
 LEVELS = ("助理社会工作师", "社会工作师", "高级社会工作师")
@@ -173,14 +173,11 @@ class Reader:
             self.error(name, f"「{label}」不是有限的数字:{describe(value)}。{accepted}。")
             return None
         text = str(value)
-        if isinstance(value, str) and not _NUMBER.match(text) and text.lower() not in ("nan", "inf", "infinity", "-inf", "-infinity"):
-            # Decimal() would also read other scripts' digits; only ASCII ones are numbers here.
-            number = None
-        else:
-            try:
-                number = Decimal(text)
-            except InvalidOperation:
-                number = None
+        # Decimal() would also read other scripts' digits; only ASCII ones are numbers here.
+        # NaN and Infinity are let through to be named for what they are below.
+        number = None
+        if not isinstance(value, str) or _NUMBER.match(text) or text.lower() in ("nan", "inf", "infinity", "-inf", "-infinity"):
+            number = Decimal(text)
         if number is None:
             self.error(name, f"「{label}」不是数字:{describe(value)}。{accepted}。")
             return None
