@@ -144,7 +144,7 @@ MORE_BAD = [
     ("earlier annotation with an unknown field", {**CERT, "earlier_annotations": [{"requested_at": "2026-01-05T10:30", "days": 30}]},
      "earlier_annotations[0].days", "valid_days"),
     ("annotation days not a whole number", {**CERT, "annotation_valid_days": 30.5}, "annotation_valid_days", "整数"),
-    ("annotation days zero", {**CERT, "annotation_valid_days": 0}, "annotation_valid_days", "1 到 90"),
+    ("annotation days zero", {**CERT, "annotation_valid_days": 0}, "annotation_valid_days", "之间的整数"),
     ("re-registration after today", {**FIRST, "reregistered_on": ["2022-05-01"], "today": "2022-04-01"}, "reregistered_on", "晚于今天"),
     ("re-registration without a first registration", {**REG, "reregistered_on": ["2022-05-01"]}, "reregistered_on", "首次登记日期"),
     ("re-registration before the first registration", {**FIRST, "reregistered_on": ["2019-05-01"]}, "reregistered_on", "应晚于首次登记日期"),
