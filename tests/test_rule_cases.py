@@ -82,3 +82,31 @@ def test_crash_input_through_the_real_cli(case):
     assert proc.returncode == (0 if response["ok"] else 2), proc.stderr.decode()
     assert proc.stderr == b""
     assert mismatches(case["expect"], response) == []
+
+
+def test_no_title_answer_has_the_old_wording_slips():
+    """Route wording is a verb phrase of its own: never 可可申报 or 可单位自主聘任."""
+    from shegong.policy import load
+    from shegong.titles import from_options
+
+    for start in from_options(load()):
+        for since in (None, "2020-01-01", "2024-06-01"):
+            r = evaluate({"tool": "title", "from": start, "today": "2024-07-01"} | ({"since": since} if since else {}))
+            text = json.dumps(r, ensure_ascii=False)
+            assert r["ok"] and "可可" not in text and "可单位" not in text, start
+            assert not any(o["eligible"] is True and o["needs"] == "condition" for o in r["outcomes"])
+            opened = [o["route_text"] + o["target_text"] for o in r["outcomes"] if o["needs"] == "condition"]
+            assert not any(f"可走:{w}" in r["summary"] for w in opened)
+
+
+@pytest.mark.parametrize("text", ["2024-09-10\n", "٢٠٢٤-٠٩-١٠", "２０２４-０９-１０", "2024-09-1０"])
+def test_schema_dates_take_ascii_digits_only_and_no_trailing_newline(text):
+    import jsonschema
+
+    from rulecases import validator
+
+    schema = validator().schema
+    for name in ("date", "date_in"):
+        v = jsonschema.Draft202012Validator({"$ref": f"#/$defs/{name}", "$defs": schema["$defs"]})
+        assert not v.is_valid(text), (name, text)
+    assert jsonschema.Draft202012Validator({"$ref": "#/$defs/date_in", "$defs": schema["$defs"]}).is_valid("2024年9月10日")
