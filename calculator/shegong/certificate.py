@@ -164,18 +164,18 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         "本站输入约定",
     ))
     counted = _counted(earlier, requested, hours, window_days)
-    reached = len(counted) >= max_valid
+    # At the limit, a new annotation waits until the first of the counted ones stops counting.
+    possible = min(stop for _at, stop in counted) if len(counted) >= max_valid else None
     fields["annotation_valid_days"] = days
     fields["annotation_limit"] = {
         "counted_earlier": len(counted),
         "max_valid": max_valid,
         "window_days": window_days,
-        "reached": reached,
-        "possible_from": iso(min(stop for _at, stop in counted)) if reached else None,
+        "reached": possible is not None,
+        "possible_from": iso(possible),
     }
     cite_count = policy.cite(ANNOTATION_COUNT)
-    if reached:
-        possible = min(stop for _at, stop in counted)
+    if possible is not None:
         explanation.append(step(
             f"同一证书{window_days}天内最多有{max_valid}次有效加注。你填写的之前的加注中,有{len(counted)}次在"
             f"{_zh_moment(requested)}仍然有效,所以这次申请可能不被受理;最早在{_zh_moment(possible)}之后可以再申请"
