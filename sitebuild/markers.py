@@ -11,7 +11,8 @@ package's own date functions, so a page and the calculator cannot disagree.
                          (moved to the next working day; published calendar only)
 ``{{ sub:KEY:DATE }}``   DATE minus the period KEY (the opening day of a window)
 ``{{ date:DATE }}``      an example date written in Chinese
-``{{ titles:ARTICLE }}`` the Tianjin routes of one article as a table (``ARTICLE:kind,kind`` for some kinds)
+``{{ titles:PART }}``   the Tianjin routes of one part of the notice (第一部分…第四部分) as a table
+                         (``PART:kind,kind`` for some kinds)
 ``{{ years:FROM>TARGET }}`` the years of one Tianjin route (``>TARGET`` when FROM has several)
 ``{{ since:FROM>TARGET:DATE }}`` the day those years are complete (corresponding day)
 ``{{ series:list }}``, ``{{ series:count }}``  the skill series of the Tianjin notice
@@ -131,31 +132,29 @@ def _one_route(rules: Rules, spec: str) -> dict:
     origin, _, target = spec.partition(">")
     routes = [
         r for r in rules.policy.titles["routes"]
-        if r["from"] == origin and (not target or r["target"] == target) and r["years"]
+        if r["from"] == origin and (not target or target in (r["target"], r["target_text"])) and r["years"]
     ]
     if len(routes) != 1:
         raise KeyError(f"policy.titles 中没有唯一一条带年限的对应关系 “{spec}”(找到 {len(routes)} 条)")
     return routes[0]
 
 
-# How a table says a route, in the words of its article: by route kind, and where an
-# article words that kind its own way, by (kind, article). ``{}`` is the target.
+# How a table says a route: the route's own wording where the policy data gives one
+# (route_text, in the words of its part of the notice), else by route kind.
+# ``{}`` is the target's full wording (target_text).
 ROUTE_RESULTS = {
     "direct": "直接对应{}",
     "appoint": "可由单位自主聘任{}",
     "apply": "可申报评审{}",
     "evaluate": "可申报{}",
-    ("apply", "第一条"): "符合晋升{}标准条件的,可以持证书直接申报评审或考试",
-    ("direct", "第三条"): "可直接认定为{}",
-    ("apply", "第三条"): "可直接申报{}评审",
 }
 
 
 def _route_result(r: dict) -> str:
-    if r["target"].startswith("最高"):
-        return r["target"]
-    wording = ROUTE_RESULTS.get((r["route"], r["article"])) or ROUTE_RESULTS.get(r["route"], "{}")
-    return wording.format(r["target"])
+    wording = (r["route_text"] + "{}") if r.get("route_text") else ROUTE_RESULTS.get(r["route"], "{}")
+    result = wording.format(r["target_text"])
+    # A conditional route is never shown as open: its condition leads.
+    return f"{r['conditional']}的，{result}" if r.get("conditional") else result
 
 
 # ---------------------------------------------------------------- markers
@@ -233,12 +232,12 @@ def route_since(page: Page, arg: str) -> str:
 
 
 def titles_table(page: Page, spec: str) -> str:
-    """``第二条`` or ``第二条:appoint,apply``: the routes of one article (of some kinds)."""
-    article, _, kinds = spec.partition(":")
+    """``第二部分`` or ``第二部分:appoint,apply``: the routes of one part of the notice (of some kinds)."""
+    part, _, kinds = spec.partition(":")
     wanted = set(kinds.split(",")) if kinds else None
     routes = [
         r for r in page.rules.policy.titles["routes"]
-        if r["article"] == article and (wanted is None or r["route"] in wanted)
+        if r["part"] == part and (wanted is None or r["route"] in wanted)
     ]
     if not routes:
         raise KeyError(f"policy.titles 中没有 {spec} 的对应关系")

@@ -15,6 +15,24 @@ def load_cases() -> list[dict[str, Any]]:
     return json.loads((HERE / "cases.json").read_text(encoding="utf-8"))["cases"]
 
 
+def load_crash_inputs() -> list[dict[str, Any]]:
+    return json.loads((HERE / "cases.json").read_text(encoding="utf-8"))["crash_inputs"]
+
+
+def crash_bytes(case: dict[str, Any]) -> bytes:
+    """The request as the CLI reads it from stdin."""
+    if "hex" in case:
+        return bytes.fromhex(case["hex"])
+    return crash_text(case).encode("utf-8")
+
+
+def crash_text(case: dict[str, Any]) -> str:
+    """The request as the browser's evaluate(text) gets it."""
+    if "open" in case:
+        return case["open"] * case["depth"] + case.get("inner", "") + case["close"] * case["depth"]
+    return case["text"]
+
+
 def mismatches(expected: Any, actual: Any, path: str = "$") -> list[str]:
     """Where ``actual`` differs from the partial ``expected`` (dict keys and list prefixes)."""
     if isinstance(expected, dict):

@@ -13,14 +13,14 @@ TRAIN = {"tool": "training", "level": "助理社会工作师", "period_start": "
 
 
 def rec(**kw):
-    base = {"kind": "training", "date": "2022-06-01", "hours": 30}
+    base = {"kind": "training", "date": "2022-06-01", "hours": 30, "certified": True}
     base.update(kw)
     return base
 
 
 BAD = [
     ("malformed date 2024-02-30", {**REG, "passed_on": "2024-02-30"}, "passed_on", "不存在"),
-    ("date in the wrong format", {**REG, "passed_on": "2024/9/10"}, "passed_on", "YYYY-MM-DD"),
+    ("date in the wrong format", {**REG, "passed_on": "10/09/2024"}, "passed_on", "YYYY-MM-DD"),
     ("date that is a number", {**REG, "passed_on": 20240910}, "passed_on", "YYYY-MM-DD"),
     ("absurd year", {**REG, "passed_on": "9999-01-01"}, "passed_on", "1950"),
     ("missing field", {"tool": "registration", "level": "社会工作师"}, "passed_on", "缺少"),
@@ -84,7 +84,10 @@ def test_bad_records_are_all_reported():
     "text, words",
     [
         ("{not json", "不是有效的 JSON"),
-        ("", "不是有效的 JSON"),
+        ("", "请求是空的"),
+        (b"", "请求是空的"),
+        (" \n", "请求是空的"),
+        (b"\xef\xbb\xbf", "请求是空的"),
         ("[1, 2]", "JSON 对象"),
         ("42", "JSON 对象"),
         ("null", "JSON 对象"),
@@ -115,6 +118,7 @@ def test_an_internal_bug_still_answers_in_chinese(monkeypatch):
     monkeypatch.setitem(api.TOOLS, "registration", broken)
     response = evaluate(REG)
     assert response["ok"] is False and "内部错误" in response["errors"][0]["message"]
+    assert response["internal_error"] is True
     assert schema_errors(response) == []
 
 
@@ -122,4 +126,87 @@ def test_aliases_and_whitespace_are_accepted():
     response = evaluate({**REG, "level": " Intermediate ", "today": "2025-01-01"})
     assert response["ok"] and response["level"] == "社会工作师"
     hours = evaluate({**TRAIN, "records": [rec(hours=" 12.5 ")]})
-    assert hours["counted_hours"] == 12.5
+    assert hours["counted_hours"] == 12.5, hours
+
+
+CERT = {"tool": "certificate", "annotation_requested_at": "2026-03-01T09:00"}
+FIRST = {"tool": "registration", "level": "社会工作师", "passed_on": "2019-03-01", "first_registered_on": "2019-06-30"}
+FROM_REG = {"tool": "training", "level": "社会工作师", "first_registered_on": "2019-06-30"}
+
+MORE_BAD = [
+    ("annotation days without a request time", {"tool": "certificate", "results_published_on": "2025-12-20", "annotation_valid_days": 30},
+     "annotation_requested_at", "提交加注申请的时间"),
+    ("earlier annotation after this one", {**CERT, "earlier_annotations": [{"requested_at": "2026-03-02T09:00"}]},
+     "earlier_annotations[0].requested_at", "应早于"),
+    ("earlier annotation not an object", {**CERT, "earlier_annotations": ["2026-01-05T10:30"]}, "earlier_annotations[0]", "对象"),
+    ("earlier annotation without its time", {**CERT, "earlier_annotations": [{"valid_days": 30}]},
+     "earlier_annotations[0].requested_at", "缺少"),
+    ("earlier annotation with an unknown field", {**CERT, "earlier_annotations": [{"requested_at": "2026-01-05T10:30", "days": 30}]},
+     "earlier_annotations[0].days", "valid_days"),
+    ("annotation days not a whole number", {**CERT, "annotation_valid_days": 30.5}, "annotation_valid_days", "整数"),
+    ("annotation days zero", {**CERT, "annotation_valid_days": 0}, "annotation_valid_days", "之间的整数"),
+    ("re-registration after today", {**FIRST, "reregistered_on": ["2022-05-01"], "today": "2022-04-01"}, "reregistered_on", "晚于今天"),
+    ("re-registration without a first registration", {**REG, "reregistered_on": ["2022-05-01"]}, "reregistered_on", "首次登记日期"),
+    ("re-registration before the first registration", {**FIRST, "reregistered_on": ["2019-05-01"]}, "reregistered_on", "应晚于首次登记日期"),
+    ("re-registration not a date", {**FIRST, "reregistered_on": ["soon"]}, "reregistered_on[0]", "YYYY-MM-DD"),
+    ("re-registrations not a list", {**FIRST, "reregistered_on": "2022-05-01"}, "reregistered_on", "数组"),
+    ("two re-registrations in one window", {**FIRST, "reregistered_on": ["2022-05-01", "2022-06-01"], "today": "2023-01-01"},
+     "reregistered_on", "2022年6月1日"),
+    ("training with both a period and registration dates", {**TRAIN, "first_registered_on": "2019-06-30"}, "first_registered_on", "只填其一"),
+    ("training period day before the first registration", {**FROM_REG, "today": "2019-01-01"}, "today", "不能早于"),
+    ("training first registration not a date", {**FROM_REG, "first_registered_on": "x"}, "first_registered_on", "YYYY-MM-DD"),
+    ("training without any period", {"tool": "training", "level": "社会工作师"}, "period_start", "缺少"),
+    ("training first_period not a boolean", {**TRAIN, "first_period": "yes"}, "first_period", "true"),
+    ("hours in another script's digits", {**TRAIN, "records": [rec(hours="٣٠")]}, "records[0].hours", "不是数字"),
+    ("unknown field with no close name", {**REG, "zzzz": 1}, "zzzz", "可填"),
+]
+
+
+@pytest.mark.parametrize("name, request_, field, words", MORE_BAD, ids=[b[0] for b in MORE_BAD])
+def test_more_bad_input_names_the_field(name, request_, field, words):
+    test_bad_input_names_the_field(name, request_, field, words)
+
+
+def test_whole_numbers_may_be_written_as_text_or_floats():
+    for days in ("30", 30.0, " 30 "):
+        r = evaluate({**CERT, "annotation_valid_days": days})
+        assert r["ok"] and r["annotation_valid_days"] == 30, r
+
+
+def test_a_deeply_nested_object_is_refused_without_recursion():
+    deep: dict = {}
+    inner = deep
+    for _ in range(api.MAX_DEPTH + 5):
+        inner["a"] = {}
+        inner = inner["a"]
+    r = evaluate({"tool": "registration", "x": deep})
+    assert r["ok"] is False and "嵌套过深" in r["errors"][0]["message"]
+
+
+def test_errors_past_twenty_are_counted_not_listed():
+    r = evaluate({**TRAIN, "records": [rec(date="x", hours=-1) for _ in range(15)]})
+    assert len(r["errors"]) == api.MAX_ERRORS and r["errors_omitted"] == 30 - api.MAX_ERRORS
+    assert schema_errors(r) == []
+
+
+def test_a_late_re_registration_does_not_continue_the_chain():
+    """民发〔2009〕44号第四条: only a re-registration inside the window continues; after it, 以当地民政部门通知为准."""
+    r = evaluate({**FIRST, "reregistered_on": ["2022-08-01"], "today": "2023-01-01"})
+    assert r["ok"] and r["stage"]["code"] == "reregistration_missed" and len(r["periods"]) == 1
+    assert any("2022年8月1日晚于对应的受理期限" in s["text"] for s in r["explanation"])
+
+
+def test_training_after_a_missed_re_registration_warns_and_keeps_the_last_known_period():
+    r = evaluate({**FROM_REG, "reregistered_on": [], "today": "2023-01-01",
+                  "records": [{"kind": "online", "date": "2022-06-30", "hours": 10}]})
+    assert r["ok"] and r["period_index"] == 1 and r["period_end"] == "2022-06-30"
+    assert r["counted_hours"] == 10 and r["warnings"][0]["code"] == "reregistration_missed"
+    assert schema_errors(r) == []
+
+
+def test_a_known_holiday_extension_of_a_period_end_is_explained():
+    """《民法典》第二百零三条: 2025-05-31 is a rest day, so the window's last day moves to 2025-06-03."""
+    r = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2021-12-01",
+                  "first_registered_on": "2022-05-31", "today": "2025-03-01"})
+    assert any(s["text"].startswith("第1次再登记:2025年5月31日是") and "2025年6月3日" in s["text"] for s in r["explanation"])
+    assert r["stage"]["conditional"] is False

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from rulecases import load_cases
+from rulecases import crash_text, load_cases, load_crash_inputs
 from support.browser import new_context
 from support.build import ROOT
 
@@ -90,3 +90,25 @@ def test_bad_json_text_and_unknown_tool(browser, site_url):
     assert got[1]["errors"][0]["field"] == "tool"
     assert got[2] == cpython_cli({"tool": "training", "level": "senior", "period_start": "2022-02-30"})
     assert got[2]["errors"][0]["field"] == "period_start"
+
+
+CRASHES = [c for c in load_crash_inputs() if not c.get("cli_only")]
+
+
+def test_crash_inputs_same_json_as_cpython(browser, site_url):
+    """The inputs that once crashed the CLI (lone surrogates, deep nesting, BOM, empty): the
+    browser's evaluate(text) answers each one as `python -m shegong` does."""
+    ctx = browser.new_context(locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(site_url + "calculator/certificate/")
+    got = page.evaluate(
+        """async (texts) => {
+            const out = [];
+            for (const t of texts) out.push(await window.shegongCalculator.evaluate(t));
+            return out;
+        }""",
+        [crash_text(c) for c in CRASHES],
+    )
+    ctx.close()
+    for case, answer in zip(CRASHES, got):
+        assert answer == cpython_cli(crash_text(case)), case["name"]

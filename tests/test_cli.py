@@ -62,7 +62,7 @@ def test_title_and_certificate_in_words():
     code, out = run(["title", "--from", "技师", "--since", "2021-07-02", "--today", "2024-07-01", "--series", "工程技术"])
     assert code == 0 and "暂不符合" in out and "2024年7月2日" in out
     code, out = run(["title", "--from", "社会工作师", "--today", "2024-07-01"])
-    assert code == 0 and "中级职称(直接对应/认定):符合" in out
+    assert code == 0 and "直接对应中级职称:符合" in out and "可直接申报评审或考试高一层级职称:有前提条件" in out
     code, out = run(["title", "--from", "中级", "--today", "2024-07-01"])
     assert code == 0 and "需补充信息" in out
     code, out = run(["title", "--from", "高级技师", "--since", "2018-01-01", "--today", "2024-07-01", "--series", "社会工作"])
@@ -107,3 +107,54 @@ def test_module_entry_point(monkeypatch):
     with pytest.raises(SystemExit) as info:
         runpy.run_module("shegong", run_name="__main__")
     assert info.value.code == 0
+
+
+def test_new_options_reach_the_rules():
+    code, out = run(["registration", "--level", "社会工作师", "--passed-on", "2019-03-01", "--first-registered-on", "2019-06-30",
+                     "--reregistered-on", "2022-05-01", "--today", "2023-01-01", "--json"])
+    assert code == 0 and json.loads(out)["periods"][0]["reregistered_on"] == "2022-05-01"
+    code, out = run(["training", "--level", "社会工作师", "--first-registered-on", "2019-06-30", "--reregistered-on", "2022-05-01",
+                     "--today", "2023-01-01", "--record", "kind=online,date=2022-07-01,hours=10", "--json"])
+    assert code == 0 and json.loads(out)["period_index"] == 2
+    code, out = run(["training", "--level", "社会工作师", "--period-start", "2022-03-15", "--first-period", "是",
+                     "--record", "kind=online,date=2022-03-15,hours=10", "--json"])
+    assert code == 0 and json.loads(out)["counted_hours"] == 10
+    code, out = run(["certificate", "--annotation-requested-at", "2026-03-01T09:00", "--annotation-valid-days", "30",
+                     "--earlier-annotation", "2026-01-05T10:30,7", "--earlier-annotation", "2026-02-10T14:00", "--json"])
+    answer = json.loads(out)
+    assert code == 0 and answer["annotation_valid_days"] == 30 and answer["annotation_limit"]["counted_earlier"] == 1
+
+
+def test_too_many_errors_in_words_say_how_many_more():
+    records = [f"--record=kind=online,date=x{i},hours=-1" for i in range(11)]
+    code, out = run(["training", "--level", "社会工作师", "--period-start", "2022-03-15", *records])
+    assert code == 2 and "另有2处错误未列出" in out
+
+
+def test_an_internal_error_exits_3_with_a_chinese_message(monkeypatch):
+    from shegong import api
+
+    def broken(request, policy, today):
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setitem(api.TOOLS, "certificate", broken)
+    code, out = run(["certificate", "--results-published-on", "2025-12-20"])
+    assert code == cli.EXIT_INTERNAL == 3 and out.startswith("内部错误")
+    code, out = run([], b'{"tool":"certificate","results_published_on":"2025-12-20"}')
+    assert code == 3 and json.loads(out)["internal_error"] is True
+
+
+def test_even_a_failure_to_write_is_not_a_traceback(capsys):
+    class Closed(io.StringIO):
+        def write(self, text):
+            raise OSError("closed")
+
+    code = cli.main(["certificate", "--results-published-on", "2025-12-20"], stdin=Stdin(b""), stdout=Closed())
+    assert code == 3 and "内部错误(OSError)" in capsys.readouterr().err
+
+
+def test_output_is_utf8_whatever_the_locale():
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii")
+    code = cli.main(["certificate", "--results-published-on", "2025-12-20"], stdin=Stdin(b""), stdout=out)
+    assert code == 0 and "纸质证书" in raw.getvalue().decode("utf-8")

@@ -21,7 +21,7 @@ def test_every_parameter_names_its_source_and_start():
         assert p["values"], key
         if p["document"] is not None:
             assert p["document"] in POLICY.documents, key
-            assert POLICY.cite(key).startswith(("《", "中国", "各地")), key
+            assert POLICY.cite(key).startswith(("《", "中国", "来源文章")), key
         for v in p["values"]:
             parse_from(v["from"])  # raises on a malformed date
 

@@ -1,12 +1,14 @@
 """Properties of the rules, checked with hypothesis over many generated cases."""
 
 import datetime as dt
+import io
 import json
+from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shegong import dates, evaluate
+from shegong import api, cli, dates, evaluate
 from shegong.policy import load
 from rulecases import schema_errors
 
@@ -50,30 +52,32 @@ def test_windows_open_before_they_close_and_periods_chain(passed, registered_aft
     assert periods[-1]["end"] >= today.isoformat()
 
 
-record = st.fixed_dictionaries(
-    {
-        "kind": st.sampled_from(["training", "online", "course", "degree"]),
-        "date": days.map(dt.date.isoformat),
-        "hours": st.one_of(st.integers(0, 10000), st.decimals(0, 10000, places=2).map(float)),
-    },
-    optional={
-        "certified": st.booleans(),
-        "passed": st.booleans(),
-        "awarded": st.booleans(),
-        "approved": st.booleans(),
-    },
-)
+FLAG = {"training": "certified", "course": "passed", "degree": "awarded"}
 
 
-@given(start=days, level=levels, records=st.lists(record, max_size=12))
+@st.composite
+def record(draw):
+    kind = draw(st.sampled_from(["training", "online", "course", "degree"]))
+    rec = {"kind": kind, "date": draw(days).isoformat(),
+           "hours": draw(st.one_of(st.integers(0, 10000), st.decimals(0, 10000, places=2).map(float)))}
+    if kind in FLAG:
+        rec[FLAG[kind]] = draw(st.booleans())
+    if draw(st.booleans()):
+        rec["approved"] = draw(st.booleans())
+    return rec
+
+
+@given(start=days, level=levels, records=st.lists(record(), max_size=12))
 def test_counted_hours_never_exceed_what_was_entered(start, level, records):
     r = evaluate({"tool": "training", "level": level, "period_start": start.isoformat(), "records": records})
     assert r["ok"], r
-    ceiling = sum(x["hours"] for x in records if x["kind"] != "degree") + DEGREE * sum(x["kind"] == "degree" for x in records)
-    assert r["counted_hours"] <= ceiling + 1e-9
-    assert r["counted_hours"] == round(sum(x["counted_hours"] for x in r["records"]), 2)
-    assert r["met"] == (r["counted_hours"] >= r["required_hours"])
-    assert r["remaining_hours"] == max(0, round(r["required_hours"] - r["counted_hours"], 2))
+    exact = sum(Decimal(str(x["counted_hours"])) for x in r["records"])
+    ceiling = sum(Decimal(str(x["hours"])) for x in records if x["kind"] != "degree") + DEGREE * min(1, sum(x["kind"] == "degree" for x in records))
+    assert exact <= ceiling
+    # Shown: counted rounded down and remaining rounded up to 0.1, and met agrees with both.
+    assert Decimal(str(r["counted_hours"])) <= exact < Decimal(str(r["counted_hours"])) + Decimal("0.1")
+    assert r["met"] == (exact >= r["required_hours"]) == (r["counted_hours"] >= r["required_hours"]) == (r["remaining_hours"] == 0)
+    assert sum(x["kind"] == "degree" and x["counted_hours"] > 0 for x in r["records"]) <= 1
     assert len(r["records"]) == len(records)
     assert schema_errors(r) == []
 
@@ -103,3 +107,35 @@ def test_any_json_gets_a_json_response(request):
     if not r["ok"]:
         assert "内部错误" not in r["errors"][0]["message"], r
     json.dumps(r, ensure_ascii=False)
+
+
+# Any Unicode at all, lone surrogates included (a browser string can hold them).
+any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
+unicode_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | any_text,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(any_text | fields, children, max_size=3),
+    max_leaves=12,
+)
+nested = st.builds(lambda depth, opener: (opener[0] * depth) + (opener[1] * depth),
+                   st.integers(1, 5000), st.sampled_from(["[]", ["{\"a\":", "1}"]]))
+
+
+def _text_of(value) -> str:
+    # ensure_ascii writes a lone surrogate as its \\u escape, the way JSON.stringify does.
+    return json.dumps(value, ensure_ascii=True)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(unicode_values.map(_text_of), any_text, nested,
+                      st.builds(lambda v, t: "\ufeff" + _text_of(v) + t, unicode_values, any_text)))
+def test_any_text_gets_a_json_answer_without_a_traceback(text):
+    """The browser's entry point and the CLI: every answer is JSON that encodes as UTF-8."""
+    answer = api.evaluate_json(text, today=dt.date(2026, 11, 27))
+    answer.encode("utf-8")
+    r = json.loads(answer)
+    assert isinstance(r["ok"], bool) and schema_errors(r) == []
+    assert not r.get("internal_error"), r
+    out = io.StringIO()
+    code = cli.main([], stdin=io.StringIO(text), stdout=out)
+    cli_answer = json.loads(out.getvalue().encode("utf-8"))
+    assert code == (0 if cli_answer["ok"] else 2), cli_answer

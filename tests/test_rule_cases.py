@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from shegong import evaluate
-from rulecases import ROOT, load_cases, mismatches, schema_errors
+from shegong import api, evaluate
+from rulecases import ROOT, crash_bytes, crash_text, load_cases, load_crash_inputs, mismatches, schema_errors
 
 CASES = load_cases()
 
@@ -57,3 +57,56 @@ def test_late_first_registration_is_computed_with_a_local_rules_note():
     on_time = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2022-03-01",
                         "first_registered_on": "2023-03-01", "today": "2024-01-01"})
     assert not any("晚于首次登记受理期限" in s["text"] for s in on_time["explanation"])
+
+
+CRASHES = load_crash_inputs()
+
+
+@pytest.mark.parametrize("case", CRASHES, ids=[c["name"] for c in CRASHES])
+def test_crash_input_gets_a_json_answer(case):
+    """Inputs that once ended in a traceback: the browser's entry point answers them in JSON."""
+    text = api.evaluate_json(crash_text(case)) if not case.get("cli_only") else json.dumps(api.evaluate(crash_bytes(case)), ensure_ascii=False)
+    text.encode("utf-8")  # nothing in the answer is unencodable
+    response = json.loads(text)
+    assert mismatches(case["expect"], response) == [], case["rule"]
+    assert schema_errors(response) == []
+    if "says" in case:
+        assert case["says"] in response["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("case", CRASHES, ids=[c["name"] for c in CRASHES])
+def test_crash_input_through_the_real_cli(case):
+    """The same inputs piped into `python -m shegong`: exit 2 (or 0), JSON on stdout, nothing on stderr."""
+    proc = subprocess.run([sys.executable, "-m", "shegong"], input=crash_bytes(case), capture_output=True, cwd=ROOT, timeout=60)
+    response = json.loads(proc.stdout.decode("utf-8"))
+    assert proc.returncode == (0 if response["ok"] else 2), proc.stderr.decode()
+    assert proc.stderr == b""
+    assert mismatches(case["expect"], response) == []
+
+
+def test_no_title_answer_has_the_old_wording_slips():
+    """Route wording is a verb phrase of its own: never 可可申报 or 可单位自主聘任."""
+    from shegong.policy import load
+    from shegong.titles import from_options
+
+    for start in from_options(load()):
+        for since in (None, "2020-01-01", "2024-06-01"):
+            r = evaluate({"tool": "title", "from": start, "today": "2024-07-01"} | ({"since": since} if since else {}))
+            text = json.dumps(r, ensure_ascii=False)
+            assert r["ok"] and "可可" not in text and "可单位" not in text, start
+            assert not any(o["eligible"] is True and o["needs"] == "condition" for o in r["outcomes"])
+            opened = [o["route_text"] + o["target_text"] for o in r["outcomes"] if o["needs"] == "condition"]
+            assert not any(f"可走:{w}" in r["summary"] for w in opened)
+
+
+@pytest.mark.parametrize("text", ["2024-09-10\n", "٢٠٢٤-٠٩-١٠", "２０２４-０９-１０", "2024-09-1０"])
+def test_schema_dates_take_ascii_digits_only_and_no_trailing_newline(text):
+    import jsonschema
+
+    from rulecases import validator
+
+    schema = validator().schema
+    for name in ("date", "date_in"):
+        v = jsonschema.Draft202012Validator({"$ref": f"#/$defs/{name}", "$defs": schema["$defs"]})
+        assert not v.is_valid(text), (name, text)
+    assert jsonschema.Draft202012Validator({"$ref": "#/$defs/date_in", "$defs": schema["$defs"]}).is_valid("2024年9月10日")

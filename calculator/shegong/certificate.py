@@ -1,9 +1,14 @@
 """Certificate timing: when the electronic and paper certificates can be had.
 
 Electronic certificates since 2021-12-17 (人社厅发〔2021〕97号), which must be annotated
-(加注) before use; 中国人事考试网's help text says an annotation is done within 24 hours
-and lasts at most 90 days.  Paper certificates come "about 2–3 months" after the results,
-on dates each locality announces: an estimate, never a deadline.
+(加注) before use; 中国人事考试网's help text (reposted, not checked against the site)
+says an annotation is done within 24 hours, lasts at most 90 days, and that one
+certificate has at most 3 valid annotations within 90 days.  Paper certificates come
+"about 2–3 months" after the results, on dates each locality announces: an estimate,
+never a deadline.
+
+Each question stands alone: the paper window needs only the results date, the
+annotation times only the moment the annotation was requested.  Times are Beijing time.
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ from .explain import CIVIL_CODE_COUNTING, dated, iso, not_in_force_message, step
 from .inputs import Reader
 from .policy import NotInForce, Policy
 
+FIELDS = ("tool", "results_published_on", "annotation_requested_at", "annotation_valid_days", "earlier_annotations")
+EARLIER_FIELDS = ("requested_at", "valid_days")
 E_SINCE = "certificate.electronic_since"
 ANNOTATION_HOURS = "certificate.annotation_hours"
 ANNOTATION_DAYS = "certificate.annotation_max_days"
 ANNOTATION_COUNT = "certificate.annotation_max_valid"
+COUNT_WINDOW = "certificate.annotation_count_window_days"
 PAPER_MIN = "certificate.paper_months_min"
 PAPER_MAX = "certificate.paper_months_max"
+TIME_ZONE = "北京时间(UTC+8)"
 
 
 def _zh_moment(moment: dt.datetime) -> str:
@@ -30,12 +39,22 @@ def _zh_moment(moment: dt.datetime) -> str:
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
     r = Reader(request)
-    results = r.date("results_published_on", "成绩发布日期")
+    r.reject_unknown(FIELDS)
+    results = r.date("results_published_on", "成绩发布日期", required=False)
     requested = r.datetime("annotation_requested_at", "提交加注申请的时间", required=False)
+    max_days = policy.value(ANNOTATION_DAYS)
+    days = r.integer("annotation_valid_days", "加注有效期(天)", 1, max_days)
+    earlier = _earlier(r, max_days)
     r.raise_if_errors()
-    assert results is not None
-    if requested is not None and requested.date() < results:
+    if results is None and requested is None:
+        r.error("results_published_on", "请至少填写「成绩发布日期」(估算纸质证书)或「提交加注申请的时间」(估算加注)其中一项。")
+    if requested is not None and results is not None and requested.date() < results:
         r.error("annotation_requested_at", "「提交加注申请的时间」不能早于成绩发布日期:成绩发布后才能下载和加注证书。")
+    if requested is None and (earlier or days is not None):
+        r.error("annotation_requested_at", "填写了加注有效期或之前的加注,也请填写本次「提交加注申请的时间」。")
+    for i, (at, _days) in enumerate(earlier):
+        if requested is not None and at >= requested:
+            r.error(f"earlier_annotations[{i}].requested_at", f"第{i + 1}次之前的加注应早于本次提交加注申请的时间。")
     if requested is not None:
         try:
             policy.value(ANNOTATION_HOURS, on=requested.date())
@@ -44,66 +63,159 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     r.raise_if_errors()
 
     since = dt.date.fromisoformat(policy.value(E_SINCE))
+    explanation: list[dict[str, Any]] = []
+    date_list: list[dict[str, str]] = []
+    out: dict[str, Any] = {
+        "ok": True,
+        "tool": "certificate",
+        "time_zone": TIME_ZONE,
+        "results_published_on": iso(results),
+        "electronic_available": None,
+        "electronic_since": iso(since),
+        "paper_expected": None,
+    }
+    summary = []
+    if results is not None:
+        summary.append(_paper(out, results, since, policy, explanation, date_list))
+    annotation = _annotation(requested, days, earlier, policy, explanation, date_list)
+    out.update(annotation.pop("fields"))
+    summary += annotation["summary"]
+    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
+
+
+def _earlier(r: Reader, max_days: int) -> list[tuple[dt.datetime, int]]:
+    """Earlier annotations of the same certificate: when each was requested, and for how many days."""
+    out = []
+    for i, raw in enumerate(r.list("earlier_annotations", "之前的加注")):
+        if not isinstance(raw, dict):
+            r.error(f"earlier_annotations[{i}]", f"第{i + 1}次之前的加注应为对象,例如 {{\"requested_at\": \"2026-01-05T10:30\"}}。")
+            continue
+        rr = Reader(raw, r.errors, prefix=f"earlier_annotations[{i}].")
+        rr.reject_unknown(EARLIER_FIELDS, "之前的加注")
+        at = rr.datetime("requested_at", f"第{i + 1}次之前加注的申请时间")
+        days = rr.integer("valid_days", f"第{i + 1}次之前加注的有效期(天)", 1, max_days)
+        if at is not None:
+            out.append((at, days or max_days))
+    return out
+
+
+def _paper(out: dict[str, Any], results: dt.date, since: dt.date, policy: Policy,
+           explanation: list[dict[str, Any]], date_list: list[dict[str, str]]) -> str:
+    z = dates.zh_date
     electronic = results >= since
     paper_from = dates.add_months(results, policy.value(PAPER_MIN))
     paper_to = dates.add_months(results, policy.value(PAPER_MAX))
-    z = dates.zh_date
-    explanation = [
-        step(
-            f"{z(since)}起推行电子证书,纸质证书和电子证书具有同等法律效力。"
-            + ("成绩发布在此之后,可以在中国人事考试网下载电子证书(需先加注)。" if electronic
-               else "你的成绩发布在此之前,是否有电子证书以中国人事考试网[证书查验]查询结果为准。"),
-            policy.cite(E_SINCE),
-            E_SINCE,
-        ),
-        step(
-            f"纸质证书一般在成绩发布后{policy.value(PAPER_MIN)}-{policy.value(PAPER_MAX)}个月左右由各地发布领取通知,"
-            f"据此估计为{z(paper_from)}至{z(paper_to)}之间;这只是估计,以当地人事考试部门的公告为准。",
-            f"{policy.cite(PAPER_MIN)};{CIVIL_CODE_COUNTING}",
-            PAPER_MIN,
-        ),
-    ]
-    date_list = [
-        dated("paper_expected.from", "纸质证书预计最早领取", paper_from, policy.cite(PAPER_MIN)),
-        dated("paper_expected.to", "纸质证书预计最晚领取", paper_to, policy.cite(PAPER_MAX)),
-    ]
-    ready_by = valid_until = None
-    if requested is not None:
-        hours = policy.value(ANNOTATION_HOURS, on=requested.date())
-        days = policy.value(ANNOTATION_DAYS, on=requested.date())
-        ready_by = requested + dt.timedelta(hours=hours)
-        valid_until = ready_by + dt.timedelta(days=days)
-        explanation.append(step(
-            f"加注申请提交后,系统在{hours}小时内完成加注,最晚{_zh_moment(ready_by)}可以查看、下载电子证书。",
-            policy.cite(ANNOTATION_HOURS),
-            ANNOTATION_HOURS,
-        ))
-        explanation.append(step(
-            f"一次加注的有效期最长{days}天(如无特别需要,建议按上限申请);按最晚完成时间估算,最长可用到"
-            f"{_zh_moment(valid_until)}左右,实际到期时间以证书页面显示为准。到期后需重新加注;"
-            f"同一证书{days}天内最多有{policy.value(ANNOTATION_COUNT)}次有效加注。",
-            policy.cite(ANNOTATION_DAYS),
-            ANNOTATION_DAYS,
-        ))
-        date_list.append(dated("annotation_ready_by", "加注最晚完成", ready_by, policy.cite(ANNOTATION_HOURS)))
-        date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到(估算)", valid_until, policy.cite(ANNOTATION_DAYS)))
+    out["electronic_available"] = electronic
+    out["paper_expected"] = {"from": iso(paper_from), "to": iso(paper_to)}
+    explanation.append(step(
+        f"{z(since)}起推行电子证书,纸质证书和电子证书具有同等法律效力。"
+        + ("成绩发布在此之后,可以在中国人事考试网下载电子证书(需先加注)。" if electronic
+           else "你的成绩发布在此之前,是否有电子证书以中国人事考试网[证书查验]查询结果为准。"),
+        policy.cite(E_SINCE),
+        E_SINCE,
+    ))
+    explanation.append(step(
+        f"来源文章说,纸质证书一般在成绩发布后{policy.value(PAPER_MIN)}-{policy.value(PAPER_MAX)}个月左右由各地发布领取通知,"
+        f"据此估计为{z(paper_from)}至{z(paper_to)}之间;这是通常情况,不是期限,以当地人事考试部门的公告为准。",
+        f"{policy.cite(PAPER_MIN)};{CIVIL_CODE_COUNTING}",
+        PAPER_MIN,
+    ))
+    date_list.append(dated("paper_expected.from", "纸质证书预计最早领取", paper_from, policy.cite(PAPER_MIN)))
+    date_list.append(dated("paper_expected.to", "纸质证书预计最晚领取", paper_to, policy.cite(PAPER_MAX)))
+    if electronic:
+        return f"电子证书:成绩发布后可在中国人事考试网下载,使用前需加注;纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放,以当地通知为准。"
+    return f"纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放,以当地通知为准;电子证书情况以中国人事考试网查询结果为准。"
 
-    summary = (
-        f"电子证书:成绩发布后可在中国人事考试网下载,使用前需加注;纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放,以当地通知为准。"
-        if electronic
-        else f"纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放,以当地通知为准;电子证书情况以中国人事考试网查询结果为准。"
-    )
-    return {
-        "ok": True,
-        "tool": "certificate",
-        "results_published_on": iso(results),
-        "electronic_available": electronic,
-        "electronic_since": iso(since),
-        "paper_expected": {"from": iso(paper_from), "to": iso(paper_to)},
+
+def _counted(earlier: list[tuple[dt.datetime, int]], at: dt.datetime, hours: int, window_days: int) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Earlier annotations that still count at ``at``: requested in the window before it and
+    not yet expired (taking the latest expiry the 24-hour completion allows).  Each comes
+    with the moment it stops counting."""
+    window = dt.timedelta(days=window_days)
+    out = []
+    for requested, days in earlier:
+        expires = requested + dt.timedelta(hours=hours) + dt.timedelta(days=days)
+        if requested > at - window and expires > at:
+            out.append((requested, min(expires, requested + window)))
+    return out
+
+
+def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[tuple[dt.datetime, int]], policy: Policy,
+                explanation: list[dict[str, Any]], date_list: list[dict[str, str]]) -> dict[str, Any]:
+    fields: dict[str, Any] = {
         "annotation_requested_at": iso(requested),
-        "annotation_ready_by": iso(ready_by),
-        "annotation_valid_until_max": iso(valid_until),
-        "dates": date_list,
-        "summary": summary,
-        "explanation": explanation,
+        "annotation_valid_days": None,
+        "annotation_ready_by": None,
+        "annotation_valid_until_min": None,
+        "annotation_valid_until_max": None,
+        "annotate_again_on": None,
+        "annotation_limit": None,
     }
+    if requested is None:
+        return {"fields": fields, "summary": []}
+    on = requested.date()
+    hours = policy.value(ANNOTATION_HOURS, on=on)
+    max_days = policy.value(ANNOTATION_DAYS, on=on)
+    max_valid = policy.value(ANNOTATION_COUNT, on=on)
+    window_days = policy.value(COUNT_WINDOW, on=on)
+    days = days or max_days
+    explanation.append(step(
+        f"本工具的时间都是{TIME_ZONE};在其他时区,请先换算成北京时间再填写。",
+        "本站输入约定",
+    ))
+    counted = _counted(earlier, requested, hours, window_days)
+    # At the limit, a new annotation waits until the first of the counted ones stops counting.
+    possible = min(stop for _at, stop in counted) if len(counted) >= max_valid else None
+    fields["annotation_valid_days"] = days
+    fields["annotation_limit"] = {
+        "counted_earlier": len(counted),
+        "max_valid": max_valid,
+        "window_days": window_days,
+        "reached": possible is not None,
+        "possible_from": iso(possible),
+    }
+    cite_count = policy.cite(ANNOTATION_COUNT)
+    if possible is not None:
+        explanation.append(step(
+            f"同一证书{window_days}天内最多有{max_valid}次有效加注。你填写的之前的加注中,有{len(counted)}次在"
+            f"{_zh_moment(requested)}仍然有效,所以这次申请可能不被受理;最早在{_zh_moment(possible)}之后可以再申请"
+            "(按加注最晚完成、有效期用满估算,以证书页面显示为准)。",
+            cite_count,
+            ANNOTATION_COUNT,
+        ))
+        return {"fields": fields, "summary": [
+            f"这次加注可能不被受理:{window_days}天内已有{len(counted)}次有效加注,最早在{_zh_moment(possible)}之后可以再申请。"]}
+
+    ready_by = requested + dt.timedelta(hours=hours)
+    until_min = requested + dt.timedelta(days=days)
+    until_max = ready_by + dt.timedelta(days=days)
+    fields.update({
+        "annotation_ready_by": iso(ready_by),
+        "annotation_valid_until_min": iso(until_min),
+        "annotation_valid_until_max": iso(until_max),
+        "annotate_again_on": iso(until_min.date()),
+    })
+    explanation.append(step(
+        f"加注申请提交后,系统在{hours}小时内完成加注,最晚{_zh_moment(ready_by)}可以查看、下载电子证书。",
+        policy.cite(ANNOTATION_HOURS),
+        ANNOTATION_HOURS,
+    ))
+    explanation.append(step(
+        f"一次加注的有效期最长{max_days}天(如无特别需要,建议按上限申请),这次按{days}天计。到期时间取决于加注完成的时间,"
+        f"在{_zh_moment(until_min)}至{_zh_moment(until_max)}之间,以证书页面显示为准;到期后需要重新加注,"
+        f"按最早的可能,{dates.zh_date(until_min.date())}就需要重新加注。",
+        policy.cite(ANNOTATION_DAYS),
+        ANNOTATION_DAYS,
+    ))
+    explanation.append(step(
+        f"同一证书{window_days}天内最多有{max_valid}次有效加注;" + (
+            f"你填写的之前的加注中,有{len(counted)}次在这次申请时仍然有效,加上这次不超过{max_valid}次。" if earlier
+            else "没有填写之前的加注,本站无法核对次数。"),
+        cite_count,
+        ANNOTATION_COUNT,
+    ))
+    date_list.append(dated("annotation_ready_by", "加注最晚完成", ready_by, policy.cite(ANNOTATION_HOURS)))
+    date_list.append(dated("annotate_again_on", "需要重新加注(最早)", until_min.date(), policy.cite(ANNOTATION_DAYS)))
+    date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到(估算)", until_max, policy.cite(ANNOTATION_DAYS)))
+    return {"fields": fields, "summary": [
+        f"加注最晚{_zh_moment(ready_by)}完成;{dates.zh_date(until_min.date())}起可能需要重新加注(时间为北京时间)。"]}

@@ -7,10 +7,12 @@ wrong field at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
-from decimal import Decimal, InvalidOperation
-from typing import Any
+import unicodedata
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any, Iterable
 
 LEVELS = ("助理社会工作师", "社会工作师", "高级社会工作师")
 LEVEL_ALIASES = {"assistant": "助理社会工作师", "intermediate": "社会工作师", "senior": "高级社会工作师"}
@@ -19,8 +21,17 @@ LEVEL_ALIASES = {"assistant": "助理社会工作师", "intermediate": "社会�
 # keeping them out also keeps the month arithmetic clear of datetime's limits.
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$")
+# ASCII digits only ([0-9], not \d): other scripts' digits are not dates, and \Z rather
+# than $ so that a trailing newline is not quietly accepted.  The written forms people use
+# (2024年9月10日, 2024/9/10, 2024.9.10) are read after NFKC has made full-width digits ASCII.
+_DATE_FORMS = (
+    re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z"),
+    re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})\Z"),
+    re.compile(r"([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})\Z"),
+    re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?\Z"),
+)
+_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})\Z")
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
 
 
 class InputError(Exception):
@@ -29,9 +40,26 @@ class InputError(Exception):
         self.errors = errors
 
 
+def printable(text: str) -> str:
+    """``text`` with lone surrogates written as \\udXXX: they cannot be encoded as UTF-8."""
+    return "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
 def describe(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
+    text = printable(repr(value) if not isinstance(value, str) else value)
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+def normalize(value: Any) -> Any:
+    """What people type, made comparable: NFKC (full-width digits and spaces) and no outer spaces."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value).strip()
+    return value
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 class Reader:
@@ -43,7 +71,7 @@ class Reader:
         self.prefix = prefix
 
     def field(self, name: str) -> str:
-        return f"{self.prefix}{name}"
+        return printable(f"{self.prefix}{name}")
 
     def error(self, name: str, message: str) -> None:
         self.errors.append({"field": self.field(name), "message": message})
@@ -52,25 +80,36 @@ class Reader:
         if self.errors:
             raise InputError(self.errors)
 
+    def reject_unknown(self, known: Iterable[str], what: str = "请求") -> None:
+        """An unknown name is most often a typing slip: name it and suggest the nearest known one."""
+        known = tuple(known)
+        for key in self.obj:
+            if key in known:
+                continue
+            guess = closest(key, known)
+            hint = f"你是不是要填「{guess}」?" if guess else f"可填:{'、'.join(known)}。"
+            self.error(key, f"{what}里有不认识的字段「{describe(key)}」。{hint}")
+
     def _get(self, name: str, label: str, required: bool) -> Any:
-        value = self.obj.get(name)
+        value = normalize(self.obj.get(name))
         if value is None or value == "":
             if required:
                 self.error(name, f"缺少「{label}」({self.field(name)})。请填写这一项。")
             return None
         return value
 
-    def _moment(self, name: str, label: str, required: bool, kind: type, pattern: re.Pattern, what: str, example: str):
-        """A date or date-time in ISO form, inside the years the calculator handles."""
+    def _moment(self, name: str, label: str, required: bool, kind: type, what: str, example: tuple[str, str]):
+        """A date or date-time, inside the years the calculator handles."""
         value = self._get(name, label, required)
         if value is None:
             return None
         accepted = f"请按 {example[0]} 填写,例如 {example[1]}"
-        if not isinstance(value, str) or not pattern.match(value):
+        iso = _iso(value, kind) if isinstance(value, str) else None
+        if iso is None:
             self.error(name, f"「{label}」不是有效的{what}:{describe(value)}。{accepted}。")
             return None
         try:
-            moment = kind.fromisoformat(value)
+            moment = kind.fromisoformat(iso)
         except ValueError:
             self.error(name, f"「{label}」不是有效的{what}:{value} 不存在。{accepted}。")
             return None
@@ -80,10 +119,10 @@ class Reader:
         return moment
 
     def date(self, name: str, label: str, required: bool = True) -> dt.date | None:
-        return self._moment(name, label, required, dt.date, _DATE, "日期", ("YYYY-MM-DD", "2024-09-10"))
+        return self._moment(name, label, required, dt.date, "日期", ("YYYY-MM-DD", "2024-09-10"))
 
     def datetime(self, name: str, label: str, required: bool = True) -> dt.datetime | None:
-        return self._moment(name, label, required, dt.datetime, _DATETIME, "日期时间", ("YYYY-MM-DDTHH:MM", "2026-01-05T10:30"))
+        return self._moment(name, label, required, dt.datetime, "日期时间", ("YYYY-MM-DDTHH:MM(北京时间)", "2026-01-05T10:30"))
 
     def level(self, name: str = "level", label: str = "证书级别") -> str | None:
         value = self._get(name, label, True)
@@ -109,9 +148,12 @@ class Reader:
         self.error(name, f"「{label}」无法识别:{describe(value)}。可填:{'、'.join(options)}。")
         return None
 
-    def boolean(self, name: str, label: str, default: bool) -> bool:
+    def boolean(self, name: str, label: str, default: bool | None = None) -> bool | None:
+        """A yes/no; without a ``default`` it is required, and a missing one is an error."""
         value = self.obj.get(name)
         if value is None:
+            if default is None:
+                self.error(name, f"缺少「{label}」({self.field(name)})。请填写 true(是)或 false(否)。")
             return default
         if isinstance(value, bool):
             return value
@@ -130,12 +172,16 @@ class Reader:
         if isinstance(value, float) and not math.isfinite(value):
             self.error(name, f"「{label}」不是有限的数字:{describe(value)}。{accepted}。")
             return None
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
+        text = str(value)
+        # Decimal() would also read other scripts' digits; only ASCII ones are numbers here.
+        # NaN and Infinity are let through to be named for what they are below.
+        number = None
+        if not isinstance(value, str) or _NUMBER.match(text) or text.lower() in ("nan", "inf", "infinity", "-inf", "-infinity"):
+            number = Decimal(text)
+        if number is None:
             self.error(name, f"「{label}」不是数字:{describe(value)}。{accepted}。")
             return None
-        if not number.is_finite():
+        if not number.is_finite():  # NaN, Infinity
             self.error(name, f"「{label}」不是有限的数字:{describe(value)}。{accepted}。")
             return None
         if number < 0:
@@ -145,6 +191,32 @@ class Reader:
             self.error(name, f"「{label}」过大:{describe(value)},一条记录不可能有这么多学时。{accepted}。")
             return None
         return number
+
+    def integer(self, name: str, label: str, lowest: int, highest: int) -> int | None:
+        """An optional whole number in [lowest, highest]."""
+        value = self._get(name, label, False)
+        if value is None:
+            return None
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}", value):
+            value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+            self.error(name, f"「{label}」应为 {lowest} 到 {highest} 之间的整数,收到:{describe(value)}。")
+            return None
+        return value
+
+    def date_list(self, name: str, label: str) -> list[dt.date] | None:
+        """An optional list of dates, each error naming its item (reregistered_on[1]); None when absent."""
+        if self.obj.get(name) is None:
+            return None
+        out = []
+        for i, item in enumerate(self.list(name, label)):
+            one = Reader({f"{name}[{i}]": item}, self.errors, self.prefix)
+            day = one.date(f"{name}[{i}]", f"{label}(第{i + 1}个)")
+            if day is not None:
+                out.append(day)
+        return sorted(out)
 
     def list(self, name: str, label: str) -> list[Any]:
         value = self.obj.get(name)
@@ -156,8 +228,33 @@ class Reader:
         return value
 
 
+def _iso(text: str, kind: type) -> str | None:
+    """The ISO text of a date (any accepted written form) or a date-time, or None."""
+    if kind is dt.datetime:
+        return text if _DATETIME.match(text) else None
+    for form in _DATE_FORMS:
+        m = form.match(text)
+        if m:
+            year, month, day = m.groups()
+            return f"{year}-{int(month):02d}-{int(day):02d}"
+    return None
+
+
+TENTH = Decimal("0.1")
+
+
 def number_out(value: Decimal) -> int | float:
-    """Hours in a response: a whole number stays an int, otherwise two decimals at most."""
+    """An exact number in a response: a whole number stays an int."""
     if value == value.to_integral_value():
         return int(value)
-    return float(round(value, 2))
+    return float(value)
+
+
+def shown_down(value: Decimal) -> int | float:
+    """Hours done, as shown: rounded down to one decimal, so a total never looks reached early."""
+    return number_out(value.quantize(TENTH, rounding=ROUND_FLOOR))
+
+
+def shown_up(value: Decimal) -> int | float:
+    """Hours still to do, as shown: rounded up to one decimal, so nothing looks done too soon."""
+    return number_out(value.quantize(TENTH, rounding=ROUND_CEILING))

@@ -87,6 +87,10 @@ class Policy:
         doc = self.document(name)
         if doc is None:
             return "本站输入检查"
+        if doc.get("cite_as"):
+            # Help text and the source article's own statements are not documents: no 《》,
+            # and the caveat the notes require travels with every citation.
+            return f"{doc['cite_as']}{article}"
         title = f"《{doc['title']}》" if doc["title"] else ""
         number = f"({doc['number']})" if doc["number"] and title else doc["number"]
         return f"{title}{number}{article}"

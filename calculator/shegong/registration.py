@@ -2,13 +2,18 @@
 
 首次登记: accepted within 1 year after passing.  登记有效期: 3 years.  再登记: every
 3 years, accepted in the 3 months before the previous validity ends.  A new period
-starts on the day the previous one ends (the project's reading: the end day belongs to
-both, so periods chain with no gap).
+starts on the day the previous one ends (the project's reading: by 第二百零一条 the new
+period counts from the next day, so periods chain with no gap).
+
+When the holder lists the re-registrations done (``reregistered_on``), a window that
+closed with none of them in it ends the chain: what follows is for the local civil
+affairs office to say, so no later period is assumed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from . import dates
@@ -16,17 +21,73 @@ from .explain import CIVIL_CODE_COUNTING, CIVIL_CODE_HOLIDAY, dated, holiday_fie
 from .inputs import Reader
 from .policy import NotInForce, Policy
 
+FIELDS = ("tool", "level", "passed_on", "first_registered_on", "reregistered_on", "today")
 FIRST_WINDOW = "registration.first_window_years"
 VALIDITY = "registration.validity_years"
 REREG_WINDOW = "registration.reregistration_window_months"
 MIN_PERIODS = 3
+LOCAL = "以当地民政部门通知为准"
+MAY_MOVE = "最后一天可能顺延,以当年公布的安排为准。"
+
+
+@dataclass
+class Chain:
+    """The periods worked out from the first registration and the re-registrations listed."""
+
+    periods: list[dict[str, Any]]
+    missed: dict[str, Any] | None  # the period whose window closed with no re-registration listed
+    late: list[dt.date]  # listed re-registrations after the window they would belong to had closed
+    early: list[dt.date]  # listed re-registrations before the window they would belong to opened
+
+
+def chain(start: dt.date, today: dt.date, policy: Policy, on: dt.date, done: list[dt.date] | None) -> Chain:
+    """Periods from ``start``: at least three (or up to a missed window), and enough to reach ``today``.
+
+    Without ``done`` every re-registration is assumed on time; with it, a window before
+    ``today`` must hold one of the listed dates for the chain to go on.
+    """
+    validity = policy.value(VALIDITY, on=on)
+    window_months = policy.value(REREG_WINDOW, on=on)
+    pending = list(done or [])
+    out: list[dict[str, Any]] = []
+    early: list[dt.date] = []
+    while len(out) < MIN_PERIODS or start < today:
+        end = dates.add_years(start, validity)
+        fields, _check = holiday_fields(end)
+        opens = dates.add_months(end, -window_months)
+        last = dt.date.fromisoformat(fields["holiday_extended_last_day"] or iso(end))
+        period = {
+            "index": len(out) + 1,
+            "start": iso(start),
+            "end": iso(end),
+            "reregistration_opens": iso(opens),
+            "reregistration_last_day": iso(end),
+            "holiday_extended_last_day": fields["holiday_extended_last_day"],
+            "holiday_check": fields["holiday_check"],
+            "reregistered_on": None,
+        }
+        out.append(period)
+        if done is not None:
+            early += [d for d in pending if d < opens]
+            inside = [d for d in pending if opens <= d <= last]
+            # One re-registration per window; a second date in the same window fits no period.
+            early += inside[1:]
+            pending = [d for d in pending if d > last]
+            if inside:
+                period["reregistered_on"] = iso(inside[0])
+            elif last < today:
+                return Chain(out, period, pending, early)
+        start = end
+    return Chain(out, None, [], early)
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
     r = Reader(request)
+    r.reject_unknown(FIELDS)
     level = r.level()
     passed_on = r.date("passed_on", "通过考试日期")
     first_registered_on = r.date("first_registered_on", "首次登记日期", required=False)
+    done = r.date_list("reregistered_on", "再登记日期")
     today = r.date("today", "今天的日期", required=False) or today
     r.raise_if_errors()
     assert level is not None and passed_on is not None
@@ -42,6 +103,10 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         raise  # pragma: no cover - raise_if_errors always raises here
     if first_registered_on is not None and first_registered_on < passed_on:
         r.error("first_registered_on", "「首次登记日期」不能早于「通过考试日期」:要先通过考试、取得证书,才能登记。")
+    if done and done[-1] > today:
+        r.error("reregistered_on", "「再登记日期」不能晚于今天:只填写已经办理的再登记。")
+    if done and first_registered_on is None:
+        r.error("reregistered_on", "填写再登记日期时,也请填写「首次登记日期」:再登记从首次登记起每3年一次。")
     r.raise_if_errors()
 
     cite_first = policy.cite(FIRST_WINDOW)
@@ -65,18 +130,26 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
                   first_check.extended_to, CIVIL_CODE_HOLIDAY)
         )
 
-    periods: list[dict[str, Any]] = []
+    found = Chain([], None, [], [])
     if first_registered_on is not None:
+        if done and done[0] <= first_registered_on:
+            r.error("reregistered_on", "「再登记日期」应晚于首次登记日期。")
+            r.raise_if_errors()
         if first_registered_on > (first_check.extended_to or first_last):
             explanation.append(step(
                 "首次登记日期晚于首次登记受理期限。全国性规定没有写明逾期后如何办理,"
-                "各地曾有集中补办的做法,以当地民政部门通知为准。下面按你填写的首次登记日期继续计算。",
+                f"各地曾有集中补办的做法,{LOCAL}。下面按你填写的首次登记日期继续计算。",
                 cite_first,
             ))
-        periods = _periods(first_registered_on, today, validity, window_months, policy)
+        found = chain(first_registered_on, today, policy, passed_on, done)
+        if found.early:
+            early = "、".join(dates.zh_date(d) for d in found.early)
+            r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内(有效期满前{window_months}个月至期满)。请核对日期。")
+            r.raise_if_errors()
+        assumed = "下面假定每次都按时再登记。" if done is None else "已过的受理期按你填写的再登记日期核对,之后的假定按时再登记。"
         explanation.append(step(
             f"登记有效期为{validity}年,首次登记后每{validity}年再登记一次;再登记的受理期限为上次登记有效期满前"
-            f"{window_months}个月。新的有效期从上一期的最后一天接续,下面假定每次都按时再登记。",
+            f"{window_months}个月。新的有效期从上一期的最后一天接续。{assumed}",
             f"{policy.cite(VALIDITY)};{CIVIL_CODE_COUNTING}",
             VALIDITY,
         ))
@@ -85,9 +158,10 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
             policy.cite(f"training.required_hours.{level}"),
             f"training.required_hours.{level}",
         ))
-        for p in periods:
+        for p in found.periods:
             n = p["index"]
-            date_list.append(dated(f"periods[{n - 1}].end", f"第{n}个登记有效期最后一天", dt.date.fromisoformat(p["end"]),
+            end = dt.date.fromisoformat(p["end"])
+            date_list.append(dated(f"periods[{n - 1}].end", f"第{n}个登记有效期最后一天", end,
                                    f"{policy.cite(VALIDITY)};{CIVIL_CODE_COUNTING}"))
             date_list.append(dated(f"periods[{n - 1}].reregistration_opens", f"第{n}次再登记开始受理",
                                    dt.date.fromisoformat(p["reregistration_opens"]),
@@ -96,19 +170,25 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
                 date_list.append(dated(f"periods[{n - 1}].holiday_extended_last_day",
                                        f"第{n}次再登记(节假日顺延后)最后一天",
                                        dt.date.fromisoformat(p["holiday_extended_last_day"]), CIVIL_CODE_HOLIDAY))
+                explanation.append(step(f"第{n}次再登记:{dates.holiday_check(end).reason}", CIVIL_CODE_HOLIDAY))
+        if found.late:
+            late = "、".join(dates.zh_date(d) for d in found.late)
+            explanation.append(step(f"你填写的再登记日期{late}晚于对应的受理期限,不按期内再登记接续;{LOCAL}。",
+                                    policy.cite(REREG_WINDOW)))
 
-    stage = _stage(today, passed_on, first_last, first_check.extended_to, first_registered_on, periods)
-    explanation.append(step(stage["text"], f"{policy.cite(VALIDITY)}"))
+    stage = _stage(today, passed_on, first_last, first_check, first_registered_on, found)
+    explanation.append(step(stage["text"], policy.cite(VALIDITY)))
     return {
         "ok": True,
         "tool": "registration",
         "level": level,
         "passed_on": iso(passed_on),
         "first_registered_on": iso(first_registered_on),
+        "reregistered_on": None if done is None else [iso(d) for d in done],
         "today": iso(today),
         "required_hours": required_hours,
         "first_registration": first_fields,
-        "periods": periods,
+        "periods": found.periods,
         "stage": stage,
         "dates": date_list,
         "summary": stage["text"],
@@ -116,66 +196,56 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     }
 
 
-def _periods(start: dt.date, today: dt.date, validity: int, window_months: int, policy: Policy) -> list[dict[str, Any]]:
-    """At least three periods, and enough to reach ``today``."""
-    out: list[dict[str, Any]] = []
-    while len(out) < MIN_PERIODS or start < today:
-        end = dates.add_years(start, validity)
-        fields, _check = holiday_fields(end)
-        out.append({
-            "index": len(out) + 1,
-            "start": iso(start),
-            "end": iso(end),
-            "reregistration_opens": iso(dates.add_months(end, -window_months)),
-            "reregistration_last_day": iso(end),
-            "holiday_extended_last_day": fields["holiday_extended_last_day"],
-            "holiday_check": fields["holiday_check"],
-        })
-        start = end
-    return out
-
-
 def _stage(
     today: dt.date,
     passed_on: dt.date,
     first_last: dt.date,
-    first_extended: dt.date | None,
+    first_check: dates.HolidayCheck,
     first_registered_on: dt.date | None,
-    periods: list[dict[str, Any]],
+    found: Chain,
 ) -> dict[str, Any]:
     z = dates.zh_date
-    deadline = first_extended or first_last
+    deadline = first_check.extended_to or first_last
     if today < passed_on:
-        return {"code": "not_passed_yet", "text": f"今天({z(today)})早于通过考试日期,还没有到首次登记的时候。"}
+        return {"code": "not_passed_yet", "text": f"今天({z(today)})早于通过考试日期,还没有到首次登记的时候。", "conditional": False}
     if first_registered_on is None or today < first_registered_on:
         if today <= deadline:
-            left = (deadline - today).days
-            return {
-                "code": "first_registration_open",
-                "text": f"现在可以办理首次登记,最晚{z(deadline)},还剩{left}天。",
-                "days_left": left,
-            }
+            return _open("first_registration_open", "现在可以办理首次登记", today, deadline, first_check.status == "unknown")
         return {
             "code": "first_registration_missed",
-            "text": f"首次登记的受理期限已于{z(deadline)}届满。逾期如何补办,全国性规定没有写明,以当地民政部门通知为准。",
+            "text": f"首次登记的受理期限已于{z(deadline)}届满。逾期如何补办,全国性规定没有写明,{LOCAL}。",
+            "conditional": False,
         }
-    for p in periods:
+    for p in found.periods:
         end = dt.date.fromisoformat(p["end"])
         opens = dt.date.fromisoformat(p["reregistration_opens"])
         last = dt.date.fromisoformat(p["holiday_extended_last_day"] or p["end"])
-        if today < opens:
+        if today < opens or (p["reregistered_on"] and today <= end):
+            done = f"已于{z(dt.date.fromisoformat(p['reregistered_on']))}再登记;" if p["reregistered_on"] else ""
             return {
                 "code": "registered",
-                "text": f"登记有效,当前是第{p['index']}个登记有效期(至{z(end)});第{p['index']}次再登记从{z(opens)}开始受理。",
+                "text": f"登记有效,当前是第{p['index']}个登记有效期(至{z(end)});{done}"
+                        + (f"第{p['index']}次再登记从{z(opens)}开始受理。" if not done else "下一期从这一天接续。"),
                 "period": p["index"],
+                "conditional": False,
             }
         if today <= last:
-            left = (last - today).days
-            return {
-                "code": "reregistration_open",
-                "text": f"现在是第{p['index']}次再登记的受理期,最晚{z(last)},还剩{left}天。",
-                "period": p["index"],
-                "days_left": left,
-            }
-    # _periods always reaches past today, so the loop returns before here.
-    raise AssertionError("periods do not reach today")  # pragma: no cover
+            return _open("reregistration_open", f"现在是第{p['index']}次再登记的受理期", today, last,
+                         p["holiday_check"] == "unknown", period=p["index"])
+    missed = found.missed
+    assert missed is not None, "periods reach today unless a window was missed"
+    last = dt.date.fromisoformat(missed["holiday_extended_last_day"] or missed["end"])
+    return {
+        "code": "reregistration_missed",
+        "text": f"逾期未再登记:第{missed['index']}次再登记的受理期限已于{z(last)}届满,你填写的再登记日期中没有在受理期内的。"
+                f"逾期后如何办理,全国性规定没有写明,{LOCAL};本站不再推算之后的登记有效期。",
+        "period": missed["index"],
+        "conditional": False,
+    }
+
+
+def _open(code: str, lead: str, today: dt.date, last: dt.date, unknown: bool, **extra: Any) -> dict[str, Any]:
+    """A window open today; when the last day's holiday extension is unknown, say it may move."""
+    left = (last - today).days
+    text = f"{lead},最晚{dates.zh_date(last)},还剩{left}天。" + (MAY_MOVE if unknown else "")
+    return {"code": code, "text": text, **extra, "days_left": left, "conditional": unknown}

@@ -13,13 +13,15 @@ from typing import Any
 
 from . import dates
 from .explain import CIVIL_CODE_COUNTING, iso, not_in_force_message, step
-from .inputs import Reader
+from .inputs import Reader, normalize
 from .policy import NotInForce, Policy
 
 EFFECTIVE = "title.tianjin_effective"
+FIELDS = ("tool", "from", "since", "today", "series")
+# What each route lets the holder do, as a verb phrase: the summary puts it before the target.
 ROUTE_ZH = {
-    "direct": "直接对应/认定",
-    "appoint": "单位自主聘任",
+    "direct": "直接对应",
+    "appoint": "可由单位自主聘任",
     "apply": "可申报评审",
     "evaluate": "可申报职业技能评价",
 }
@@ -34,14 +36,15 @@ def from_options(policy: Policy) -> tuple[str, ...]:
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
     r = Reader(request)
+    r.reject_unknown(FIELDS)
     start = r.choice("from", "现有证书、技能等级或职称", from_options(policy))
     since = r.date("since", "取得日期", required=False)
     today = r.date("today", "今天的日期", required=False) or today
-    series = r.obj.get("series")
+    series = normalize(r.obj.get("series"))
     if series is not None and (not isinstance(series, str) or len(series) > 30):
         r.error("series", "「职称系列」应为系列名称,例如 工程技术;不属于这些系列可以不填。")
         series = None
-    series = series.strip() or None if isinstance(series, str) else None
+    series = series or None
     r.raise_if_errors()
     assert start is not None
 
@@ -56,10 +59,10 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     r.raise_if_errors()
 
     doc = policy.titles["document"]
-    skill_series = policy.titles["skill_series"]
-    series_text = "、".join(skill_series)
-    outcomes = []
-    waiting = []  # outcomes that only wait for the years to pass
+    outcomes: list[dict[str, Any]] = []
+    # What each outcome waits for: "since" (a date), "condition" (one the calculator cannot
+    # check), "years" (time to pass), "series" (ruled out by the series), or None.
+    waiting: list[str | None] = []
     explanation = [step(
         f"以下为天津市的规定,自{dates.zh_date(effective)}起施行;其他省市以当地规定为准。",
         policy.cite(EFFECTIVE),
@@ -69,41 +72,11 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         if route["from"] != start:
             continue
         cite = policy.cite_document(doc, route["article"])
-        eligible: bool | None = True
-        eligible_from = None
-        condition = route["text"]
-        if route["years"] is not None:
-            if since is None:
-                eligible = None
-                condition += f"。填写取得{start}的日期,即可算出满{route['years']}年的日期。"
-            else:
-                eligible_from = max(dates.add_years(since, route["years"]), effective)
-                eligible = today >= eligible_from
-                condition += f"。按取得日期{dates.zh_date(since)}计算,满{route['years']}年之日为{dates.zh_date(eligible_from)}"
-                if eligible_from == effective:
-                    condition += "(不早于本通知施行之日)"
-                condition += "。"
-        series_ok = True
-        if route.get("series_only"):
-            if series is not None and series not in skill_series:
-                eligible, series_ok = False, False
-                condition += f"这条路径只适用于{series_text}等{len(skill_series)}个系列,{series}不在其中。"
-            else:
-                condition += f"只适用于{series_text}等{len(skill_series)}个系列。"
-        if series_ok and eligible is False:
-            waiting.append(len(outcomes))
-        outcomes.append({
-            "target": route["target"],
-            "route": route["route"],
-            "route_text": ROUTE_ZH[route["route"]],
-            "eligible": eligible,
-            "eligible_from": iso(eligible_from),
-            "condition": condition,
-            "source": cite,
-        })
+        outcome, needs = _outcome(route, policy, start, since, today, effective, series)
+        outcomes.append(outcome | {"needs": needs if needs in ("since", "condition") else None, "source": cite})
+        waiting.append(needs)
         explanation.append(step(route["text"], f"{cite};{CIVIL_CODE_COUNTING}" if route["years"] else cite))
 
-    summary = _summary(start, outcomes, [outcomes[i] for i in waiting])
     return {
         "ok": True,
         "tool": "title",
@@ -113,19 +86,79 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "series": series,
         "region": "天津市",
         "outcomes": outcomes,
-        "summary": summary,
+        "summary": _summary(start, outcomes, waiting),
         "explanation": explanation,
     }
 
 
-def _summary(start: str, outcomes: list[dict[str, Any]], later: list[dict[str, Any]]) -> str:
+def _outcome(route: dict[str, Any], policy: Policy, start: str, since: dt.date | None, today: dt.date,
+             effective: dt.date, series: str | None) -> tuple[dict[str, Any], str | None]:
+    """One route: whether it is open on ``today``, from when, on what condition, and what it waits for."""
+    eligible: bool | None = True
+    needs = None
+    eligible_from = None
+    condition = route["text"]
+    if route["conditional"]:
+        # The notice makes this route depend on standards the calculator cannot check.
+        eligible, needs = None, "condition"
+        condition += f"。条件是{route['conditional']},本计算器无法判断是否符合,请对照相应的标准条件。"
+    if route["years"] is not None:
+        if since is None:
+            eligible, needs = None, "since"
+            condition += f"。填写取得{start}的日期,即可算出满{route['years']}年的日期。"
+        else:
+            by_years = dates.add_years(since, route["years"])
+            eligible_from = max(by_years, effective)
+            eligible = today >= eligible_from
+            needs = None if eligible else "years"
+            condition += f"。按取得日期{dates.zh_date(since)}计算,满{route['years']}年之日为{dates.zh_date(by_years)}"
+            if by_years < effective:
+                condition += f",早于本通知施行之日,所以从施行之日{dates.zh_date(effective)}起算。"
+            else:
+                condition += ",晚于本通知施行之日,以满年限之日为准。"
+    route_series = route["series"]
+    if route.get("series_only"):
+        skill_series = policy.titles["skill_series"]
+        listed = f"{'、'.join(skill_series)}等{len(skill_series)}个系列"
+        if series is not None and series not in skill_series:
+            eligible, needs = False, "series"
+            condition += f"这条路径只适用于{listed},{series}不在其中。"
+        else:
+            condition += f"只适用于{listed}。"
+            route_series = series or route_series
+    return {
+        "target": route["target"],
+        "target_text": route["target_text"],
+        "series": route_series,
+        "route": route["route"],
+        "route_text": route.get("route_text") or ROUTE_ZH[route["route"]],
+        "eligible": eligible,
+        "eligible_from": iso(eligible_from),
+        "condition": condition,
+    }, needs
+
+
+def _named(o: dict[str, Any]) -> str:
+    return f"{o['route_text']}{o['target_text']}"
+
+
+def _summary(start: str, outcomes: list[dict[str, Any]], waiting: list[str | None]) -> str:
+    """Open routes are "可走"; a conditional one never is, it is named with its condition."""
     open_now = [o for o in outcomes if o["eligible"] is True]
+    later = [o for o, needs in zip(outcomes, waiting) if needs == "years"]
+    others = [o for o, needs in zip(outcomes, waiting) if o["eligible"] is None and needs == "condition"]
+    parts = []
     if open_now:
-        parts = [f"{o['target']}({o['route_text']})" for o in open_now]
-        return f"在天津,持{start}目前可走:{'、'.join(parts)}。"
-    if later:
+        parts.append(f"在天津,持{start}目前可走:{'、'.join(_named(o) for o in open_now)}。")
+    elif later:
         first = min(later, key=lambda o: o["eligible_from"])
-        return f"在天津,持{start}将从{dates.zh_date(dt.date.fromisoformat(first['eligible_from']))}起可{first['route_text']}:{first['target']}。"
-    if any(o["eligible"] is None for o in outcomes):
-        return f"在天津,持{start}需满足年限要求;填写取得日期即可算出何时符合条件。"
-    return f"按你填写的情况,持{start}暂不符合天津这份通知中的对应条件,详见下面的说明。"
+        day = dates.zh_date(dt.date.fromisoformat(first["eligible_from"]))
+        parts.append(f"在天津,持{start}将从{day}起{_named(first)}。")
+    if "since" in waiting and not open_now and not later:
+        parts.append(f"在天津,持{start}需满足年限要求;填写取得日期即可算出何时符合条件。")
+    if others:
+        lead = "另外," if parts else f"在天津,持{start}:"
+        parts.append(f"{lead}{'、'.join(_named(o) for o in others)}有前提条件(见下),本计算器无法判断是否符合。")
+    if not parts:
+        return f"按你填写的情况,持{start}暂不符合天津这份通知中的对应条件,详见下面的说明。"
+    return "".join(parts)

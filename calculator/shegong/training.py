@@ -16,57 +16,47 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from . import dates
+from dataclasses import dataclass
+
+from . import dates, registration
 from .explain import CIVIL_CODE_COUNTING, dated, iso, not_in_force_message, step
-from .inputs import Reader, number_out
+from .inputs import Reader, number_out, shown_down, shown_up
 from .policy import NotInForce, Policy
 
 KINDS = ("training", "online", "course", "degree")
 KIND_ZH = {"training": "社会工作培训", "online": "线上学习", "course": "学历教育课程", "degree": "学历教育(取得学历或学位)"}
+FIELDS = ("tool", "level", "period_start", "period_end", "first_period", "first_registered_on", "reregistered_on",
+          "today", "records")
+RECORD_FIELDS = ("kind", "date", "hours", "certified", "passed", "awarded", "approved")
+# The yes/no that decides whether a record of a kind counts: required for that kind, so a
+# record is never counted because a box was left out.
+FLAG = {"training": ("certified", "是否取得合格证明"), "course": ("passed", "课程是否考试合格"),
+        "degree": ("awarded", "是否取得学历或学位")}
 MAX_HOURS = "training.max_record_hours"
 DEGREE_HOURS = "training.degree_hours"
 VALIDITY = "registration.validity_years"
 
 
+@dataclass
+class Period:
+    start: dt.date
+    end: dt.date
+    first: bool | None  # whether the start day is the first registration day (and so counts here)
+    end_rule: str
+    index: int | None = None
+    note: str | None = None  # why the period could not be followed to the day asked about
+
+
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
     r = Reader(request)
+    r.reject_unknown(FIELDS)
     level = r.level()
-    start = r.date("period_start", "登记有效期开始日期")
-    end = r.date("period_end", "登记有效期结束日期", required=False)
-    raw_records = r.list("records", "学习记录")
-    maximum = policy.value(MAX_HOURS)
-
-    records = []
-    for i, raw in enumerate(raw_records):
-        if not isinstance(raw, dict):
-            r.error(f"records[{i}]", f"第{i + 1}条学习记录应为对象,例如 {{\"kind\": \"training\", \"date\": \"2022-06-01\", \"hours\": 30}}。")
-            continue
-        rr = Reader(raw, r.errors, prefix=f"records[{i}].")
-        n = f"第{i + 1}条记录的"
-        kind = rr.choice("kind", n + "类型", KINDS)
-        day = rr.date("date", n + "日期")
-        hours = None
-        if kind is not None and kind != "degree":
-            hours = rr.hours("hours", n + "学时", maximum)
-        records.append({
-            "kind": kind,
-            "date": day,
-            "hours": hours,
-            "certified": rr.boolean("certified", n + "是否取得合格证明", True),
-            "passed": rr.boolean("passed", n + "课程是否考试合格", True),
-            "awarded": rr.boolean("awarded", n + "是否取得学历或学位", True),
-            "approved": rr.boolean("approved", n + "是否已审核通过", True),
-        })
+    records = _records(r, policy.value(MAX_HOURS))
+    period = _period(r, policy, today)
     r.raise_if_errors()
-    assert level is not None and start is not None
+    assert level is not None and period is not None
+    start, end = period.start, period.end
 
-    validity = policy.value(VALIDITY)
-    end_rule = "你填写的登记有效期结束日期"
-    if end is None:
-        end = dates.add_years(start, validity)
-        end_rule = f"{policy.cite(VALIDITY)};{CIVIL_CODE_COUNTING}"
-    elif end < start:
-        r.error("period_end", f"「登记有效期结束日期」不能早于开始日期。不填则按开始日期加{validity}年计算。")
     required_key = f"training.required_hours.{level}"
     try:
         required = policy.value(required_key, on=start)
@@ -75,46 +65,59 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         r.error("period_start", not_in_force_message(policy, e.key, "登记有效期开始日期", e.first_from))
     r.raise_if_errors()
 
-    counted = Decimal(0)
-    pending = Decimal(0)
+    counted = pending = Decimal(0)
     out_records = []
-    for rec in records:
+    degree_at = None  # the record whose degree has been counted
+    for i in sorted(range(len(records)), key=lambda k: (records[k]["date"], k)):
+        rec = records[i]
         value, reason = _worth(rec, degree_hours)
         status = "counted" if value > 0 else "not_counted"
-        if not start <= rec["date"] <= end:
+        if not _inside(rec["date"], period):
             status, value = "outside", Decimal(0)
-            reason = f"日期{dates.zh_date(rec['date'])}不在本登记有效期({dates.zh_date(start)}至{dates.zh_date(end)})内,不计入本期。"
-        elif not rec["approved"] and value > 0:
+            reason = _outside_reason(rec["date"], period)
+        elif rec["kind"] == "degree" and value > 0:
+            if degree_at is not None:
+                status, value = "not_counted", Decimal(0)
+                reason = f"学历或学位已在第{degree_at + 1}条记录一次性计入,再填的学历教育不再计入。"
+            else:
+                degree_at = i
+        if value > 0 and not rec["approved"]:
             pending += value
             status, reason = "pending", f"尚待审核,审核通过后可计{number_out(value)}小时,暂不计入。"
             value = Decimal(0)
         counted += value
-        out_records.append({
+        out_records.append((i, {
             "kind": rec["kind"],
             "date": iso(rec["date"]),
             "counted_hours": number_out(value),
             "status": status,
             "reason": reason,
-        })
+        }))
+    out_records = [rec for _i, rec in sorted(out_records, key=lambda x: x[0])]
 
-    remaining = max(Decimal(required) - counted, Decimal(0))
     met = counted >= required
+    remaining = max(Decimal(required) - counted, Decimal(0))
+    shown, left = shown_down(counted), shown_up(remaining)
     summary = (
-        f"本登记有效期已累计{number_out(counted)}小时,达到{level}要求的{required}小时。"
+        f"本登记有效期已累计{shown}小时,达到{level}要求的{required}小时。"
         if met
-        else f"本登记有效期已累计{number_out(counted)}小时,还差{number_out(remaining)}小时才达到{level}要求的{required}小时。"
+        else f"本登记有效期已累计{shown}小时,还差{left}小时才达到{level}要求的{required}小时。"
     )
     if pending > 0:
-        summary += f"另有{number_out(pending)}小时待审核。"
+        summary += f"另有{shown_down(pending)}小时待审核。"
+    warnings = _duplicates(records) + _start_day(records, period)
+    if period.note:
+        warnings.append({"code": "reregistration_missed", "records": [], "message": period.note})
     explanation = [
         step(
-            f"{level}在每一登记有效期({validity}年)内接受社会工作专业继续教育的时间累计不得少于{required}小时。",
+            f"{level}在每一登记有效期({policy.value(VALIDITY)}年)内接受社会工作专业继续教育的时间累计不得少于{required}小时。",
             policy.cite(required_key),
             required_key,
         ),
         step(
             f"本期为{dates.zh_date(start)}至{dates.zh_date(end)}。只有日期在本期内的记录计入;"
-            "规定说的是“每一登记有效期内”,没有跨期结转的条文,所以不结转。",
+            "规定说的是“每一登记有效期内”,没有跨期结转的条文,所以不结转。"
+            "前后两期交接的那一天只算一次,计入结束的那一期;首次登记当天的记录计入第一期。",
             f"{policy.cite(required_key)};{CIVIL_CODE_COUNTING}",
         ),
         step(
@@ -123,6 +126,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
             policy.cite(DEGREE_HOURS),
             DEGREE_HOURS,
         ),
+        step("学时按填写的数值精确相加;显示时已计入的向下、还差的向上取到0.1小时,所以显示的数字和是否达标一致。", "本站计算约定"),
         step("在系统里尚待审核的线下学习记录,审核通过后才获得学时,因此单独列为待审核。", "全国社会工作信息系统 继续教育模块"),
     ]
     return {
@@ -131,19 +135,118 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "level": level,
         "period_start": iso(start),
         "period_end": iso(end),
+        "period_index": period.index,
         "required_hours": required,
-        "counted_hours": number_out(counted),
-        "remaining_hours": number_out(remaining),
-        "pending_hours": number_out(pending),
+        "counted_hours": shown,
+        "remaining_hours": left,
+        "pending_hours": shown_down(pending),
         "met": met,
         "records": out_records,
+        "warnings": warnings,
         "dates": [
-            dated("period_start", "登记有效期开始", start, "你填写的登记有效期开始日期"),
-            dated("period_end", "登记有效期最后一天", end, end_rule),
+            dated("period_start", "登记有效期开始", start, period.end_rule if period.index else "你填写的登记有效期开始日期"),
+            dated("period_end", "登记有效期最后一天", end, period.end_rule),
         ],
         "summary": summary,
         "explanation": explanation,
     }
+
+
+def _records(r: Reader, maximum: int) -> list[dict[str, Any]]:
+    records = []
+    for i, raw in enumerate(r.list("records", "学习记录")):
+        if not isinstance(raw, dict):
+            r.error(f"records[{i}]", f"第{i + 1}条学习记录应为对象,例如 {{\"kind\": \"training\", \"date\": \"2022-06-01\", \"hours\": 30, \"certified\": true}}。")
+            continue
+        rr = Reader(raw, r.errors, prefix=f"records[{i}].")
+        rr.reject_unknown(RECORD_FIELDS, f"第{i + 1}条学习记录")
+        n = f"第{i + 1}条记录的"
+        kind = rr.choice("kind", n + "类型", KINDS)
+        day = rr.date("date", n + "日期")
+        hours = None
+        if kind is not None and kind != "degree":
+            hours = rr.hours("hours", n + "学时", maximum)
+        needed = FLAG.get(kind, (None,))[0]
+        flags = {name: rr.boolean(name, n + label, None if name == needed else True) for name, label in FLAG.values()}
+        records.append({"kind": kind, "date": day, "hours": hours, **flags,
+                        "approved": rr.boolean("approved", n + "是否已审核通过", True)})
+    return records
+
+
+def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
+    """The registration period: as given, or worked out from the registration dates."""
+    validity = policy.value(VALIDITY)
+    rule = f"{policy.cite(VALIDITY)};{CIVIL_CODE_COUNTING}"
+    if r.obj.get("period_start") is not None and r.obj.get("first_registered_on") is not None:
+        r.error("first_registered_on", "「登记有效期开始日期」和「首次登记日期」只填其一:填了首次登记日期,本站会自己算出登记有效期。")
+        return None
+    if r.obj.get("period_start") is None and r.obj.get("first_registered_on") is not None:
+        first = r.date("first_registered_on", "首次登记日期")
+        done = r.date_list("reregistered_on", "再登记日期")
+        on = r.date("today", "按哪一天确定登记有效期", required=False) or today
+        if first is None or r.errors:
+            return None
+        if on < first:
+            r.error("today", "「按哪一天确定登记有效期」不能早于首次登记日期。")
+            return None
+        found = registration.chain(first, on, policy, first, done)
+        # The period holding ``on``: its start day belongs to it only for the first period.
+        p = next((p for p in found.periods if on <= dt.date.fromisoformat(p["end"])), found.periods[-1])
+        note = None
+        if found.missed is not None and on > dt.date.fromisoformat(p["end"]):
+            note = (f"第{p['index']}次再登记的受理期已过,你填写的再登记日期中没有在受理期内的;之后的登记有效期无法推算,"
+                    f"以下按第{p['index']}个登记有效期计算。逾期如何办理,以当地民政部门通知为准。")
+        return Period(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]), p["index"] == 1, rule, p["index"], note)
+    start = r.date("period_start", "登记有效期开始日期")
+    end = r.date("period_end", "登记有效期结束日期", required=False)
+    first = r.boolean("first_period", "是否第一个登记有效期", False) if r.obj.get("first_period") is not None else None
+    if start is None:
+        return None
+    if end is None:
+        return Period(start, dates.add_years(start, validity), first, rule)
+    if end < start:
+        r.error("period_end", f"「登记有效期结束日期」不能早于开始日期。不填则按开始日期加{validity}年计算。")
+        return None
+    return Period(start, end, first, "你填写的登记有效期结束日期")
+
+
+def _inside(day: dt.date, period: Period) -> bool:
+    """By 第二百零一条 a chained period counts from the day after its start: that day is the last
+    of the period before.  Only the first period holds its start day (the first registration)."""
+    if day == period.start:
+        return period.first is not False
+    return period.start < day <= period.end
+
+
+def _outside_reason(day: dt.date, period: Period) -> str:
+    z = dates.zh_date
+    if day == period.start:
+        return f"日期{z(day)}是上一期的最后一天,计入上一期,不计入本期。"
+    return f"日期{z(day)}不在本登记有效期({z(period.start)}至{z(period.end)})内,不计入本期。"
+
+
+def _duplicates(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records with the same kind, date and hours: most often one record entered twice."""
+    seen: dict[tuple[Any, ...], list[int]] = {}
+    for i, rec in enumerate(records):
+        seen.setdefault((rec["kind"], rec["date"], rec["hours"]), []).append(i)
+    return [
+        {"code": "duplicate_records", "records": same,
+         "message": f"第{'、'.join(str(i + 1) for i in same)}条记录的类型、日期和学时完全相同,可能重复填写了;如果确是不同的学习,请忽略。"}
+        for same in seen.values() if len(same) > 1
+    ]
+
+
+def _start_day(records: list[dict[str, Any]], period: Period) -> list[dict[str, Any]]:
+    """Unknown whether the period is the first: a record on its start day is counted, and flagged."""
+    if period.first is not None:
+        return []
+    on_start = [i for i, rec in enumerate(records) if rec["date"] == period.start]
+    if not on_start:
+        return []
+    return [{"code": "start_day_record", "records": on_start,
+             "message": f"第{'、'.join(str(i + 1) for i in on_start)}条记录在本期开始那一天。如果本期接续上一期,这一天属于上一期,"
+                        "不计入本期;如果本期是首次登记开始的第一期,则计入本期。请填写「是否第一个登记有效期」(first_period)。"}]
 
 
 def _worth(rec: dict[str, Any], degree_hours: int) -> tuple[Decimal, str]:

@@ -13,12 +13,11 @@ function events(res) {
       alarms: [0],
     });
   }
-  if (res.annotation_valid_until_max) {
-    const day = res.annotation_valid_until_max.slice(0, 10);
+  if (res.annotate_again_on) {
     out.push({
-      uid: `annotation-${res.annotation_requested_at}`, start: day,
-      title: "电子证书加注最晚到期(估算)",
-      description: "实际到期时间以中国人事考试网证书页面显示为准;到期后需要重新加注。",
+      uid: `annotation-${res.annotation_requested_at}`, start: res.annotate_again_on,
+      title: "电子证书加注可能到期,需要重新加注",
+      description: "按最早的可能估算(北京时间);实际到期时间以中国人事考试网证书页面显示为准。",
       alarms: [7, 1],
     });
   }
@@ -26,9 +25,11 @@ function events(res) {
 }
 
 function render(res) {
-  const facts = el("dl", { class: "sg-facts" },
-    el("dt", {}, "电子证书"),
-    el("dd", {}, res.electronic_available ? "可以在中国人事考试网下载(使用前需加注)" : "这次成绩发布时还没有推行电子证书"));
+  const facts = el("dl", { class: "sg-facts" });
+  if (res.electronic_available !== null && res.electronic_available !== undefined) {
+    facts.append(el("dt", {}, "电子证书"),
+      el("dd", {}, res.electronic_available ? "可以在中国人事考试网下载(使用前需加注)" : "这次成绩发布时还没有推行电子证书"));
+  }
   if (res.paper_expected) {
     facts.append(el("dt", {}, "纸质证书预计发放"),
       el("dd", {}, `${zhDate(res.paper_expected.from)} 至 ${zhDate(res.paper_expected.to)}(估计,以当地通知为准)`));
@@ -36,7 +37,14 @@ function render(res) {
   if (res.annotation_ready_by) {
     facts.append(el("dt", {}, "加注最晚完成"), el("dd", {}, zhDate(res.annotation_ready_by)));
     facts.append(el("dt", {}, "加注有效期最长到(估算)"), el("dd", {}, zhDate(res.annotation_valid_until_max)));
+    facts.append(el("dt", {}, "需要重新加注(最早)"), el("dd", {}, zhDate(res.annotate_again_on)));
   }
+  const limit = res.annotation_limit;
+  if (limit && limit.reached) {
+    facts.append(el("dt", {}, "这次加注"),
+      el("dd", {}, `可能不被受理:${limit.window_days}天内已有${limit.counted_earlier}次有效加注,最早${zhDate(limit.possible_from)}之后可以再申请`));
+  }
+  if (res.annotation_requested_at && res.time_zone) facts.append(el("dt", {}, "时间"), el("dd", {}, res.time_zone));
   return [
     facts,
     icsButton("添加提醒到手机日历(.ics)", "社工证领取提醒.ics", events(res)),

@@ -5,14 +5,17 @@ const ELIGIBLE = {
   true: ["符合", "sg-yes"],
   false: ["暂不符合", "sg-no"],
   null: ["需补充信息", "sg-maybe"],
+  // A route the notice makes conditional: never shown as open.
+  condition: ["有前提条件", "sg-maybe"],
 };
 
 function render(res) {
   const list = el("ul", { class: "sg-outcomes" }, res.outcomes.map((o) => {
-    const [mark, cls] = ELIGIBLE[String(o.eligible)] || ELIGIBLE.null;
+    const key = o.eligible === null && o.needs === "condition" ? "condition" : String(o.eligible);
+    const [mark, cls] = ELIGIBLE[key] || ELIGIBLE.null;
     return el("li", { class: `sg-outcome ${cls}` },
       el("p", { class: "sg-outcome-head" },
-        el("strong", {}, o.target), "(", o.route_text || o.route, ")",
+        o.route_text, el("strong", {}, o.target_text || o.target),
         el("span", { class: "sg-badge" }, mark)),
       o.eligible_from ? el("p", {}, `从 ${zhDate(o.eligible_from)} 起满足年限。`) : null,
       el("p", {}, o.condition),

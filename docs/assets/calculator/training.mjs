@@ -154,7 +154,10 @@ function render(res) {
       el("th", { scope: "row" }, `第${i + 1}条 ${kindName[r.kind] || r.kind}(${zhDate(r.date, { weekday: false })})`),
       el("td", {}, `${r.counted_hours} 小时`),
       el("td", {}, r.reason))))) : el("p", {}, "还没有学习记录。点“添加一条记录”逐条填写。");
-  return [progress, facts, table];
+  // Possible duplicates, a start day that may belong to the period before, a missed window.
+  const warnings = (res.warnings || []).length ? el("ul", { class: "sg-warnings" },
+    res.warnings.map((w) => el("li", {}, w.message))) : null;
+  return [progress, facts, warnings, table];
 }
 
 document.getElementById("sg-add-record").addEventListener("click", () => {
