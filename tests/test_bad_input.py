@@ -6,7 +6,7 @@ import json
 import pytest
 
 from shegong import api, evaluate
-from rulecases import schema_errors
+from support.rulecases import schema_errors
 
 REG = {"tool": "registration", "level": "社会工作师", "passed_on": "2024-09-10"}
 TRAIN = {"tool": "training", "level": "助理社会工作师", "period_start": "2022-03-15"}

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from rulecases import crash_text, load_cases, load_crash_inputs
+from support.rulecases import crash_text, load_cases, load_crash_inputs
 from support.browser import new_context
 from support.build import ROOT
 

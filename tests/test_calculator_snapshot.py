@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from rulecases import load_cases
+from support.rulecases import load_cases
 from support.browser import WAIT, new_context, open_ready, wait_ready
 from support.build import calculator_config
 CASES = load_cases()

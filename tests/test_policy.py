@@ -8,7 +8,7 @@ import pytest
 
 from shegong import evaluate
 from shegong.policy import NotInForce, format_date_zh, load, parse_from
-from rulecases import ROOT
+from support.rulecases import ROOT
 
 DATA_FILE = ROOT / "calculator" / "shegong" / "policy.json"
 POLICY = load()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from shegong import api, cli, dates, evaluate
 from shegong.policy import load
-from rulecases import schema_errors
+from support.rulecases import schema_errors
 
 POLICY = load()
 WINDOW = POLICY.value("registration.reregistration_window_months")

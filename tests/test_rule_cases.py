@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from shegong import api, evaluate
-from rulecases import ROOT, crash_bytes, crash_text, load_cases, load_crash_inputs, mismatches, schema_errors
+from support.rulecases import ROOT, crash_bytes, crash_text, load_cases, load_crash_inputs, mismatches, schema_errors
 
 CASES = load_cases()
 
@@ -103,7 +103,7 @@ def test_no_title_answer_has_the_old_wording_slips():
 def test_schema_dates_take_ascii_digits_only_and_no_trailing_newline(text):
     import jsonschema
 
-    from rulecases import validator
+    from support.rulecases import validator
 
     schema = validator().schema
     for name in ("date", "date_in"):

@@ -5,7 +5,7 @@ import subprocess
 
 import yaml
 
-from rulecases import ROOT
+from support.rulecases import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 NODE = shutil.which("node")
