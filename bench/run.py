@@ -273,7 +273,9 @@ def main(argv=None) -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
         def ctx():
-            c = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+            c = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+                                   # Playwright's polling waits use eval, which the pages' CSP forbids.
+                                   bypass_csp=True)
             c.add_init_script(LONGTASKS)
             return c
 

@@ -100,8 +100,24 @@ def browser():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make chromium` installs Debian's package")
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
+        yield _CSPBypassingBrowser(b)
         b.close()
+
+
+class _CSPBypassingBrowser:
+    """The browser, whose contexts ignore the pages' Content-Security-Policy unless a test
+    asks for it (``bypass_csp=False``): Playwright's polling ``wait_for_function`` runs its
+    predicate through eval, which the policy forbids. tests/test_csp.py checks the policy."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        kwargs.setdefault("bypass_csp", True)
+        return self._browser.new_context(**kwargs)
 
 
 class RequestLog:

@@ -6,8 +6,8 @@
 * copies the Pyodide runtime from ``node_modules/pyodide`` (npm, pinned in
   package-lock.json) into ``assets/pyodide/<version>/``;
 * fills the title tool's choices from ``calculator/shegong/policy.json``;
-* puts the worker start-up script at the top of each calculator page, so Pyodide starts
-  loading before anything else on the page;
+* puts the worker start-up script (boot.js, as a file) and its config (JSON) at the top
+  of each calculator page, so Pyodide starts loading before anything else on the page;
 * writes the web app manifest and the service worker ``sw.js``, versioned by a content
   hash of every built file.
 
@@ -310,10 +310,12 @@ def on_post_page(output, page, config):
         "snapshot": _state["snapshot_key"],
         "stdlib": _state["stdlib_path"],
     }
-    boot = (ASSETS / "boot.js").read_text(encoding="utf-8")
+    # Data, not code, and boot.js a file: the Content-Security-Policy (hooks/csp.py)
+    # then needs no hash for either. "</" is escaped so no value can close the element.
+    data = json.dumps(cfg, ensure_ascii=False).replace("</", "<\\/")
     head = (
-        f"<script>window.__SHEGONG__={json.dumps(cfg, ensure_ascii=False)};</script>\n"
-        f"<script>{boot}</script>\n"
+        f'<script type="application/json" id="sg-config">{data}</script>\n'
+        f'<script src="{base}assets/calculator/boot.js"></script>\n'
     )
     if cfg["tool"]:
         head += f'<link rel="modulepreload" href="{base}assets/calculator/{cfg["tool"]}.mjs">\n'
@@ -323,10 +325,7 @@ def on_post_page(output, page, config):
     css = f'<link rel="stylesheet" href="{base}assets/calculator/calculator.css">\n'
     output = output.replace("</head>", css + "</head>", 1)
     module = cfg["tool"] or "index"
-    tail = (
-        f'<script type="module" src="{base}assets/calculator/{module}.mjs"></script>\n'
-        f'<script nomodule>document.documentElement.classList.add("sg-no-modules")</script>\n'
-    )
+    tail = f'<script type="module" src="{base}assets/calculator/{module}.mjs"></script>\n'
     return output.replace("</body>", tail + "</body>", 1)
 
 
@@ -346,6 +345,15 @@ def _url_for(rel: str) -> str:
     if rel.endswith("/index.html"):
         return rel[: -len("index.html")]
     return rel
+
+
+def _build_date() -> str:
+    # China keeps UTC+8 all year; SOURCE_DATE_EPOCH makes a rebuild reproducible.
+    import datetime as dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return now.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
 
 
 @event_priority(-100)  # after every other plugin and hook has written its files
@@ -409,6 +417,7 @@ def on_post_build(config):
     template = (HOOK_DIR / "sw.template.js").read_text(encoding="utf-8")
     sw = (
         template.replace("__VERSION__", version)
+        .replace("__BUILD_DATE__", _build_date())
         .replace("__RUNTIME_VERSION__", runtime_version)
         .replace("__SITE_FILES__", json.dumps(site_files, ensure_ascii=False))
         .replace("__RUNTIME_FILES__", json.dumps(runtime_files, ensure_ascii=False))
