@@ -99,6 +99,7 @@ def test_search_works_under_the_policy(csp_context, site_url):
     page.goto(site_url)
     page.locator(".md-search__input").click()
     page.keyboard.type("再登记")
+    page.keyboard.press("End")  # typed text arrives without key events; the theme searches on keyup
     page.wait_for_selector(".md-search-result__item", timeout=15_000)
     assert page.evaluate("window.__violations") == []
     page.close()

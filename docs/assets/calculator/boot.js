@@ -192,6 +192,8 @@
     state: function () { return state; },
     /** How the worker started (after "ready"): from a stored snapshot or a full boot. */
     started: function () { return started; },
+    /** The path of a number in `request` that JSON cannot carry (too large), or "". */
+    unrepresentable: function (request) { return unrepresentable(request, ""); },
     /** How many times a failed worker was replaced. */
     restarts: function () { return restarts; },
     /** 重试 after the page gave up: a new worker, with one restart again in reserve. */
