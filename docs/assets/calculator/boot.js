@@ -30,7 +30,8 @@
   // When the worker was started, and its own laps (for the benchmark).
   var timings = { boot: performance.now() };
   // A download that gets no byte for this long has stalled: a phone that lost its
-  // signal, or a proxy that holds the connection open. Slow but moving is fine.
+  // signal, or a proxy that holds the connection open. Slow but moving is fine, and so
+  // is a long boot after the downloads (the worker reports both).
   var STALL_MS = cfg.stall_ms || 30000;
   var stallTimer = null;
 
@@ -78,8 +79,14 @@
     if (ev.target !== worker) return; // a replaced worker's last words
     var m = ev.data || {};
     if (m.type === "progress") {
-      if (state.phase !== "ready") setState("loading", m.stage);
-      watchStall();
+      if (m.stage === "download") {
+        if (m.active > 0) watchStall();
+        else clearTimeout(stallTimer);
+      } else {
+        // The worker's script has loaded; from now on only downloads can stall.
+        clearTimeout(stallTimer);
+        if (state.phase !== "ready") setState("loading", m.stage);
+      }
     } else if (m.type === "ready") {
       clearTimeout(stallTimer);
       if (m.timings) timings.worker = m.timings;

@@ -46,28 +46,44 @@ async function cachedFetch(key, input, init) {
       if (hit) return hit;
     } catch { /* fall through to the network */ }
   }
-  const res = await nativeFetch(input || key, init);
+  downloading(1);
+  let res;
+  try {
+    res = await nativeFetch(input || key, init);
+  } catch (err) {
+    downloading(-1);
+    throw err;
+  }
   if (cache && res.status === 200) {
     try { cache.put(key, res.clone()).catch(() => {}); } catch { /* not kept: downloaded again next time */ }
   }
   return counted(res);
 }
 
-// Each chunk of a download tells the page that bytes still arrive; the page gives up on
-// a download that stalls (boot.js), not on one that is slow.
+// The page gives up on a download that stalls (boot.js), not on one that is slow, nor
+// while Python boots: it hears when downloads start and end, and that bytes still arrive.
+let active = 0;
 let lastProgress = 0;
+function downloading(delta) {
+  active += delta;
+  self.postMessage({ type: "progress", stage: "download", active });
+}
+
 function counted(res) {
-  if (!res.ok || !res.body || typeof TransformStream !== "function") return res;
+  if (!res.ok || !res.body || typeof TransformStream !== "function") {
+    downloading(-1);
+    return res;
+  }
   const tick = new TransformStream({
     transform(chunk, controller) {
       const now = performance.now();
       if (now - lastProgress > 1000) {
         lastProgress = now;
-        self.postMessage({ type: "progress", stage: "download" });
+        self.postMessage({ type: "progress", stage: "download", active });
       }
       controller.enqueue(chunk);
     },
-    flush() { self.postMessage({ type: "progress", stage: "download" }); },
+    flush() { downloading(-1); },
   });
   return new Response(res.body.pipeThrough(tick), { status: res.status, statusText: res.statusText, headers: res.headers });
 }
