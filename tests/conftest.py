@@ -120,6 +120,34 @@ class _CSPBypassingBrowser:
         return self._browser.new_context(**kwargs)
 
 
+@pytest.fixture(scope="session")
+def rules_changed_site(tmp_path_factory) -> Path:
+    """One build, per session, of a copy of the repository whose 助理社会工作师 hours are
+    80 from 2026-01-01 (72 before): a maintainer's rule change, and a new deploy."""
+    import json
+
+    from test_site_build import _build, _copy_project
+
+    base = tmp_path_factory.mktemp("rules-changed")
+    project = _copy_project(base / "repo")
+    policy_file = project / "calculator" / "shegong" / "policy.json"
+    data = json.loads(policy_file.read_text(encoding="utf-8"))
+    data["parameters"]["training.required_hours.助理社会工作师"]["values"].append({"from": "2026-01-01", "value": 80})
+    policy_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    site = base / "site"
+    env_before = os.environ.get("SHEGONG_EDIT_BASE")
+    os.environ["SHEGONG_EDIT_BASE"] = "https://example.invalid/owner/repo/edit/main/docs/"
+    try:
+        res = _build(project, site)
+    finally:
+        if env_before is None:
+            os.environ.pop("SHEGONG_EDIT_BASE", None)
+        else:
+            os.environ["SHEGONG_EDIT_BASE"] = env_before
+    assert res.returncode == 0, res.stdout + res.stderr
+    return site
+
+
 class RequestLog:
     """Every request a context makes, so tests can assert nothing leaves the site."""
 

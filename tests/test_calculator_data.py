@@ -121,3 +121,25 @@ def test_clear_works_when_cache_storage_throws(browser, site_url):
     assert json.loads(stored(page, "registration")).get("passed_on", "") == ""
     assert errors == []
     ctx.close()
+
+
+def test_the_calendar_file_leaves_out_days_already_past(browser, site_url):
+    ctx = browser.new_context(locale="zh-CN", accept_downloads=True)
+    page = ctx.new_page()
+    # Results of 2020 and an annotation two weeks ago: the paper certificate's weeks are
+    # long past, the annotation's last day is still ahead.
+    import datetime as dt
+
+    recent = (dt.date.today() - dt.timedelta(days=14)).isoformat()
+    open_tool(page, site_url, "certificate", f"?results_published_on=2020-06-10&annotation_requested_at={recent}T10:00")
+    settled(page, "ok")
+    with page.expect_download() as dl:
+        page.click("button.sg-ics")
+    text = open(dl.value.path(), encoding="utf-8").read()
+    assert "电子证书加注最晚到期" in text
+    assert "纸质社工证" not in text
+    # Only past days: no calendar button at all.
+    open_tool(page, site_url, "certificate", "?results_published_on=2020-06-10")
+    settled(page, "ok")
+    assert page.locator("button.sg-ics").count() == 0
+    ctx.close()

@@ -7,27 +7,15 @@ It also shows the dated-value path: the old value stays for earlier dates.
 from __future__ import annotations
 
 import functools
-import json
 import threading
 
 from conftest import _Handler, _Server
-from test_site_build import _build, _copy_project, _text
-
-KEY = "training.required_hours.助理社会工作师"
+from test_site_build import _text
 
 
-def test_a_new_dated_value_reaches_the_guides_and_the_calculator(tmp_path, browser, monkeypatch):
-    project = _copy_project(tmp_path / "repo")
-    policy_file = project / "calculator" / "shegong" / "policy.json"
-    data = json.loads(policy_file.read_text(encoding="utf-8"))
-    data["parameters"][KEY]["values"].append({"from": "2026-01-01", "value": 80})
-    policy_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-
-    site = tmp_path / "site"
-    monkeypatch.setenv("SHEGONG_EDIT_BASE", "https://example.invalid/owner/repo/edit/main/docs/")
-    res = _build(project, site)
-    assert res.returncode == 0, res.stdout + res.stderr
-
+def test_a_new_dated_value_reaches_the_guides_and_the_calculator(rules_changed_site, browser):
+    # Built once per session by conftest.rules_changed_site (also the update test's build B).
+    site = rules_changed_site
     guide = _text(site / "registration" / "continuing-education" / "index.html")
     # The guide shows the value in force and from when; the calculator page too.
     assert "80小时(自2026年1月1日起;此前为72小时)" in guide

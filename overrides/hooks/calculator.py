@@ -12,7 +12,8 @@
   hash of every built file.
 
 Nothing here is fetched from a CDN: the wheels come from this repository and from the
-pip cache/PyPI at build time, the runtime from npm.
+pip cache/PyPI at build time (checked against the hashes in requirements.lock), the
+runtime from npm.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _sources_digest() -> str:
     h = hashlib.sha256()
     # This hook and the bytecode compiler decide what goes into the wheels too.
     files = [ROOT / "pyproject.toml", ROOT / "README.md", HOOK_DIR / "calculator.py", HOOK_DIR / "compile_pyc.mjs",
-             HOOK_DIR / "build_stdlib.mjs"]
+             HOOK_DIR / "build_stdlib.mjs", LOCK]
     files += sorted(p for p in (ROOT / "calculator" / "shegong").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for p in files:
         if p.exists():
@@ -76,6 +77,26 @@ def _run(cmd: list[str], cwd: Path | None = None) -> None:
     res = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if res.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{res.stdout}\n{res.stderr}")
+
+
+LOCK = ROOT / "requirements.lock"
+
+
+def _locked_requirement(req: str, out: Path) -> Path:
+    """A requirements file for ``req`` with the hashes requirements.lock gives it, so pip
+    (--require-hashes) refuses a wheel shipped to readers that is not the locked one."""
+    norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()  # noqa: E731
+    name, _, version = req.partition("==")
+    entries = re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)((?:\s*\\\n\s*--hash=sha256:[0-9a-f]{64})+)",
+                          LOCK.read_text(encoding="utf-8"), re.M)
+    for m in entries:
+        if norm(m.group(1)) == norm(name.strip()):
+            if version and m.group(2) != version.strip():
+                raise RuntimeError(f"{req} is not the version in requirements.lock ({m.group(2)}): run `make lock`")
+            hashes = re.findall(r"--hash=sha256:[0-9a-f]{64}", m.group(3))
+            out.write_text(f"{m.group(1)}=={m.group(2)} {' '.join(hashes)}\n", encoding="utf-8")
+            return out
+    raise RuntimeError(f"{req} is not in requirements.lock: run `make lock`")
 
 
 def _dependencies() -> list[str]:
@@ -101,12 +122,14 @@ def _build_packages() -> Path:
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         wheels = tmp / "wheels"
         _run([python, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), "."], cwd=src)
-        for req in _dependencies():
+        for i, req in enumerate(_dependencies()):
+            locked = str(_locked_requirement(req, tmp / f"locked-{i}.txt"))
             try:
                 _run([python, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                      "-d", str(wheels), req])
+                      "--require-hashes", "-d", str(wheels), "-r", locked])
             except RuntimeError:
-                _run([python, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), req])
+                _run([python, "-m", "pip", "wheel", "--quiet", "--no-deps", "--require-hashes", "-w", str(wheels),
+                      "-r", locked])
         whls = sorted(wheels.glob("*.whl"))
         for w in whls:
             if not w.name.endswith("-none-any.whl"):

@@ -571,7 +571,15 @@ function buildICS(events) {
   return lines.map(icsFold).join("\r\n") + "\r\n";
 }
 
-export function icsButton(label, filename, events) {
+function localToday() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+export function icsButton(label, filename, all) {
+  // A reminder of a day already gone only clutters the reader's calendar.
+  const today = localToday();
+  const events = all.filter((e) => (e.end || e.start) >= today);
   if (!events.length) return null;
   const button = el("button", { type: "button", class: "md-button sg-ics" }, label);
   button.addEventListener("click", () => {
