@@ -80,9 +80,9 @@ def rewrite_snapshot(page, *, flip_at: int | None = None, headers: dict | None =
 
 
 def site_config(site_dir) -> dict:
-    """window.__SHEGONG__ of a built calculator page, as overrides/hooks/calculator.py wrote it."""
+    """The config of a built calculator page (its sg-config JSON), as overrides/hooks/calculator.py wrote it."""
     html = (site_dir / PAGE / "index.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r"window\.__SHEGONG__=(\{.*?\});", html).group(1))
+    return json.loads(re.search(r'<script type="application/json" id="sg-config">(.*?)</script>', html).group(1))
 
 
 def page_key(page) -> str:

@@ -139,11 +139,9 @@ async function fromCache(cacheName, key) {
 async function navigation(event, url) {
   const key = url.origin + url.pathname;
   // "manual": a redirect (a folder without its slash) is handed to the browser as is.
-  const network = fetch(url.href, { cache: "no-cache", redirect: "manual", credentials: "same-origin" }).then((res) => {
-    event.waitUntil(keep(SITE_CACHE, key, res));
-    return res;
-  });
-  network.catch(() => {});
+  const network = fetch(url.href, { cache: "no-cache", redirect: "manual", credentials: "same-origin" });
+  // Kept even when the cached copy answered first (a slow network).
+  event.waitUntil(network.then((res) => keep(SITE_CACHE, key, res), () => {}));
   let timer;
   const slow = new Promise((resolve) => { timer = setTimeout(resolve, NAVIGATION_TIMEOUT_MS); });
   const first = await Promise.race([network.then(() => "network", () => "failed"), slow.then(() => "slow")]);
