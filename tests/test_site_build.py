@@ -35,7 +35,7 @@ def _copy_project(dest: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".cache")
     for name in ("docs", "calculator", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
-    for name in ("mkdocs.yml", "pyproject.toml", "README.md"):
+    for name in ("mkdocs.yml", "pyproject.toml", "README.md", "requirements.lock"):
         shutil.copy(ROOT / name, dest / name)
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
     # The calculator hook caches its package build under the hash of the rules' sources:
