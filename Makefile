@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup venv node chromium site serve test test-fast test-unit bench diagrams publish-s3 cli-example clean
+.PHONY: help setup venv node chromium site serve test test-fast test-unit bench diagrams publish-s3 cli-example clean lock
 
 help:
 	@echo "make serve   构建网站并在 http://$(HOST):$(PORT) 提供访问"
@@ -22,12 +22,22 @@ help:
 	@echo "make diagrams 修改流程图后重新画 SVG(见 CONTRIBUTING.md)"
 	@echo "make publish-s3 构建网站并上传到兼容 S3 的对象存储(配置见 CONTRIBUTING.md)"
 
-$(VENV)/.stamp: pyproject.toml
+# Every Python package, pip and setuptools included, from requirements.lock with its
+# hashes (`make lock` writes it from pyproject.toml); then this project, without
+# dependencies or an isolated build, so nothing is resolved outside the lock.
+$(VENV)/.stamp: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,docs,publish]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Run after changing a version in pyproject.toml or requirements-tools.in; commit the result.
+lock:
+	$(PYTHON) -m venv .cache/uv
+	.cache/uv/bin/pip install --quiet uv==0.13.9
+	.cache/uv/bin/uv pip compile pyproject.toml requirements-tools.in --extra test --extra docs --extra publish \
+	  --generate-hashes --universal --python-version 3.12 --no-header -o requirements.lock
 
 venv: $(VENV)/.stamp
 

@@ -270,7 +270,9 @@ def main(argv=None) -> int:
         browser = devserver.launch(pw)
 
         def ctx():
-            c = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+            c = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+                                   # Playwright's polling waits use eval, which the pages' CSP forbids.
+                                   bypass_csp=True)
             c.add_init_script(LONGTASKS)
             return c
 

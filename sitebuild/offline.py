@@ -5,8 +5,10 @@ files it keeps (from node/sw.template.js), versioned by a content hash of every 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -87,6 +89,14 @@ def _url_for(rel: str) -> str:
     return rel
 
 
+def build_date() -> str:
+    """The day of this build in China (UTC+8 all year), which the update notice shows;
+    SOURCE_DATE_EPOCH makes a rebuild reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return now.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+
+
 def write_service_worker(site: Path, bundle: Bundle) -> tuple[str, int]:
     """``sw.js`` for the site as built; returns its version and how many site files it keeps."""
     site_files, runtime_files = [], []
@@ -107,6 +117,7 @@ def write_service_worker(site: Path, bundle: Bundle) -> tuple[str, int]:
     sw = (
         SW_TEMPLATE.read_text(encoding="utf-8")
         .replace("__VERSION__", version)
+        .replace("__BUILD_DATE__", build_date())
         .replace("__RUNTIME_VERSION__", runtime_version)
         .replace("__SITE_FILES__", json.dumps(site_files, ensure_ascii=False))
         .replace("__RUNTIME_FILES__", json.dumps(runtime_files, ensure_ascii=False))

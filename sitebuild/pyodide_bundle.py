@@ -4,13 +4,14 @@ bytecode standard library, registered in the site's own ``pyodide-lock.json``.
 Modules ship as bytecode compiled by Pyodide's own Python (run in Node): importing from
 source would cost a compile of every module on each start, and the host Python's
 bytecode has another magic number. Nothing comes from a CDN: the rules wheel is built
-from this checkout, the dependencies come from PyPI at build time, the runtime from npm.
+from this checkout, the dependencies come from PyPI at build time (checked against the hashes in
+requirements.lock), the runtime from npm.
 
 Two caches under ``<checkout>/.cache/calculator/``, each keyed by what feeds it:
 
 * ``code-<key>``: the rules' compiled modules, the dependency wheels (compiled) and the
-  stdlib zip. Key: the rules' ``.py`` sources, the dependency pins, Pyodide's lockfile,
-  the Node scripts and this module. This is the slow part (two Pyodide boots in Node).
+  stdlib zip. Key: the rules' ``.py`` sources, the dependency pins and requirements.lock,
+  Pyodide's lockfile, the Node scripts and this module. This is the slow part (two Pyodide boots in Node).
 * ``packages-<key>``: what the site ships. Key: the code key plus the rules' data files
   and metadata (policy.json, schema.json, pyproject.toml, README.md). A policy change
   only re-zips the rules wheel and re-registers it.
@@ -22,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +92,25 @@ def _dependencies(root: Path) -> list[str]:
         return list(tomllib.load(f)["project"].get("dependencies", []))
 
 
+def _locked_requirement(root: Path, req: str, out: Path) -> Path:
+    """A requirements file for ``req`` with the hashes requirements.lock gives it, so pip
+    (--require-hashes) refuses a wheel shipped to readers that is not the locked one."""
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    name, _, version = req.partition("==")
+    entries = re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)((?:\s*\\\n\s*--hash=sha256:[0-9a-f]{64})+)",
+                          (root / "requirements.lock").read_text(encoding="utf-8"), re.M)
+    for m in entries:
+        if norm(m.group(1)) == norm(name.strip()):
+            if version and m.group(2) != version.strip():
+                raise RuntimeError(f"{req} is not the version in requirements.lock ({m.group(2)}): run `make lock`")
+            hashes = re.findall(r"--hash=sha256:[0-9a-f]{64}", m.group(3))
+            out.write_text(f"{m.group(1)}=={m.group(2)} {' '.join(hashes)}\n", encoding="utf-8")
+            return out
+    raise RuntimeError(f"{req} is not in requirements.lock: run `make lock`")
+
+
 def cache_keys(root: Path) -> tuple[str, str]:
     """(code key, packages key) of the checkout at ``root``: see the module's docstring."""
     pyodide_dir = root / "node_modules" / "pyodide"
@@ -100,6 +121,7 @@ def cache_keys(root: Path) -> tuple[str, str]:
         _files(root, [p for p in sources if p.suffix == ".py"])
         + _files(NODE_SCRIPTS, [NODE_SCRIPTS / "compile_pyc.mjs", NODE_SCRIPTS / "build_stdlib.mjs",
                                 Path(__file__).resolve()])
+        + _files(root, [root / "requirements.lock"])
         + [("dependencies", json.dumps(_dependencies(root)).encode()),
            ("pyodide-lock", (pyodide_dir / "pyodide-lock.json").read_bytes())]
     )
@@ -182,12 +204,14 @@ def _compile(root: Path, pyodide_dir: Path, rules: Path, code: Path, work: Path)
     compiled in one Node run (each run boots Pyodide). Without Node the modules stay
     source: the calculator works, a little slower to start."""
     downloads = work.parent / "downloads"
-    for req in _dependencies(root):
+    for i, req in enumerate(_dependencies(root)):
+        locked = _locked_requirement(root, req, work.parent / f"locked-{i}.txt")
         try:
             _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                  "-d", downloads, req])
+                  "--require-hashes", "-d", downloads, "-r", locked])
         except RuntimeError:
-            _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", downloads, req])
+            _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--require-hashes",
+                  "-w", downloads, "-r", locked])
     deps = [_unpacked(_pure(w), work / "deps" / w.stem) for w in sorted(downloads.glob("*.whl"))]
     node = shutil.which("node")
     if node:

@@ -70,8 +70,24 @@ def browser():
             b = devserver.launch(pw)
         except FileNotFoundError as exc:
             pytest.fail(str(exc))
-        yield b
+        yield _CSPBypassingBrowser(b)
         b.close()
+
+
+class _CSPBypassingBrowser:
+    """The browser, whose contexts ignore the pages' Content-Security-Policy unless a test
+    asks for it (``bypass_csp=False``): Playwright's polling ``wait_for_function`` runs its
+    predicate through eval, which the policy forbids. tests/test_csp.py checks the policy."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        kwargs.setdefault("bypass_csp", True)
+        return self._browser.new_context(**kwargs)
 
 
 @pytest.fixture

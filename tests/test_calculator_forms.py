@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from sitebuild import devserver
-from support.browser import WAIT, new_context, settled, wait_ready
+from support.browser import WAIT, new_context, open_tool, settled, stored
 
 
 @pytest.fixture(scope="module")
@@ -30,17 +30,8 @@ def tab(ctx):
     assert errors == []
 
 
-def open_tool(page, site_url, tool, query=""):
-    page.goto(f"{site_url}calculator/{tool}/{query}")
-    wait_ready(page)
-
-
 def answer(page):
     return page.inner_text("#sg-answer")
-
-
-def stored(page, tool):
-    return page.evaluate("t => localStorage.getItem('shegong:calculator:' + t)", tool)
 
 
 # --- 登记期限 --------------------------------------------------------------------------

@@ -48,8 +48,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_post_page(output, page, config):
     if not calculator_pages.is_calculator_page(page.file.src_uri):
         return output
-    return calculator_pages.add_scripts(output, page.file.src_uri, page.url, Path(config.docs_dir),
-                                        _build["page_config"])
+    return calculator_pages.add_scripts(output, page.file.src_uri, page.url, _build["page_config"])
 
 
 @event_priority(-100)  # after every other hook has written its files: sw.js lists them all

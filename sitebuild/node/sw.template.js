@@ -10,11 +10,21 @@
  *   whole site and every tool work offline.
  * - Runtime URLs never change content (the Pyodide version and a hash of the wheels
  *   are in their paths), so the runtime cache survives site updates and only loses
- *   files that the new build no longer lists.
+ *   files that the new build no longer lists. They are answered from the cache first.
+ * - Pages are asked from the network first (a reader acts on the date a page prints),
+ *   and from the cache when the network is gone or slower than NAVIGATION_TIMEOUT_MS.
+ * - Every fetch that fills or refreshes a cache bypasses the browser's HTTP cache: a
+ *   host that sends `Cache-Control: max-age=600` (GitHub Pages) would otherwise fill a
+ *   new version's cache with the old files.
+ * - The other site files (theme assets, the calculator's scripts, the search index)
+ *   come from this version's cache first, so a page never mixes two builds' scripts.
  */
 "use strict";
 
 const VERSION = "__VERSION__";
+// The day this build was made (Asia/Shanghai), for the update notice.
+const BUILD_DATE = "__BUILD_DATE__";
+const NAVIGATION_TIMEOUT_MS = 3000;
 const RUNTIME_VERSION = "__RUNTIME_VERSION__";
 const SITE_CACHE = "shegong-site-" + VERSION;
 const RUNTIME_CACHE = "shegong-runtime";
@@ -46,7 +56,7 @@ async function addMissing(cacheName, urls) {
   }
   // Batches keep a slow phone from opening hundreds of requests at once.
   for (let i = 0; i < missing.length; i += 8) {
-    await cache.addAll(missing.slice(i, i + 8));
+    await cache.addAll(missing.slice(i, i + 8).map((url) => new Request(url, { cache: "reload" })));
   }
   return missing.length;
 }
@@ -96,7 +106,7 @@ self.addEventListener("message", (event) => {
     );
     event.waitUntil(job);
   } else if (data.type === "version" && port) {
-    port.postMessage({ version: VERSION, runtime: RUNTIME_VERSION });
+    port.postMessage({ version: VERSION, runtime: RUNTIME_VERSION, date: BUILD_DATE });
   }
 });
 
@@ -105,10 +115,45 @@ function offlinePage() {
     '<!doctype html><html lang="zh-CN"><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width,initial-scale=1">' +
     "<title>离线</title><main style=\"font-family:sans-serif;padding:1em;max-width:36em\">" +
-    "<h1>当前没有网络</h1><p>这个页面还没有保存到本机。打开任意一个计算器页面并等它显示“已可离线使用”后," +
+    "<h1>当前没有网络</h1><p>这个页面还没有保存到本机。打开任意一个计算器页面并等它显示“已保存到本机”后," +
     "全站的指南和计算器都可以离线使用。</p>" +
     '<p><a href="' + scopeURL.href + '">返回首页</a></p></main></html>';
   return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+function keep(cacheName, key, res) {
+  if (!cacheName || !res.ok || res.type !== "basic") return Promise.resolve();
+  const copy = res.clone();
+  return caches.open(cacheName).then((c) => c.put(key, copy)).catch(() => {});
+}
+
+async function fromCache(cacheName, key) {
+  try {
+    return (await (await caches.open(cacheName)).match(key)) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Network first, past the HTTP cache; this version's copy when offline or slow. */
+async function navigation(event, url) {
+  const key = url.origin + url.pathname;
+  // "manual": a redirect (a folder without its slash) is handed to the browser as is.
+  const network = fetch(url.href, { cache: "no-cache", redirect: "manual", credentials: "same-origin" });
+  // Kept even when the cached copy answered first (a slow network).
+  event.waitUntil(network.then((res) => keep(SITE_CACHE, key, res), () => {}));
+  let timer;
+  const slow = new Promise((resolve) => { timer = setTimeout(resolve, NAVIGATION_TIMEOUT_MS); });
+  const first = await Promise.race([network.then(() => "network", () => "failed"), slow.then(() => "slow")]);
+  clearTimeout(timer);
+  if (first === "network") return network;
+  const cached = await fromCache(SITE_CACHE, key);
+  if (cached) return cached;
+  try {
+    return await network;
+  } catch {
+    return offlinePage();
+  }
 }
 
 self.addEventListener("fetch", (event) => {
@@ -116,26 +161,24 @@ self.addEventListener("fetch", (event) => {
   if (req.method !== "GET") return;
   const url = new URL(req.url);
   if (url.origin !== scopeURL.origin || req.headers.has("range")) return;
+  if (req.mode === "navigate") {
+    event.respondWith(navigation(event, url));
+    return;
+  }
+  const key = url.origin + url.pathname;
+  const runtime = url.href.startsWith(RUNTIME_PREFIX);
+  const cacheName = runtime ? (RUNTIME_URLS.has(key) ? RUNTIME_CACHE : null) : SITE_CACHE;
   event.respondWith(
     (async () => {
-      const hit = await caches.match(req, { ignoreSearch: true });
-      if (hit) return hit;
-      try {
-        const res = await fetch(req);
-        if (res.ok && res.type === "basic") {
-          const name = url.href.startsWith(RUNTIME_PREFIX)
-            ? (RUNTIME_URLS.has(url.origin + url.pathname) ? RUNTIME_CACHE : null)
-            : SITE_CACHE;
-          if (name) {
-            const copy = res.clone();
-            event.waitUntil(caches.open(name).then((c) => c.put(url.origin + url.pathname, copy)));
-          }
-        }
-        return res;
-      } catch (err) {
-        if (req.mode === "navigate") return offlinePage();
-        throw err;
+      if (cacheName) {
+        const hit = await fromCache(cacheName, key);
+        if (hit) return hit;
       }
+      // Runtime paths are versioned, so the HTTP cache may answer them; a site file is
+      // revalidated, or an old copy would be kept under this version.
+      const res = await fetch(runtime ? req : new Request(req, { cache: "no-cache" }));
+      event.waitUntil(keep(cacheName, key, res));
+      return res;
     })()
   );
 });

@@ -46,6 +46,27 @@ def settled(page, state: str = "ok") -> None:
     )
 
 
+def settled_any(page) -> str:
+    """Waits until the latest input has been computed, whatever the outcome; returns the
+    state shown (ok, errors, empty)."""
+    page.wait_for_function(
+        """() => { const r = document.querySelector('#sg-result');
+                   return r && ['ok', 'errors', 'empty'].includes(r.dataset.state) && !('busy' in r.dataset); }""",
+        timeout=WAIT,
+    )
+    return page.evaluate("document.querySelector('#sg-result').dataset.state")
+
+
+def open_tool(page, site_url: str, tool: str, query: str = "") -> None:
+    page.goto(f"{site_url}calculator/{tool}/{query}")
+    wait_ready(page)
+
+
+def stored(page, tool: str) -> str | None:
+    """The inputs the calculator saved in localStorage for ``tool`` (JSON text)."""
+    return page.evaluate("t => localStorage.getItem('shegong:calculator:' + t)", tool)
+
+
 def axe_violations(page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations on the page as it is now (after transitions)."""
     page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")

@@ -29,7 +29,7 @@ def copy_project(dest: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".cache")
     for name in ("docs", "calculator", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
-    for name in ("mkdocs.yml", "pyproject.toml", "README.md"):
+    for name in ("mkdocs.yml", "pyproject.toml", "README.md", "requirements.lock"):
         shutil.copy(ROOT / name, dest / name)
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
     cache = ROOT / ".cache" / "calculator"
@@ -67,9 +67,9 @@ def built_pages(site_dir: Path) -> list[str]:
 
 
 def calculator_config(site_dir: Path, page: str = "calculator/registration/") -> dict:
-    """What the build gave a calculator page to start its worker (window.__SHEGONG__)."""
+    """What the build gave a calculator page to start its worker (its sg-config JSON)."""
     html = (site_dir / page / "index.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r"window\.__SHEGONG__=(\{.*?\});", html).group(1))
+    return json.loads(re.search(r'<script type="application/json" id="sg-config">(.*?)</script>', html).group(1))
 
 
 # The changes a maintainer makes, all in one copy: replaced values, a title route's

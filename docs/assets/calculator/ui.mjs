@@ -58,17 +58,32 @@ function save(tool, values) {
   }
 }
 
-function clearAll() {
-  // The Python memory snapshot holds no input, but it is this site's data on the device.
-  if (api && api.forgetSnapshot) api.forgetSnapshot();
+/** 清除数据, in order of what matters: the reader's inputs first, then the caches, each
+ * step on its own so that one that throws (Cache Storage in older private windows) does
+ * not stop the other. Returns what was removed and what could not be. */
+async function clearAll() {
+  const removed = [];
+  const failed = [];
   try {
+    let tools = 0;
     for (let i = localStorage.length - 1; i >= 0; i--) {
       const key = localStorage.key(i);
-      if (key && key.startsWith(STORAGE_PREFIX)) localStorage.removeItem(key);
+      if (key && key.startsWith(STORAGE_PREFIX)) {
+        localStorage.removeItem(key);
+        tools++;
+      }
     }
+    removed.push(tools ? `本机保存的输入(${tools}个计算器)` : "本机保存的输入(原本没有)");
   } catch {
-    /* nothing stored */
+    failed.push("本机保存的输入(浏览器不允许访问本地存储)");
   }
+  // The Python memory snapshot holds no input, but it is this site's data on the device.
+  try {
+    if (api && api.forgetSnapshot && (await api.forgetSnapshot())) removed.push("计算引擎的快照(不含你的输入)");
+  } catch {
+    failed.push("计算引擎的快照(浏览器不允许访问缓存;快照不含你的输入)");
+  }
+  return { removed, failed };
 }
 
 // --- status: loading, ready, failed, offline -----------------------------------------
@@ -79,8 +94,10 @@ const FAILURE_TEXT = {
   worker: "计算引擎没有加载成功(可能是浏览器版本太旧,或网络中断)。请刷新页面重试,或换用较新的浏览器。",
 };
 
+FAILURE_TEXT.stalled = "计算引擎的下载停住了(网络可能中断或太慢)。可以点“重试”,或先阅读指南。";
+
 function failureText(reason) {
-  return FAILURE_TEXT[reason] || `计算引擎没有加载成功:${reason}。请刷新页面重试。`;
+  return FAILURE_TEXT[reason] || `计算引擎没有加载成功:${reason}。可以点“重试”,或先阅读指南。`;
 }
 
 function watchStatus() {
@@ -95,7 +112,7 @@ function watchStatus() {
   api.onState((s) => {
     box.dataset.phase = s.phase;
     if (s.phase === "loading") {
-      text.textContent = stages[s.detail] || stages.runtime;
+      if (text.textContent !== (stages[s.detail] || stages.runtime)) text.textContent = stages[s.detail] || stages.runtime;
       bar.hidden = false;
     } else if (s.phase === "ready") {
       bar.hidden = true;
@@ -106,6 +123,14 @@ function watchStatus() {
       text.textContent = failureText(s.error);
       const guides = document.getElementById("sg-guides");
       if (guides) text.append(" ", ...guides.cloneNode(true).childNodes);
+      if (s.error !== "unsupported" && api.retry) {
+        const retry = el("button", { type: "button", class: "md-button sg-retry" }, "重试");
+        retry.addEventListener("click", () => {
+          box.classList.remove("sg-failed");
+          api.retry().then(() => document.getElementById("sg-form").dispatchEvent(new Event("sg-recompute")), () => {});
+        });
+        text.append(" ", retry);
+      }
     }
   });
 }
@@ -246,7 +271,12 @@ export function runTool(opts) {
 
   const fromParams = paramsToValues(new URLSearchParams(location.search), opts.params);
   const fromURL = fromParams && { ...opts.empty, ...fromParams };
-  const initial = fromURL || loadSaved(tool) || example;
+  const saved = loadSaved(tool);
+  const initial = fromURL || saved || example;
+  // A link's values fill the form but are not saved over what the reader saved here,
+  // until the reader changes something or confirms (计算); until then they can go back.
+  let linkOverSaved = !!(fromURL && saved);
+  const linkNote = linkOverSaved ? savedNote() : null;
 
   // What the result area shows now: a late computation that gives the same answer (a
   // "change" event after Enter, say) leaves the DOM alone, so keyboard focus inside the
@@ -273,9 +303,31 @@ export function runTool(opts) {
     answer.dataset.kind = kind;
   }
 
+  function savedNote() {
+    const restore = el("button", { type: "button", class: "md-button", id: "sg-restore" }, "恢复我保存的内容");
+    const note = el("p", { class: "sg-hint sg-link-note", id: "sg-link-note", role: "status" },
+      "表格里是链接带来的内容,还没有保存;你之前在本机保存的内容仍然保留,改动表格后才会被替换。", " ", restore);
+    restore.addEventListener("click", () => {
+      linkOverSaved = false;
+      note.remove();
+      history.replaceState(null, "", location.pathname);
+      write(saved);
+      touched.clear();
+      run();
+    });
+    form.before(note);
+    return note;
+  }
+
+  function readerChanged() {
+    if (!linkOverSaved) return;
+    linkOverSaved = false;
+    if (linkNote) linkNote.remove();
+  }
+
   async function compute() {
     const values = read(form);
-    save(tool, values);
+    if (!linkOverSaved) save(tool, values);
     const missing = opts.required.filter((f) => !values[f]);
     const mine = ++seq;
     if (missing.length && missing.every((f) => quiet(f))) {
@@ -292,7 +344,9 @@ export function runTool(opts) {
     }
     let response;
     try {
-      response = await api.evaluate(request(values));
+      const req = request(values);
+      const huge = api.unrepresentable ? api.unrepresentable(req) : "";
+      response = huge ? tooLargeResponse(huge) : await api.evaluate(req);
     } catch (err) {
       if (mine !== seq) return;
       result.dataset.state = "failed";
@@ -330,6 +384,12 @@ export function runTool(opts) {
     }
   }
 
+  function tooLargeResponse(field) {
+    const c = controlFor(form, field);
+    const label = (c && c.labels && c.labels[0] && c.labels[0].textContent.trim()) || (c && c.getAttribute && c.getAttribute("aria-label")) || field;
+    return { ok: false, errors: [{ field, message: `「${label}」的数字太大,超出了能计算的范围,请检查这个数。` }] };
+  }
+
   // data-busy on the result while a computation is scheduled or running, so that a
   // test (or an assistive tool) can tell a settled answer from one about to change.
   let running = 0;
@@ -351,6 +411,7 @@ export function runTool(opts) {
   }
 
   function schedule(ev) {
+    if (ev && (ev.type === "input" || ev.type === "change")) readerChanged();
     if (ev && ev.target && ev.target.name) touched.add(ev.target.dataset.field || ev.target.name);
     clearTimeout(timer);
     timer = setTimeout(run, 150);
@@ -372,11 +433,14 @@ export function runTool(opts) {
     ev.preventDefault();
     // run() cancels the pending timer: the typing that led here is computed now, not again in 150 ms.
     for (const c of form.elements) if (c.name) touched.add(c.dataset.field || c.name);
+    readerChanged(); // 计算 confirms the link's values
     run();
   });
+  form.addEventListener("sg-recompute", () => run());
 
   for (const button of form.querySelectorAll("[data-example]")) {
     button.addEventListener("click", () => {
+      readerChanged();
       write(JSON.parse(button.dataset.example));
       touched.clear();
       run();
@@ -384,15 +448,20 @@ export function runTool(opts) {
   }
   const clear = document.getElementById("sg-clear");
   if (clear) {
-    clear.addEventListener("click", () => {
-      clearAll();
+    clear.addEventListener("click", async () => {
+      const done = clearAll();
+      readerChanged();
       write(opts.empty);
       touched.clear();
-      history.replaceState(null, "", location.pathname);
+      try {
+        history.replaceState(null, "", location.pathname);
+      } catch { /* the form is cleared all the same */ }
       run();
+      const { removed, failed } = await done;
       const note = document.getElementById("sg-cleared");
       if (note) {
-        note.textContent = "已清除本机保存的输入。";
+        note.textContent = `已清除:${removed.join("、") || "没有可清除的内容"}。` +
+          (failed.length ? `未能清除:${failed.join("、")}。` : "");
         note.hidden = false;
       }
     });
@@ -523,7 +592,15 @@ function buildICS(events) {
   return lines.map(icsFold).join("\r\n") + "\r\n";
 }
 
-export function icsButton(label, filename, events) {
+function localToday() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+export function icsButton(label, filename, all) {
+  // A reminder of a day already gone only clutters the reader's calendar.
+  const today = localToday();
+  const events = all.filter((e) => (e.end || e.start) >= today);
   if (!events.length) return null;
   const button = el("button", { type: "button", class: "md-button sg-ics" }, label);
   button.addEventListener("click", () => {

@@ -17,7 +17,16 @@ const { runtime: runtimeURL, packages: packagesURL, snapshot: snapshotKey, stdli
 // right away, while pyodide.mjs is still loading.
 const RUNTIME_CACHE = "shegong-runtime";
 const nativeFetch = self.fetch.bind(self);
-const cacheReady = "caches" in self ? caches.open(RUNTIME_CACHE).catch(() => null) : Promise.resolve(null);
+// Where Cache Storage throws on access (older private windows), the worker downloads
+// every time and boots without a snapshot instead of stopping.
+function openCache(name) {
+  try {
+    return "caches" in self ? Promise.resolve(caches.open(name)).catch(() => null) : Promise.resolve(null);
+  } catch {
+    return Promise.resolve(null);
+  }
+}
+const cacheReady = openCache(RUNTIME_CACHE);
 const early = new Map();
 
 function keyOf(input) {
@@ -37,9 +46,46 @@ async function cachedFetch(key, input, init) {
       if (hit) return hit;
     } catch { /* fall through to the network */ }
   }
-  const res = await nativeFetch(input || key, init);
-  if (cache && res.status === 200) cache.put(key, res.clone()).catch(() => {});
-  return res;
+  downloading(1);
+  let res;
+  try {
+    res = await nativeFetch(input || key, init);
+  } catch (err) {
+    downloading(-1);
+    throw err;
+  }
+  if (cache && res.status === 200) {
+    try { cache.put(key, res.clone()).catch(() => {}); } catch { /* not kept: downloaded again next time */ }
+  }
+  return counted(res);
+}
+
+// The page gives up on a download that stalls (boot.js), not on one that is slow, nor
+// while Python boots: it hears when downloads start and end, and that bytes still arrive.
+let active = 0;
+let lastProgress = 0;
+function downloading(delta) {
+  active += delta;
+  self.postMessage({ type: "progress", stage: "download", active });
+}
+
+function counted(res) {
+  if (!res.ok || !res.body || typeof TransformStream !== "function") {
+    downloading(-1);
+    return res;
+  }
+  const tick = new TransformStream({
+    transform(chunk, controller) {
+      const now = performance.now();
+      if (now - lastProgress > 1000) {
+        lastProgress = now;
+        self.postMessage({ type: "progress", stage: "download", active });
+      }
+      controller.enqueue(chunk);
+    },
+    flush() { downloading(-1); },
+  });
+  return new Response(res.body.pipeThrough(tick), { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 self.fetch = (input, init) => {
@@ -77,12 +123,56 @@ self.addEventListener("unhandledrejection", (ev) => fail(ev.reason && ev.reason.
 const queue = [];
 let evaluateJSON = null;
 
-function answer(id, request) {
-  try {
-    self.postMessage({ type: "result", id, response: evaluateJSON(request) });
-  } catch (err) {
-    self.postMessage({ type: "result", id, error: String(err && err.message ? err.message : err) });
+// Deeper JSON than this is refused before Python parses it: at about 2,500 levels the
+// parser overflows the JS stack inside Pyodide, which then answers nothing but
+// `undefined`. A calculator request is 3 levels deep. Longer text than the API's own
+// limit is left to Python, which refuses it by length first (as the CLI does).
+const MAX_DEPTH = 200;
+const MAX_REQUEST_CHARS = 200_000;
+
+function tooDeep(text) {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === 92) escaped = true; // backslash
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 93 || c === 125) depth--;
   }
+  return false;
+}
+
+const DEEP = JSON.stringify({
+  ok: false, tool: null, explanation: [],
+  errors: [{ field: "request", message: `请求的嵌套层数过多(超过 ${MAX_DEPTH} 层),无法计算。计算器的请求只有几层,请检查请求内容。` }],
+});
+
+function answer(id, request) {
+  if (typeof request === "string" && request.length <= MAX_REQUEST_CHARS && tooDeep(request)) {
+    self.postMessage({ type: "result", id, response: DEEP });
+    return;
+  }
+  let out;
+  try {
+    out = evaluateJSON(request);
+  } catch (err) {
+    // evaluate_json answers bad input in JSON and never raises: whatever gets here
+    // (a stack overflow, a Pyodide fatal error) may have left Python unusable.
+    self.postMessage({ type: "result", id, fatal: true,
+      error: "计算引擎出错:" + String(err && err.message ? err.message : err).slice(0, 200) });
+    return;
+  }
+  if (typeof out !== "string") {
+    self.postMessage({ type: "result", id, fatal: true, error: "计算引擎没有给出有效的结果" });
+    return;
+  }
+  self.postMessage({ type: "result", id, response: out });
 }
 
 let snapshotForgotten = false;

@@ -1,0 +1,105 @@
+"""The Content-Security-Policy every page carries (overrides/hooks/csp.py).
+
+Every built page is opened under its own policy; any ``securitypolicyviolation`` fails
+the test, and the theme's scripts, search and the calculators must still work.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+WAIT = 60_000
+META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+# Recorded before any page script runs; the policy does not apply to Playwright's own
+# init scripts.
+WATCH = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__violations.push({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample,
+                            line: e.lineNumber, source: e.sourceFile});
+});
+"""
+
+
+def until(page, predicate: str, timeout_ms: int = WAIT) -> None:
+    """Waits for ``predicate`` (a JS expression) without eval, which the policy forbids
+    and Playwright's polling wait_for_function uses."""
+    ok = page.evaluate(
+        """async ([timeout]) => {
+            const end = performance.now() + timeout;
+            while (performance.now() < end) {
+                if (PREDICATE) return true;
+                await new Promise((r) => setTimeout(r, 50));
+            }
+            return false;
+        }""".replace("PREDICATE", predicate),
+        [timeout_ms],
+    )
+    assert ok, f"timed out waiting for {predicate}"
+
+
+def pages(site_dir):
+    return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+
+
+def test_every_page_declares_the_policy_first(site_dir):
+    found = pages(site_dir)
+    assert len(found) > 20
+    for rel in found:
+        html = (site_dir / rel).read_text(encoding="utf-8")
+        m = META.search(html)
+        assert m, f"{rel} has no Content-Security-Policy"
+        policy = dict(d.strip().split(" ", 1) for d in m.group(1).split(";"))
+        script_src = policy["script-src"].split()
+        assert script_src[:2] == ["'self'", "'wasm-unsafe-eval'"], rel
+        assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src, rel
+        assert all(s.startswith("'sha256-") for s in script_src[2:]), rel
+        assert policy["object-src"] == "'none'" and policy["base-uri"] == "'self'", rel
+        # Before any script, so it governs them all.
+        assert html.index(m.group(0)) < html.find("<script"), rel
+        # The calculator's config is data and boot.js is a file: neither needs a hash.
+        assert "window.__SHEGONG__" not in html and "<script nomodule" not in html, rel
+
+
+@pytest.fixture(scope="module")
+def csp_context(browser, site_url):
+    # Under the pages' own policy: no waits through wait_for_function here (see until()).
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=False)
+    ctx.add_init_script(WATCH)
+    yield ctx
+    ctx.close()
+
+
+def test_every_page_runs_under_its_policy_with_no_violation(csp_context, site_url, site_dir):
+    page = csp_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    violations = {}
+    for rel in pages(site_dir):
+        path = "" if rel == "index.html" else rel.removesuffix("index.html")
+        page.goto(site_url + path)
+        page.wait_for_load_state("load")
+        # The theme's first inline script defines __md_get; its bundle uses it.
+        until(page, "typeof window.__md_get === 'function' && document.querySelector('.md-header')")
+        if re.fullmatch(r"calculator/\w+/", path):
+            until(page, "document.querySelector('#sg-result').dataset.state === 'ok'")
+        got = page.evaluate("window.__violations")
+        if got:
+            violations[rel] = got
+    page.close()
+    assert violations == {}
+    assert errors == []
+
+
+def test_search_works_under_the_policy(csp_context, site_url):
+    page = csp_context.new_page()
+    page.goto(site_url)
+    page.locator(".md-search__input").click()
+    page.keyboard.type("再登记")
+    page.keyboard.press("End")  # typed text arrives without key events; the theme searches on keyup
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    assert page.evaluate("window.__violations") == []
+    page.close()
