@@ -66,7 +66,23 @@ def test_the_wheels_shipped_to_readers_are_the_locked_ones(site_dir):
     for name in deps:
         version, hashes = lock[re.sub(r"[-_.]+", "-", name).lower()]
         assert shipped[name]["version"] == version
-    # The wheels are rebuilt with bytecode after the check (calculator.py), so the hash
-    # the build checks is the downloaded one: the hook refuses any other.
-    hook = (ROOT / "overrides" / "hooks" / "calculator.py").read_text(encoding="utf-8")
-    assert '"--require-hashes"' in hook and "_locked_requirement" in hook
+
+
+
+def test_the_build_downloads_the_shipped_wheels_against_the_lock(tmp_path):
+    """The wheels are rebuilt with bytecode after the download (sitebuild/pyodide_bundle.py),
+    so the hash checked is the downloaded one: pip gets the lock's hashes with
+    --require-hashes and refuses any other wheel; a version the lock does not hold stops
+    the build."""
+    import pytest
+
+    from sitebuild.pyodide_bundle import _locked_requirement
+
+    version, hashes = locked()["chinese-calendar"]
+    req = _locked_requirement(ROOT, f"chinese-calendar=={version}", tmp_path / "req.txt").read_text(encoding="utf-8")
+    assert req.startswith(f"chinese-calendar=={version} ")
+    assert set(re.findall(r"--hash=sha256:([0-9a-f]{64})", req)) == hashes
+    with pytest.raises(RuntimeError, match="make lock"):
+        _locked_requirement(ROOT, "chinese-calendar==0.0.1", tmp_path / "other.txt")
+    with pytest.raises(RuntimeError, match="make lock"):
+        _locked_requirement(ROOT, "no-such-package==1.0", tmp_path / "none.txt")

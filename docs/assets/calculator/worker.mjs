@@ -123,41 +123,9 @@ self.addEventListener("unhandledrejection", (ev) => fail(ev.reason && ev.reason.
 const queue = [];
 let evaluateJSON = null;
 
-// Deeper JSON than this is refused before Python parses it: at about 2,500 levels the
-// parser overflows the JS stack inside Pyodide, which then answers nothing but
-// `undefined`. A calculator request is 3 levels deep. Longer text than the API's own
-// limit is left to Python, which refuses it by length first (as the CLI does).
-const MAX_DEPTH = 200;
-const MAX_REQUEST_CHARS = 200_000;
-
-function tooDeep(text) {
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === 92) escaped = true; // backslash
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      if (++depth > MAX_DEPTH) return true;
-    } else if (c === 93 || c === 125) depth--;
-  }
-  return false;
-}
-
-const DEEP = JSON.stringify({
-  ok: false, tool: null, explanation: [],
-  errors: [{ field: "request", message: `请求的嵌套层数过多(超过 ${MAX_DEPTH} 层),无法计算。计算器的请求只有几层,请检查请求内容。` }],
-});
-
+// Deep JSON is refused by the rules before they parse it (shegong.api.parse counts the
+// nesting without recursing), so a 10,000-deep request cannot overflow the stack here.
 function answer(id, request) {
-  if (typeof request === "string" && request.length <= MAX_REQUEST_CHARS && tooDeep(request)) {
-    self.postMessage({ type: "result", id, response: DEEP });
-    return;
-  }
   let out;
   try {
     out = evaluateJSON(request);
