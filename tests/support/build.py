@@ -89,6 +89,6 @@ def change_policy(data: dict) -> None:
         data["parameters"][key]["values"][-1]["value"] = value
     key, entry = APPENDED
     data["parameters"][key]["values"].append(entry)
-    for route in data["titles"]["routes"]:
+    for route in data["titles"]["routes"]["values"][-1]["value"]:
         if route["from"] == ROUTE_YEARS[0]:
             route["years"] = ROUTE_YEARS[1]
