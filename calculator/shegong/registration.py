@@ -150,7 +150,11 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
             r.raise_if_errors()
         if found.early:
             early = "、".join(dates.zh_date(d) for d in found.early)
-            r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内(有效期满前的受理期至期满)。请核对日期。")
+            # Each window is its own period's (the rule in force on that period's start): list them.
+            windows = "、".join(f"{dates.zh_date(dt.date.fromisoformat(p['reregistration_opens']))}至"
+                               f"{dates.zh_date(dt.date.fromisoformat(p['holiday_extended_last_day'] or p['end']))}"
+                               for p in found.periods)
+            r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内(受理期依次为{windows})。请核对日期。")
             r.raise_if_errors()
         assumed = "下面假定每次都按时再登记。" if done is None else "已过的受理期按你填写的再登记日期核对,之后的假定按时再登记。"
         explanation += _period_rules(found.periods, policy, assumed)
