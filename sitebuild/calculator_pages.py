@@ -29,7 +29,8 @@ def _options(values: list[str]) -> str:
 
 def fill_title_choices(markdown: str, policy_file: Path) -> str:
     titles = json.loads(policy_file.read_text(encoding="utf-8"))["titles"]
-    froms = list(dict.fromkeys(r["from"] for r in titles["routes"]))
+    # Every starting point of any dated set of routes, as shegong.titles.from_options gives them.
+    froms = list(dict.fromkeys(r["from"] for entry in titles["routes"]["values"] for r in entry["value"]))
     markdown = markdown.replace("<!-- title-from-options -->", _options(froms))
     return markdown.replace("<!-- title-series-options -->",
                             '<option value="">(不限或不清楚)</option>' + _options(titles["skill_series"]))

@@ -2,10 +2,16 @@
 data of the checkout being built (calculator/shegong/policy.json), counted with the rules
 package's own date functions, so a page and the calculator cannot disagree.
 
+Every marker reads the entry in force on the build date (README, 哪一天的规定), and a
+citation names that entry's own document, so a value appended from a new document is
+cited with it while the value before it keeps citing the old one.
+
 ``{{ p:KEY }}``          the value in force now (dates as 2021年12月17日)
 ``{{ pu:KEY }}``         the value with its unit (3年, 72小时); where the value changes, from when
-``{{ from:KEY }}``       the date the value applies from
-``{{ cite:KEY }}``       《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条
+                         (and by which document, where the documents differ)
+``{{ from:KEY }}``       the date the value in force applies from
+``{{ cite:KEY }}``       《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条: the value in force's
+                         document; where it replaced a value from another document, that one too
 ``{{ doc:NAME }}``       a document by its name in ``documents``: 《…》(…)
 ``{{ add:KEY:DATE }}``   DATE plus the period KEY, counted by 《民法典》第二百零一条至第二百零三条
                          (moved to the next working day; published calendar only)
@@ -102,6 +108,14 @@ def _in_force(rules: Rules, key: str) -> dict:
         return rules.policy.entry(key, on=e.first_from)
 
 
+def _cite(rules: Rules, entry: dict) -> str:
+    return rules.policy.cite_document(entry["document"], entry.get("article", ""))
+
+
+def _routes(rules: Rules) -> list:
+    return _in_force(rules, "titles.routes")["value"]
+
+
 def _fmt(rules: Rules, key: str, entry: dict) -> str:
     if _param(rules, key)["unit"] == "日期":
         return _zh(rules, entry["value"])
@@ -110,7 +124,7 @@ def _fmt(rules: Rules, key: str, entry: dict) -> str:
 
 def _period(rules: Rules, key: str) -> tuple[int, int]:
     unit = _param(rules, key)["unit"]
-    value = rules.policy.value(key)
+    value = _in_force(rules, key)["value"]
     if unit == "年":
         return value, 0
     if unit == "个月":
@@ -131,7 +145,7 @@ def _next_working_day(rules: Rules, day: dt.date) -> dt.date:
 def _one_route(rules: Rules, spec: str) -> dict:
     origin, _, target = spec.partition(">")
     routes = [
-        r for r in rules.policy.titles["routes"]
+        r for r in _routes(rules)
         if r["from"] == origin and (not target or target in (r["target"], r["target_text"])) and r["years"]
     ]
     if len(routes) != 1:
@@ -169,33 +183,46 @@ def value_with_unit(page: Page, key: str) -> str:
     """The value in force with its unit; where the value changes, say from when.
 
     A maintainer changes a rule by adding a dated entry (CONTRIBUTING.md), so a page
-    shows e.g. 80小时（自2027年1月1日起；此前为72小时） without being edited.
+    shows e.g. 80小时（自2027年1月1日起；此前为72小时） without being edited; where the
+    neighbouring value comes from another document, that document is named with it.
     """
     rules = page.rules
     unit = _param(rules, key)["unit"]
-    parse_from = rules.policy_mod.parse_from
-    entries = sorted(rules.policy.parameters[key]["values"], key=lambda v: parse_from(v["from"]) or dt.date.min)
+    entries = rules.policy.entries(key)
     current = _in_force(rules, key)
     i = entries.index(current)
+
+    def basis(other: dict) -> str:
+        return "" if _cite(rules, other) == _cite(rules, current) else f"，依据{_cite(rules, other)}"
+
     notes = []
     if i > 0:
-        notes.append(f"自{_zh(rules, current['from'])}起；此前为{_fmt(rules, key, entries[i - 1])}{unit}")
+        before = entries[i - 1]
+        notes.append(f"自{_zh(rules, current['from'])}起；此前为{_fmt(rules, key, before)}{unit}{basis(before)}")
     if i + 1 < len(entries):
-        notes.append(f"自{_zh(rules, entries[i + 1]['from'])}起为{_fmt(rules, key, entries[i + 1])}{unit}")
+        after = entries[i + 1]
+        notes.append(f"自{_zh(rules, after['from'])}起为{_fmt(rules, key, after)}{unit}{basis(after)}")
     return _fmt(rules, key, current) + unit + (f"（{'；'.join(notes)}）" if notes else "")
 
 
 def start_date(page: Page, key: str) -> str:
     _param(page.rules, key)
-    start = page.rules.policy.entry(key)["from"]
+    start = _in_force(page.rules, key)["from"]
     if start is None:
         raise KeyError(f"参数 “{key}” 没有施行日期")
     return _zh(page.rules, start)
 
 
 def citation(page: Page, key: str) -> str:
-    _param(page.rules, key)
-    return page.rules.policy.cite(key)
+    rules = page.rules
+    _param(rules, key)
+    entries = rules.policy.entries(key)
+    current = _in_force(rules, key)
+    i = entries.index(current)
+    out = _cite(rules, current)
+    if i > 0 and _cite(rules, entries[i - 1]) != out:
+        out += f"（自{_zh(rules, current['from'])}起；此前为{_cite(rules, entries[i - 1])}）"
+    return out
 
 
 def date_plus(page: Page, arg: str) -> str:
@@ -236,7 +263,7 @@ def titles_table(page: Page, spec: str) -> str:
     part, _, kinds = spec.partition(":")
     wanted = set(kinds.split(",")) if kinds else None
     routes = [
-        r for r in page.rules.policy.titles["routes"]
+        r for r in _routes(page.rules)
         if r["part"] == part and (wanted is None or r["route"] in wanted)
     ]
     if not routes:

@@ -105,14 +105,20 @@ def page(context):
 
 
 @pytest.fixture(scope="session")
-def changed_site(tmp_path_factory):
-    """A copy of the repository changed by support.build.change_policy
-    and the 纠错 base set, built once; served on its own port. Yields (site dir, url)."""
-    tmp = tmp_path_factory.mktemp("changed")
-    project = copy_project(tmp / "repo")
+def changed_project(tmp_path_factory) -> Path:
+    """A copy of the repository whose policy data is changed by support.build.change_policy
+    (its rules package answers the CLI from the changed data)."""
+    project = copy_project(tmp_path_factory.mktemp("changed") / "repo")
     edit_policy(project, change_policy)
-    site = tmp / "site"
-    res = build(project, site, env={"SHEGONG_EDIT_BASE": EDIT_BASE})
+    return project
+
+
+@pytest.fixture(scope="session")
+def changed_site(changed_project):
+    """``changed_project`` with the 纠错 base set, built once; served on its own port.
+    Yields (site dir, url)."""
+    site = changed_project.parent / "site"
+    res = build(changed_project, site, env={"SHEGONG_EDIT_BASE": EDIT_BASE})
     assert res.returncode == 0, res.stdout + res.stderr
     server = devserver.serve(site)
     yield site, server.url

@@ -14,23 +14,33 @@ DATA_FILE = ROOT / "calculator" / "shegong" / "policy.json"
 POLICY = load()
 
 
-def test_every_parameter_names_its_source_and_start():
-    for key in POLICY.parameters:
-        p = POLICY.parameter(key)
-        assert p["label"] and p["text"] and p["unit"], key
-        assert p["values"], key
-        if p["document"] is not None:
-            assert p["document"] in POLICY.documents, key
-            assert POLICY.cite(key).startswith(("《", "中国", "来源文章")), key
-        for v in p["values"]:
+def test_every_dated_value_names_its_own_source_and_start():
+    """Like OpenFisca's ``reference`` on each value: the document, article and quoted text
+    belong to the entry, never to the parameter as a whole."""
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    for key, p in raw["parameters"].items():
+        assert p["label"] and p["unit"] and p["values"] and POLICY.parameter(key)["label"] == p["label"], key
+        assert not {"document", "article", "text"} & set(p), f"{key}: the source belongs to each dated value"
+        first = p["values"][0]
+        assert {"document", "article", "text"} <= set(first), f"{key}: the first value cites its source"
+        for v in POLICY.entries(key):
             parse_from(v["from"])  # raises on a malformed date
+            assert v["text"], key
+            if v["document"] is not None:
+                assert v["document"] in POLICY.documents, key
+        if POLICY.entry(key)["document"] is not None:
+            assert POLICY.cite(key).startswith(("《", "中国", "来源文章")), key
 
 
 def test_every_title_route_names_its_article():
-    assert POLICY.titles["document"] in POLICY.documents
-    for route in POLICY.titles["routes"]:
-        assert route["route"] in ("direct", "appoint", "apply", "evaluate")
-        assert route["article"] and route["text"]
+    """The Tianjin routes are dated values too: each set names its document, each route its article."""
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))["titles"]["routes"]
+    assert raw["label"] and raw["values"][0]["document"] in POLICY.documents
+    for entry in POLICY.entries("titles.routes"):
+        parse_from(entry["from"])
+        for route in entry["value"]:
+            assert route["route"] in ("direct", "appoint", "apply", "evaluate")
+            assert route["article"] and route["text"]
 
 
 def test_citations_read_as_documents():
@@ -42,7 +52,7 @@ def test_citations_read_as_documents():
 def test_source_of_a_value():
     src = POLICY.source("certificate.annotation_max_days")
     assert src == {"parameter": "certificate.annotation_max_days", "citation": POLICY.cite("certificate.annotation_max_days"),
-                   "text": POLICY.parameters["certificate.annotation_max_days"]["text"], "in_force_from": "2021-12-17"}
+                   "text": POLICY.entry("certificate.annotation_max_days")["text"], "in_force_from": "2021-12-17"}
 
 
 def test_a_value_is_not_in_force_before_its_first_date():

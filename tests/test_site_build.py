@@ -7,6 +7,8 @@ tests read that build, the shared build of a copy whose policy data is changed
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -14,7 +16,8 @@ import sys
 import pytest
 
 from sitebuild import diagrams
-from support.build import APPENDED, EDIT_BASE, POLICY_CHANGES, ROOT, ROUTE_YEARS, build, copy_project, text
+from support.build import (APPENDED, EDIT_BASE, NEW_CITATION, NEW_DOCUMENT, OLD_CITATION, POLICY_CHANGES, ROOT, ROUTE_YEARS,
+                           build, copy_project, text)
 
 GUIDE_DOCS = [p for p in sorted((ROOT / "docs").rglob("*.md")) if "calculator" not in p.relative_to(ROOT / "docs").parts]
 MARKER = re.compile(r"\{\{[^{}]*\}\}")
@@ -52,15 +55,24 @@ def test_a_changed_policy_value_changes_the_pages(site_dir, changed_site):
     assert "为7年" in glossary
 
 
-def test_a_new_dated_value_reaches_the_guides_and_the_calculator(changed_site, browser):
-    """A maintainer's rule change end to end: the guide page and the in-browser calculator
-    follow, and the old value stays for earlier dates."""
+def test_the_contributing_walkthrough(changed_project, changed_site, browser):
+    """CONTRIBUTING's 修改一个政策数值, done on a copy: a value appended from a new document.
+    The guide page, the in-browser calculator and the CLI show the new value from its
+    date with the new document, and the old value with the old document before it."""
     site, url = changed_site
     key, entry = APPENDED
-    assert (key, entry) == ("training.required_hours.助理社会工作师", {"from": "2026-01-01", "value": 80})
+    assert (key, entry["from"], entry["value"], entry["document"]) == (
+        "training.required_hours.助理社会工作师", "2026-01-01", 80, NEW_DOCUMENT[0])
     guide = text(site / "registration" / "continuing-education" / "index.html")
-    # The guide shows the value in force and from when.
-    assert "80小时（自2026年1月1日起；此前为72小时）" in guide
+    # The value in force, from when, and the old value with its own document.
+    assert f"80小时（自2026年1月1日起；此前为72小时，依据{OLD_CITATION}）" in guide
+    assert f"{NEW_CITATION}（自2026年1月1日起；此前为{OLD_CITATION}）" in guide
+    sources = text(site / "sources" / "index.html")
+    assert f"助理社会工作师继续教育 80小时（自2026年1月1日起；此前为72小时，依据{OLD_CITATION}）" in sources
+    assert f"{NEW_CITATION}（自2026年1月1日起；此前为{OLD_CITATION}）" in sources
+    assert "《测试用的继续教育新文件》" in sources.split("每个数字的出处")[0]  # the documents table
+    # A value from the same document as before still cites only that document.
+    assert "社会工作师继续教育 64小时 2009年9月（文件日期，只知道月份） 《社会工作者继续教育办法》(民发〔2009〕123号)第七条 " in sources
     # Every page's 纠错 link goes to its own source file.
     html = (site / "registration" / "continuing-education" / "index.html").read_text(encoding="utf-8")
     assert f'href="{EDIT_BASE}registration/continuing-education.md"' in html
@@ -70,11 +82,25 @@ def test_a_new_dated_value_reaches_the_guides_and_the_calculator(changed_site, b
     page.goto(url + "calculator/training/")
     ask = """(start) => window.shegongCalculator.evaluate(
         {tool: 'training', level: '助理社会工作师', period_start: start, records: []})"""
-    now = page.evaluate(ask, "2026-03-15")
-    before = page.evaluate(ask, "2025-03-15")
+    browser_answers = {start: page.evaluate(ask, start) for start in ("2025-12-31", "2026-01-01")}
     ctx.close()
-    assert now["ok"] and now["required_hours"] == 80
-    assert before["ok"] and before["required_hours"] == 72  # the rule then in force
+
+    def cli(start: str) -> dict:
+        proc = subprocess.run(
+            [sys.executable, "-m", "shegong", "training", "--level", "助理社会工作师", "--period-start", start, "--json"],
+            cwd=changed_project / "calculator", env={**os.environ, "PYTHONPATH": str(changed_project / "calculator")},
+            capture_output=True, text=True, timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+    for answers in (browser_answers, {start: cli(start) for start in browser_answers}):
+        before, on = answers["2025-12-31"], answers["2026-01-01"]
+        source = {day: next(s["source"] for s in r["explanation"] if s.get("parameter") == key) for day, r in answers.items()}
+        assert before["ok"] and before["required_hours"] == 72  # the rule then in force
+        assert source["2025-12-31"].startswith(OLD_CITATION) and NEW_CITATION not in source["2025-12-31"]
+        assert on["ok"] and on["required_hours"] == 80
+        assert source["2026-01-01"].startswith(NEW_CITATION) and OLD_CITATION not in source["2026-01-01"]
 
 
 @pytest.mark.slow

@@ -9,6 +9,11 @@ never a deadline.
 
 Each question stands alone: the paper window needs only the results date, the
 annotation times only the moment the annotation was requested.  Times are Beijing time.
+
+Which date each value is read on (README, 哪一天的规定): the annotation rules on the day the
+annotation is requested (earlier annotations are counted under the same rules, as the
+count is made then); the paper estimate and the electronic-certificate date on the
+results date, when the certificate is issued.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import datetime as dt
 from typing import Any
 
 from . import dates
-from .explain import CIVIL_CODE_COUNTING, dated, iso, not_in_force_message, step
+from .explain import CIVIL_CODE_COUNTING, dated, iso, read_on, step
 from .inputs import Reader
 from .policy import NotInForce, Policy
 
@@ -30,6 +35,7 @@ ANNOTATION_COUNT = "certificate.annotation_max_valid"
 COUNT_WINDOW = "certificate.annotation_count_window_days"
 PAPER_MIN = "certificate.paper_months_min"
 PAPER_MAX = "certificate.paper_months_max"
+ANNOTATION_RULES = (ANNOTATION_HOURS, ANNOTATION_DAYS, ANNOTATION_COUNT, COUNT_WINDOW)
 TIME_ZONE = "北京时间(UTC+8)"
 
 
@@ -42,7 +48,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     r.reject_unknown(FIELDS)
     results = r.date("results_published_on", "成绩发布日期", required=False)
     requested = r.datetime("annotation_requested_at", "提交加注申请的时间", required=False)
-    max_days = policy.value(ANNOTATION_DAYS)
+    max_days = _max_days(policy, requested.date() if requested else None)
     days = r.integer("annotation_valid_days", "加注有效期(天)", 1, max_days)
     earlier = _earlier(r, max_days)
     r.raise_if_errors()
@@ -56,13 +62,13 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         if requested is not None and at >= requested:
             r.error(f"earlier_annotations[{i}].requested_at", f"第{i + 1}次之前的加注应早于本次提交加注申请的时间。")
     if requested is not None:
-        try:
-            policy.value(ANNOTATION_HOURS, on=requested.date())
-        except NotInForce as e:
-            r.error("annotation_requested_at", not_in_force_message(policy, e.key, "提交加注申请的时间", e.first_from))
+        for key in ANNOTATION_RULES:
+            if read_on(policy, r, key, requested.date(), "annotation_requested_at", "提交加注申请的时间") is None:
+                break
     r.raise_if_errors()
 
-    since = dt.date.fromisoformat(policy.value(E_SINCE))
+    since_rule = _since(policy, results or requested.date())  # type: ignore[union-attr]
+    since = dt.date.fromisoformat(since_rule["value"])
     explanation: list[dict[str, Any]] = []
     date_list: list[dict[str, str]] = []
     out: dict[str, Any] = {
@@ -76,11 +82,29 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     }
     summary = []
     if results is not None:
-        summary.append(_paper(out, results, since, policy, explanation, date_list))
+        summary.append(_paper(out, results, since_rule, policy, explanation, date_list))
     annotation = _annotation(requested, days, earlier, policy, explanation, date_list)
     out.update(annotation.pop("fields"))
     summary += annotation["summary"]
     return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
+
+
+def _max_days(policy: Policy, on: dt.date | None) -> int:
+    """The longest annotation allowed on ``on``, to check the days asked for.  Without a
+    request time, or before the rules began (both refused with their own message), the newest."""
+    try:
+        return policy.value(ANNOTATION_DAYS, on=on)
+    except NotInForce:
+        return policy.value(ANNOTATION_DAYS)
+
+
+def _since(policy: Policy, day: dt.date) -> dict[str, Any]:
+    """The rule on electronic certificates in force on ``day``; before it began, that first
+    rule, which says from when they are issued."""
+    try:
+        return policy.entry(E_SINCE, on=day)
+    except NotInForce:
+        return policy.entries(E_SINCE)[0]
 
 
 def _earlier(r: Reader, max_days: int) -> list[tuple[dt.datetime, int]]:
@@ -99,29 +123,31 @@ def _earlier(r: Reader, max_days: int) -> list[tuple[dt.datetime, int]]:
     return out
 
 
-def _paper(out: dict[str, Any], results: dt.date, since: dt.date, policy: Policy,
+def _paper(out: dict[str, Any], results: dt.date, since_rule: dict[str, Any], policy: Policy,
            explanation: list[dict[str, Any]], date_list: list[dict[str, str]]) -> str:
     z = dates.zh_date
+    since = dt.date.fromisoformat(since_rule["value"])
     electronic = results >= since
-    paper_from = dates.add_months(results, policy.value(PAPER_MIN))
-    paper_to = dates.add_months(results, policy.value(PAPER_MAX))
+    months_min, months_max = policy.value(PAPER_MIN, on=results), policy.value(PAPER_MAX, on=results)
+    paper_from = dates.add_months(results, months_min)
+    paper_to = dates.add_months(results, months_max)
     out["electronic_available"] = electronic
     out["paper_expected"] = {"from": iso(paper_from), "to": iso(paper_to)}
     explanation.append(step(
         f"{z(since)}起推行电子证书,纸质证书和电子证书具有同等法律效力。"
         + ("成绩发布在此之后,可以在中国人事考试网下载电子证书(需先加注)。" if electronic
            else "你的成绩发布在此之前,是否有电子证书以中国人事考试网[证书查验]查询结果为准。"),
-        policy.cite(E_SINCE),
+        policy.cite_document(since_rule["document"], since_rule["article"]),
         E_SINCE,
     ))
     explanation.append(step(
-        f"来源文章说,纸质证书一般在成绩发布后{policy.value(PAPER_MIN)}-{policy.value(PAPER_MAX)}个月左右由各地发布领取通知,"
+        f"来源文章说,纸质证书一般在成绩发布后{months_min}-{months_max}个月左右由各地发布领取通知,"
         f"据此估计为{z(paper_from)}至{z(paper_to)}之间;这是通常情况,不是期限,以当地人事考试部门的公告为准。",
-        f"{policy.cite(PAPER_MIN)};{CIVIL_CODE_COUNTING}",
+        f"{policy.cite(PAPER_MIN, on=results)};{CIVIL_CODE_COUNTING}",
         PAPER_MIN,
     ))
-    date_list.append(dated("paper_expected.from", "纸质证书预计最早领取", paper_from, policy.cite(PAPER_MIN)))
-    date_list.append(dated("paper_expected.to", "纸质证书预计最晚领取", paper_to, policy.cite(PAPER_MAX)))
+    date_list.append(dated("paper_expected.from", "纸质证书预计最早领取", paper_from, policy.cite(PAPER_MIN, on=results)))
+    date_list.append(dated("paper_expected.to", "纸质证书预计最晚领取", paper_to, policy.cite(PAPER_MAX, on=results)))
     if electronic:
         return f"电子证书:成绩发布后可在中国人事考试网下载,使用前需加注;纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放,以当地通知为准。"
     return f"纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放,以当地通知为准;电子证书情况以中国人事考试网查询结果为准。"
@@ -174,7 +200,8 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         "reached": possible is not None,
         "possible_from": iso(possible),
     }
-    cite_count = policy.cite(ANNOTATION_COUNT)
+    # The count and its window are two values: each cites its own source (once when the same).
+    cite_count = ";".join(dict.fromkeys([policy.cite(ANNOTATION_COUNT, on=on), policy.cite(COUNT_WINDOW, on=on)]))
     if possible is not None:
         explanation.append(step(
             f"同一证书{window_days}天内最多有{max_valid}次有效加注。你填写的之前的加注中,有{len(counted)}次在"
@@ -197,14 +224,14 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
     })
     explanation.append(step(
         f"加注申请提交后,系统在{hours}小时内完成加注,最晚{_zh_moment(ready_by)}可以查看、下载电子证书。",
-        policy.cite(ANNOTATION_HOURS),
+        policy.cite(ANNOTATION_HOURS, on=on),
         ANNOTATION_HOURS,
     ))
     explanation.append(step(
         f"一次加注的有效期最长{max_days}天(如无特别需要,建议按上限申请),这次按{days}天计。到期时间取决于加注完成的时间,"
         f"在{_zh_moment(until_min)}至{_zh_moment(until_max)}之间,以证书页面显示为准;到期后需要重新加注,"
         f"按最早的可能,{dates.zh_date(until_min.date())}就需要重新加注。",
-        policy.cite(ANNOTATION_DAYS),
+        policy.cite(ANNOTATION_DAYS, on=on),
         ANNOTATION_DAYS,
     ))
     explanation.append(step(
@@ -214,8 +241,8 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         cite_count,
         ANNOTATION_COUNT,
     ))
-    date_list.append(dated("annotation_ready_by", "加注最晚完成", ready_by, policy.cite(ANNOTATION_HOURS)))
-    date_list.append(dated("annotate_again_on", "需要重新加注(最早)", until_min.date(), policy.cite(ANNOTATION_DAYS)))
-    date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到(估算)", until_max, policy.cite(ANNOTATION_DAYS)))
+    date_list.append(dated("annotation_ready_by", "加注最晚完成", ready_by, policy.cite(ANNOTATION_HOURS, on=on)))
+    date_list.append(dated("annotate_again_on", "需要重新加注(最早)", until_min.date(), policy.cite(ANNOTATION_DAYS, on=on)))
+    date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到(估算)", until_max, policy.cite(ANNOTATION_DAYS, on=on)))
     return {"fields": fields, "summary": [
         f"加注最晚{_zh_moment(ready_by)}完成;{dates.zh_date(until_min.date())}起可能需要重新加注(时间为北京时间)。"]}

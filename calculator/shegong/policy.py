@@ -1,8 +1,10 @@
 """Policy values with their sources and the dates from which they apply.
 
 All numbers the rules use come from ``policy.json`` beside this file, in the manner of
-OpenFisca parameters: a value is a list of dated entries, and a calculation about a
-date uses the entry in force on that date.  The MkDocs hook reads the same file, so
+OpenFisca parameters: a value is a list of dated entries, each citing its own document,
+article and quoted text, and a calculation about a date uses the entry in force on that
+date and cites that entry.  Which date each tool asks about is one rule per parameter
+(README, 哪一天的规定).  The MkDocs hook reads the same file, so
 the guides and the calculator cannot disagree.
 """
 
@@ -47,23 +49,65 @@ def format_date_zh(text: str | None) -> str:
     return out + (f"{parts[2]}日" if len(parts) == 3 else "")
 
 
+# What an entry cites.  An entry may leave these out only when they are the same as the
+# entry before it's: a value from a new document quotes that document (OpenFisca's
+# ``reference`` per value), so the old value keeps citing the old one.
+SOURCE = ("document", "article", "text")
+ROUTES = "titles.routes"
+
+
+class PolicyError(ValueError):
+    """policy.json breaks its own rules; the message says where, in Chinese."""
+
+
+def _resolved(key: str, values: list[dict[str, Any]], documents: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries in date order, each with its own document, article and text filled in."""
+    # A routes entry cites one document; each route in it has its own article and text.
+    fields = ("document",) if key == ROUTES else SOURCE
+    out: list[dict[str, Any]] = []
+    for v in sorted(values, key=lambda v: parse_from(v["from"]) or _dt.date.min):
+        before = out[-1] if out else None
+        own = {f for f in fields if f in v}
+        entry = dict(v)
+        if before is None or ("document" in own and v["document"] != before["document"]):
+            missing = [f for f in fields if f not in own]
+            if missing:
+                raise PolicyError(f"policy.json:{key} 自 {v['from']} 起的值依据的文件与前一条不同(或是第一条),"
+                                  f"要写出它自己的 {'、'.join(missing)}")
+        else:
+            for f in fields:
+                if f not in own:
+                    entry[f] = before[f]
+            # A note on the article belongs to that article only.
+            if "article" not in own and "article_note" in before:
+                entry.setdefault("article_note", before["article_note"])
+        if entry["document"] is not None and entry["document"] not in documents:
+            raise PolicyError(f"policy.json:{key} 自 {v['from']} 起的值引用了 documents 里没有的文件 “{entry['document']}”")
+        out.append(entry)
+    return out
+
+
 class Policy:
     def __init__(self, data: dict[str, Any]):
         self.data = data
         self.documents: dict[str, dict[str, Any]] = data["documents"]
         self.parameters: dict[str, dict[str, Any]] = data["parameters"]
         self.titles: dict[str, Any] = data["titles"]
+        # Every dated record: the parameters, and the Tianjin routes as one more.
+        self._records = {**self.parameters, ROUTES: self.titles["routes"]}
+        self._entries = {key: _resolved(key, rec["values"], self.documents) for key, rec in self._records.items()}
 
     def parameter(self, key: str) -> dict[str, Any]:
-        """One parameter's record: label, text, unit, document, article and dated values."""
+        """One parameter's record: label, unit and dated values."""
         return self.parameters[key]
+
+    def entries(self, key: str) -> list[dict[str, Any]]:
+        """Every entry of ``key`` in date order, each with its own document, article and text."""
+        return self._entries[key]
 
     def entry(self, key: str, on: _dt.date | None = None) -> dict[str, Any]:
         """The entry in force on ``on`` (the newest one when ``on`` is None)."""
-        values = sorted(
-            self.parameters[key]["values"],
-            key=lambda v: parse_from(v["from"]) or _dt.date.min,
-        )
+        values = self._entries[key]
         if on is None:
             return values[-1]
         chosen = None
@@ -74,11 +118,15 @@ class Policy:
         if chosen is None:
             first = parse_from(values[0]["from"])
             assert first is not None
-            raise NotInForce(key, first, self.parameters[key]["label"])
+            raise NotInForce(key, first, self._records[key]["label"])
         return chosen
 
     def value(self, key: str, on: _dt.date | None = None) -> Any:
         return self.entry(key, on)["value"]
+
+    def routes(self, on: _dt.date | None = None) -> list[dict[str, Any]]:
+        """The Tianjin routes in force on ``on``."""
+        return self.value(ROUTES, on)
 
     def document(self, name: str | None) -> dict[str, Any] | None:
         return self.documents.get(name) if name else None
@@ -95,19 +143,20 @@ class Policy:
         number = f"({doc['number']})" if doc["number"] and title else doc["number"]
         return f"{title}{number}{article}"
 
-    def cite(self, key: str) -> str:
-        """A citation such as 《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条."""
-        p = self.parameters[key]
-        return self.cite_document(p["document"], p["article"])
+    def cite(self, key: str, on: _dt.date | None = None) -> str:
+        """The document and article of the value in force on ``on``, e.g.
+        《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条."""
+        e = self.entry(key, on)
+        return self.cite_document(e["document"], e.get("article", ""))
 
     def source(self, key: str, on: _dt.date | None = None) -> dict[str, Any]:
-        """What a result step shows as its ``source``."""
-        p = self.parameters[key]
+        """The value in force on ``on`` with what it cites."""
+        e = self.entry(key, on)
         return {
             "parameter": key,
-            "citation": self.cite(key),
-            "text": p["text"],
-            "in_force_from": self.entry(key, on)["from"],
+            "citation": self.cite_document(e["document"], e["article"]),
+            "text": e["text"],
+            "in_force_from": e["from"],
         }
 
 

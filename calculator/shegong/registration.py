@@ -8,18 +8,24 @@ period counts from the next day, so periods chain with no gap).
 When the holder lists the re-registrations done (``reregistered_on``), a window that
 closed with none of them in it ends the chain: what follows is for the local civil
 affairs office to say, so no later period is assumed.
+
+Which date each value is read on (README, 哪一天的规定): the first-registration window on
+the pass date; each period's validity, re-registration window and required hours on
+that period's start, so a value appended from a later date governs the periods that
+start from then on and leaves earlier ones as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 from . import dates
-from .explain import CIVIL_CODE_COUNTING, CIVIL_CODE_HOLIDAY, dated, holiday_fields, iso, not_in_force_message, step
+from .explain import CIVIL_CODE_COUNTING, CIVIL_CODE_HOLIDAY, dated, holiday_fields, iso, not_in_force_message, read_on, step
 from .inputs import Reader
-from .policy import NotInForce, Policy
+from .policy import NotInForce, Policy, format_date_zh
 
 FIELDS = ("tool", "level", "passed_on", "first_registered_on", "reregistered_on", "today")
 FIRST_WINDOW = "registration.first_window_years"
@@ -40,18 +46,20 @@ class Chain:
     early: list[dt.date]  # listed re-registrations before the window they would belong to opened
 
 
-def chain(start: dt.date, today: dt.date, policy: Policy, on: dt.date, done: list[dt.date] | None) -> Chain:
+def chain(start: dt.date, today: dt.date, policy: Policy, done: list[dt.date] | None) -> Chain:
     """Periods from ``start``: at least three (or up to a missed window), and enough to reach ``today``.
 
     Without ``done`` every re-registration is assumed on time; with it, a window before
-    ``today`` must hold one of the listed dates for the chain to go on.
+    ``today`` must hold one of the listed dates for the chain to go on.  Each period's
+    length and window are the values in force on its start; before the first of them,
+    NotInForce.
     """
-    validity = policy.value(VALIDITY, on=on)
-    window_months = policy.value(REREG_WINDOW, on=on)
     pending = list(done or [])
     out: list[dict[str, Any]] = []
     early: list[dt.date] = []
     while len(out) < MIN_PERIODS or start < today:
+        validity = policy.value(VALIDITY, on=start)
+        window_months = policy.value(REREG_WINDOW, on=start)
         end = dates.add_years(start, validity)
         fields, _check = holiday_fields(end)
         opens = dates.add_months(end, -window_months)
@@ -92,24 +100,18 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     r.raise_if_errors()
     assert level is not None and passed_on is not None
 
-    try:
-        first_years = policy.value(FIRST_WINDOW, on=passed_on)
-        validity = policy.value(VALIDITY, on=passed_on)
-        window_months = policy.value(REREG_WINDOW, on=passed_on)
-        required_hours = policy.value(f"training.required_hours.{level}", on=passed_on)
-    except NotInForce as e:
-        r.error("passed_on", not_in_force_message(policy, e.key, "通过考试日期", e.first_from))
-        r.raise_if_errors()
-        raise  # pragma: no cover - raise_if_errors always raises here
+    # The deadline question needs only the window in force on the pass date.
+    first_years = read_on(policy, r, FIRST_WINDOW, passed_on, "passed_on", "通过考试日期")
+    r.raise_if_errors()
     if first_registered_on is not None and first_registered_on < passed_on:
         r.error("first_registered_on", "「首次登记日期」不能早于「通过考试日期」:要先通过考试、取得证书,才能登记。")
     if done and done[-1] > today:
         r.error("reregistered_on", "「再登记日期」不能晚于今天:只填写已经办理的再登记。")
     if done and first_registered_on is None:
-        r.error("reregistered_on", "填写再登记日期时,也请填写「首次登记日期」:再登记从首次登记起每3年一次。")
+        r.error("reregistered_on", "填写再登记日期时,也请填写「首次登记日期」:再登记从首次登记起按登记有效期接续。")
     r.raise_if_errors()
 
-    cite_first = policy.cite(FIRST_WINDOW)
+    cite_first = policy.cite(FIRST_WINDOW, on=passed_on)
     first_last = dates.add_years(passed_on, first_years)
     first_fields, first_check = holiday_fields(first_last)
     explanation = [
@@ -141,43 +143,51 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
                 f"各地曾有集中补办的做法,{LOCAL}。下面按你填写的首次登记日期继续计算。",
                 cite_first,
             ))
-        found = chain(first_registered_on, today, policy, passed_on, done)
+        try:
+            found = chain(first_registered_on, today, policy, done)
+        except NotInForce as e:
+            r.error("first_registered_on", not_in_force_message(policy, e.key, "首次登记日期", e.first_from))
+            r.raise_if_errors()
         if found.early:
             early = "、".join(dates.zh_date(d) for d in found.early)
-            r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内(有效期满前{window_months}个月至期满)。请核对日期。")
+            # Each window is its own period's (the rule in force on that period's start): list them.
+            windows = "、".join(f"{dates.zh_date(dt.date.fromisoformat(p['reregistration_opens']))}至"
+                               f"{dates.zh_date(dt.date.fromisoformat(p['holiday_extended_last_day'] or p['end']))}"
+                               for p in found.periods)
+            r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内(受理期依次为{windows})。请核对日期。")
             r.raise_if_errors()
         assumed = "下面假定每次都按时再登记。" if done is None else "已过的受理期按你填写的再登记日期核对,之后的假定按时再登记。"
-        explanation.append(step(
-            f"登记有效期为{validity}年,首次登记后每{validity}年再登记一次;再登记的受理期限为上次登记有效期满前"
-            f"{window_months}个月。新的有效期从上一期的最后一天接续。{assumed}",
-            f"{policy.cite(VALIDITY)};{CIVIL_CODE_COUNTING}",
-            VALIDITY,
-        ))
-        explanation.append(step(
-            f"每个登记有效期内需要接受继续教育累计不少于{required_hours}小时({level}),再登记时提交继续教育证明。",
-            policy.cite(f"training.required_hours.{level}"),
-            f"training.required_hours.{level}",
-        ))
+        explanation += _period_rules(found.periods, policy, assumed)
+        explanation += _hours_rules(found.periods, policy, level)
         for p in found.periods:
             n = p["index"]
-            end = dt.date.fromisoformat(p["end"])
+            start, end = dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
+            p["required_hours"] = _hours(policy, level, start)
             date_list.append(dated(f"periods[{n - 1}].end", f"第{n}个登记有效期最后一天", end,
-                                   f"{policy.cite(VALIDITY)};{CIVIL_CODE_COUNTING}"))
+                                   f"{policy.cite(VALIDITY, on=start)};{CIVIL_CODE_COUNTING}"))
             date_list.append(dated(f"periods[{n - 1}].reregistration_opens", f"第{n}次再登记开始受理",
                                    dt.date.fromisoformat(p["reregistration_opens"]),
-                                   f"{policy.cite(REREG_WINDOW)};{CIVIL_CODE_COUNTING}"))
+                                   f"{policy.cite(REREG_WINDOW, on=start)};{CIVIL_CODE_COUNTING}"))
             if p["holiday_extended_last_day"]:
                 date_list.append(dated(f"periods[{n - 1}].holiday_extended_last_day",
                                        f"第{n}次再登记(节假日顺延后)最后一天",
                                        dt.date.fromisoformat(p["holiday_extended_last_day"]), CIVIL_CODE_HOLIDAY))
                 explanation.append(step(f"第{n}次再登记:{dates.holiday_check(end).reason}", CIVIL_CODE_HOLIDAY))
         if found.late:
+            assert found.missed is not None, "late dates are those after a missed window"
             late = "、".join(dates.zh_date(d) for d in found.late)
             explanation.append(step(f"你填写的再登记日期{late}晚于对应的受理期限,不按期内再登记接续;{LOCAL}。",
-                                    policy.cite(REREG_WINDOW)))
+                                    policy.cite(REREG_WINDOW, on=dt.date.fromisoformat(found.missed["start"]))))
 
     stage = _stage(today, passed_on, first_last, first_check, first_registered_on, found)
-    explanation.append(step(stage["text"], policy.cite(VALIDITY)))
+    # The period the answer is about; its rules are those in force on its start.
+    period = found.periods[stage["period"] - 1] if "period" in stage else None
+    stage_rule = policy.cite(VALIDITY, on=dt.date.fromisoformat(period["start"])) if period else cite_first
+    explanation.append(step(stage["text"], stage_rule))
+    # Its required hours; before registering, of the first period (from the first
+    # registration, or from today when registering now, never before the pass date).
+    first_start = first_registered_on or max(passed_on, today)
+    required_hours = period["required_hours"] if period else _hours(policy, level, first_start)
     return {
         "ok": True,
         "tool": "registration",
@@ -194,6 +204,70 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "summary": stage["text"],
         "explanation": explanation,
     }
+
+
+def _hours(policy: Policy, level: str, on: dt.date) -> int | None:
+    """Required hours in force on ``on``; None before the continuing-education rules took effect."""
+    try:
+        return policy.value(f"training.required_hours.{level}", on=on)
+    except NotInForce:
+        return None
+
+
+def _runs(periods: list[dict[str, Any]], read) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """Consecutive periods that ``read`` (of a period's start) gives the same answer for."""
+    return [(k, list(g)) for k, g in groupby(periods, key=lambda p: read(dt.date.fromisoformat(p["start"])))]
+
+
+def _scope(run: list[dict[str, Any]], runs: int) -> str:
+    """Which periods a step is about, said only when the rules differ between periods."""
+    if runs == 1:
+        return ""
+    first, last = run[0]["index"], run[-1]["index"]
+    which = f"第{first}个登记有效期" if first == last else f"第{first}至第{last}个登记有效期"
+    return f"{which}(开始于{dates.zh_date(dt.date.fromisoformat(run[0]['start']))}):"
+
+
+def _period_rules(periods: list[dict[str, Any]], policy: Policy, assumed: str) -> list[dict[str, Any]]:
+    """Each period's validity and window, as in force on its start."""
+    runs = _runs(periods, lambda on: (id(policy.entry(VALIDITY, on)), id(policy.entry(REREG_WINDOW, on))))
+    out = []
+    for _key, run in runs:
+        on = dt.date.fromisoformat(run[0]["start"])
+        validity, window_months = policy.value(VALIDITY, on), policy.value(REREG_WINDOW, on)
+        cites = dict.fromkeys([policy.cite(VALIDITY, on), policy.cite(REREG_WINDOW, on), CIVIL_CODE_COUNTING])
+        out.append(step(
+            f"{_scope(run, len(runs))}登记有效期为{validity}年,首次登记后每{validity}年再登记一次;再登记的受理期限为上次登记有效期满前"
+            f"{window_months}个月。新的有效期从上一期的最后一天接续。{assumed}",
+            ";".join(cites),
+            VALIDITY,
+        ))
+    return out
+
+
+def _hours_rules(periods: list[dict[str, Any]], policy: Policy, level: str) -> list[dict[str, Any]]:
+    """Each period's required hours, as in force on its start."""
+    key = f"training.required_hours.{level}"
+    runs = _runs(periods, lambda on: _hours(policy, level, on) is not None and id(policy.entry(key, on)))
+    out = []
+    for in_force, run in runs:
+        on = dt.date.fromisoformat(run[0]["start"])
+        if in_force is False:
+            first = policy.entries(key)[0]
+            out.append(step(
+                f"{_scope(run, len(runs))}这一期开始时,继续教育的学时要求还没有施行(自{format_date_zh(first['from'])}起适用);"
+                f"这一期的继续教育要求,{LOCAL}。",
+                policy.cite_document(first["document"], first["article"]),
+                key,
+            ))
+            continue
+        out.append(step(
+            f"{_scope(run, len(runs))}每个登记有效期内需要接受继续教育累计不少于{policy.value(key, on)}小时({level}),"
+            "再登记时提交继续教育证明。",
+            policy.cite(key, on),
+            key,
+        ))
+    return out
 
 
 def _stage(

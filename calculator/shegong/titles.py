@@ -1,7 +1,9 @@
 """Title equivalence in Tianjin: 《关于进一步做好职业资格和职业技能等级与职称衔接对应工作的通知》.
 
 The routes are data (``policy.json`` → ``titles.routes``), quoted from the notice as the
-source article gives it; this module only dates them.  "满N年" is dated like every other
+source article gives it, and dated like every value: the routes and the notice's
+effective date are those in force on the day asked about (``today``).  This module only
+dates them.  "满N年" is dated like every other
 period here: the route opens on the corresponding day N years after ``since``
 (《民法典》第二百零二条), and never before the notice took effect.
 """
@@ -14,7 +16,7 @@ from typing import Any
 from . import dates
 from .explain import CIVIL_CODE_COUNTING, iso, not_in_force_message, step
 from .inputs import Reader, normalize
-from .policy import NotInForce, Policy
+from .policy import ROUTES, NotInForce, Policy
 
 EFFECTIVE = "title.tianjin_effective"
 FIELDS = ("tool", "from", "since", "today", "series")
@@ -28,9 +30,11 @@ ROUTE_ZH = {
 
 
 def from_options(policy: Policy) -> tuple[str, ...]:
+    """Every starting point any dated set of routes knows: a question may be about any day."""
     seen: dict[str, None] = {}
-    for route in policy.titles["routes"]:
-        seen.setdefault(route["from"], None)
+    for entry in policy.entries(ROUTES):
+        for route in entry["value"]:
+            seen.setdefault(route["from"], None)
     return tuple(seen)
 
 
@@ -50,6 +54,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
 
     try:
         effective = dt.date.fromisoformat(policy.value(EFFECTIVE, on=today))
+        routes = policy.entry(ROUTES, on=today)
     except NotInForce as e:
         r.error("today", not_in_force_message(policy, e.key, "计算日期", e.first_from))
         r.raise_if_errors()
@@ -58,20 +63,19 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         r.error("since", "「取得日期」不能晚于今天:还没取得的证书或职称无法计算年限。")
     r.raise_if_errors()
 
-    doc = policy.titles["document"]
     outcomes: list[dict[str, Any]] = []
     # What each outcome waits for: "since" (a date), "condition" (one the calculator cannot
     # check), "years" (time to pass), "series" (ruled out by the series), or None.
     waiting: list[str | None] = []
     explanation = [step(
         f"以下为天津市的规定,自{dates.zh_date(effective)}起施行;其他省市以当地规定为准。",
-        policy.cite(EFFECTIVE),
+        policy.cite(EFFECTIVE, on=today),
         EFFECTIVE,
     )]
-    for route in policy.titles["routes"]:
+    for route in routes["value"]:
         if route["from"] != start:
             continue
-        cite = policy.cite_document(doc, route["article"])
+        cite = policy.cite_document(routes["document"], route["article"])
         outcome, needs = _outcome(route, policy, start, since, today, effective, series)
         outcomes.append(outcome | {"needs": needs if needs in ("since", "condition") else None, "source": cite})
         waiting.append(needs)

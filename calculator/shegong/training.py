@@ -8,6 +8,11 @@ hours at once; without the degree, the actual class hours of passed courses coun
 Only records dated inside the period count ("每一登记有效期内"): no text allows carrying
 hours over, so none are carried.  A record still waiting for review in the system is
 not counted yet and is reported as pending.
+
+Which date each value is read on (README, 哪一天的规定): the required hours and the degree
+hours on the period's start, the rules the period runs under; the period's length on
+its start (the registration chain reads each period's on its own start); the record
+limit is an input check, not a rule, so always the newest.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any
 from dataclasses import dataclass
 
 from . import dates, registration
-from .explain import CIVIL_CODE_COUNTING, dated, iso, not_in_force_message, step
+from .explain import CIVIL_CODE_COUNTING, dated, iso, not_in_force_message, read_on, step
 from .inputs import Reader, number_out, shown_down, shown_up
 from .policy import NotInForce, Policy
 
@@ -58,11 +63,10 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     start, end = period.start, period.end
 
     required_key = f"training.required_hours.{level}"
-    try:
-        required = policy.value(required_key, on=start)
-        degree_hours = policy.value(DEGREE_HOURS, on=start)
-    except NotInForce as e:
-        r.error("period_start", not_in_force_message(policy, e.key, "登记有效期开始日期", e.first_from))
+    field, label = ("period_start", "登记有效期开始日期") if period.index is None else (
+        "first_registered_on", f"本期(第{period.index}个登记有效期)的开始日期")
+    required = read_on(policy, r, required_key, start, field, label)
+    degree_hours = read_on(policy, r, DEGREE_HOURS, start, field, label)
     r.raise_if_errors()
 
     counted = pending = Decimal(0)
@@ -110,20 +114,20 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         warnings.append({"code": "reregistration_missed", "records": [], "message": period.note})
     explanation = [
         step(
-            f"{level}在每一登记有效期({policy.value(VALIDITY)}年)内接受社会工作专业继续教育的时间累计不得少于{required}小时。",
-            policy.cite(required_key),
+            f"{level}在每一登记有效期内接受社会工作专业继续教育的时间累计不得少于{required}小时。",
+            policy.cite(required_key, on=start),
             required_key,
         ),
         step(
             f"本期为{dates.zh_date(start)}至{dates.zh_date(end)}。只有日期在本期内的记录计入;"
             "规定说的是“每一登记有效期内”,没有跨期结转的条文,所以不结转。"
             "前后两期交接的那一天只算一次,计入结束的那一期;首次登记当天的记录计入第一期。",
-            f"{policy.cite(required_key)};{CIVIL_CODE_COUNTING}",
+            f"{policy.cite(required_key, on=start)};{CIVIL_CODE_COUNTING}",
         ),
         step(
             "参加社会工作培训并取得合格证明的,按实际培训时间计算;参加社会工作专业学历教育,取得学历或者学位的,"
             f"一次性记{degree_hours}小时;未取得的,按考试合格的专业课程实际授课时间计算。",
-            policy.cite(DEGREE_HOURS),
+            policy.cite(DEGREE_HOURS, on=start),
             DEGREE_HOURS,
         ),
         step("学时按填写的数值精确相加;显示时已计入的向下、还差的向上取到0.1小时,所以显示的数字和是否达标一致。", "本站计算约定"),
@@ -175,8 +179,6 @@ def _records(r: Reader, maximum: int) -> list[dict[str, Any]]:
 
 def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
     """The registration period: as given, or worked out from the registration dates."""
-    validity = policy.value(VALIDITY)
-    rule = f"{policy.cite(VALIDITY)};{CIVIL_CODE_COUNTING}"
     if r.obj.get("period_start") is not None and r.obj.get("first_registered_on") is not None:
         r.error("first_registered_on", "「登记有效期开始日期」和「首次登记日期」只填其一:填了首次登记日期,本站会自己算出登记有效期。")
         return None
@@ -189,23 +191,33 @@ def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
         if on < first:
             r.error("today", "「按哪一天确定登记有效期」不能早于首次登记日期。")
             return None
-        found = registration.chain(first, on, policy, first, done)
+        try:
+            found = registration.chain(first, on, policy, done)
+        except NotInForce as e:
+            r.error("first_registered_on", not_in_force_message(policy, e.key, "首次登记日期", e.first_from))
+            return None
         # The period holding ``on``: its start day belongs to it only for the first period.
         p = next((p for p in found.periods if on <= dt.date.fromisoformat(p["end"])), found.periods[-1])
         note = None
         if found.missed is not None and on > dt.date.fromisoformat(p["end"]):
             note = (f"第{p['index']}次再登记的受理期已过,你填写的再登记日期中没有在受理期内的;之后的登记有效期无法推算,"
                     f"以下按第{p['index']}个登记有效期计算。逾期如何办理,以当地民政部门通知为准。")
-        return Period(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]), p["index"] == 1, rule, p["index"], note)
+        start = dt.date.fromisoformat(p["start"])
+        rule = f"{policy.cite(VALIDITY, on=start)};{CIVIL_CODE_COUNTING}"
+        return Period(start, dt.date.fromisoformat(p["end"]), p["index"] == 1, rule, p["index"], note)
     start = r.date("period_start", "登记有效期开始日期")
     end = r.date("period_end", "登记有效期结束日期", required=False)
     first = r.boolean("first_period", "是否第一个登记有效期", False) if r.obj.get("first_period") is not None else None
     if start is None:
         return None
     if end is None:
-        return Period(start, dates.add_years(start, validity), first, rule)
+        # Only a period worked out here needs its length: the one in force on its start.
+        validity = read_on(policy, r, VALIDITY, start, "period_start", "登记有效期开始日期")
+        if validity is None:
+            return None
+        return Period(start, dates.add_years(start, validity), first, f"{policy.cite(VALIDITY, on=start)};{CIVIL_CODE_COUNTING}")
     if end < start:
-        r.error("period_end", f"「登记有效期结束日期」不能早于开始日期。不填则按开始日期加{validity}年计算。")
+        r.error("period_end", "「登记有效期结束日期」不能早于开始日期。不填则按开始日期加上登记有效期计算。")
         return None
     return Period(start, end, first, "你填写的登记有效期结束日期")
 

@@ -73,13 +73,20 @@ def calculator_config(site_dir: Path, page: str = "calculator/registration/") ->
 
 
 # The changes a maintainer makes, all in one copy: replaced values, a title route's
-# years, and a value appended from a date (the old one stays for earlier dates).
+# years, and a value appended from a date by a new document (CONTRIBUTING's walk-through:
+# the old value and its document stay for earlier dates).
 POLICY_CHANGES = {
     "registration.validity_years": 7,
     "registration.first_window_years": 2,
     "training.required_hours.社会工作师": 64,
 }
-APPENDED = ("training.required_hours.助理社会工作师", {"from": "2026-01-01", "value": 80})
+NEW_DOCUMENT = ("walkthrough_notice", {"title": "测试用的继续教育新文件", "number": "测试〔2026〕1号",
+                                      "issuer": "测试", "date": "2025-10-01"})
+NEW_CITATION = "《测试用的继续教育新文件》(测试〔2026〕1号)第二条"
+OLD_CITATION = "《社会工作者继续教育办法》(民发〔2009〕123号)第七条"
+APPENDED = ("training.required_hours.助理社会工作师",
+            {"from": "2026-01-01", "value": 80, "document": NEW_DOCUMENT[0], "article": "第二条",
+             "text": "测试用的条文:助理社会工作师每一登记有效期不少于80小时"})
 ROUTE_YEARS = ("技师", 6)
 EDIT_BASE = "https://example.invalid/owner/repo/edit/main/docs/"
 
@@ -87,8 +94,10 @@ EDIT_BASE = "https://example.invalid/owner/repo/edit/main/docs/"
 def change_policy(data: dict) -> None:
     for key, value in POLICY_CHANGES.items():
         data["parameters"][key]["values"][-1]["value"] = value
+    name, document = NEW_DOCUMENT
+    data["documents"][name] = document
     key, entry = APPENDED
     data["parameters"][key]["values"].append(entry)
-    for route in data["titles"]["routes"]:
+    for route in data["titles"]["routes"]["values"][-1]["value"]:
         if route["from"] == ROUTE_YEARS[0]:
             route["years"] = ROUTE_YEARS[1]

@@ -14,7 +14,7 @@ def pu(key: str) -> str:
 
 
 def route_years(origin: str) -> int:
-    (years,) = [r["years"] for r in P.titles["routes"] if r["from"] == origin and r["years"]]
+    (years,) = [r["years"] for r in P.routes() if r["from"] == origin and r["years"]]
     return years
 
 
