@@ -19,6 +19,27 @@ const dayNumber = (iso) => {
   return Date.UTC(y, m - 1, d) / 86400000;
 };
 
+// The rule values shown here come from the response, so they are the ones the rules used.
+
+/** Whole months from one ISO date back to another's month: the re-registration window, as
+ * the rules counted it (its opening day is the period's end minus the window). */
+function monthsBetween(from, to) {
+  const [fy, fm] = from.split("-").map(Number);
+  const [ty, tm] = to.split("-").map(Number);
+  return (ty - fy) * 12 + (tm - fm);
+}
+
+function windowLegend(res) {
+  const p = res.periods[0];
+  return p ? `再登记受理期(有效期满前${monthsBetween(p.reregistration_opens, p.end)}个月)` : "再登记受理期";
+}
+
+/** The rules' own sentence for a parameter (the explanation step that used it). */
+function ruleStep(res, parameter) {
+  const found = res.explanation.find((s) => s.parameter === parameter);
+  return found ? found.text : "";
+}
+
 /** The SVG timeline: first-registration window, each period, re-registration windows, today. */
 export function timeline(res) {
   const rows = [];
@@ -90,7 +111,7 @@ export function timeline(res) {
 
   const legend = el("ul", { class: "sg-legend" },
     el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "登记有效期 / 首次登记受理期"),
-    el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), "再登记受理期(有效期满前3个月)"),
+    el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), windowLegend(res)),
     el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
   return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend));
 }
@@ -103,7 +124,7 @@ function calendarEvents(res) {
   if (!registered && first >= today) {
     events.push({
       uid: `first-${res.passed_on}`, start: first, title: "社工证首次登记最后一天",
-      description: `首次登记受理期限为通过考试后1年内(通过日期${zhDate(res.passed_on, { weekday: false })})。以当地民政部门通知为准。`,
+      description: `${ruleStep(res, "registration.first_window_years")}以当地民政部门通知为准。`,
       alarms: [30, 7, 1],
     });
   }
@@ -144,11 +165,4 @@ function render(res) {
   ];
 }
 
-runTool({
-  tool: "registration",
-  fields: ["level", "passed_on", "first_registered_on", "today"],
-  params: ["level", "passed_on", "first_registered_on"],
-  empty: { level: "社会工作师", passed_on: "", first_registered_on: "", today: "" },
-  required: ["passed_on"],
-  render,
-});
+runTool({ tool: "registration", render });
