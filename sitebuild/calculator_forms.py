@@ -1,7 +1,11 @@
-"""The calculator forms: ``{{ form:TOOL }}`` in a calculator page becomes the tool's form,
-rendered from the questions its rules module declares (``QUESTIONS``, see
-``shegong.questions``).  The page keeps only its text and, in its front matter, the guides
-it points to (``guides: {名称: path/to/page.md}``).
+"""The declared tools in the site: each tool's form, its entry in the nav, and its row in
+the calculators' overview, all from the questions its rules module declares
+(``QUESTIONS``, see ``shegong.questions``).
+
+``{{ form:TOOL }}`` in a calculator page becomes the tool's form.  The page keeps only its
+text and, in its front matter, the guides it points to (``guides: {名称: path/to/page.md}``)
+and the line the overview shows (``overview:``).  ``{{ form:overview }}`` in
+calculator/index.md is the table of all tools.
 
 Hints keep their ``{{ pu:KEY }}`` markers: the guides hook (sitebuild.markers) fills them
 in after this, from the same policy data, as in every other page.
@@ -21,9 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from mkdocs.utils.meta import get_data
+
 from sitebuild import markers
 
 MARKER = re.compile(r"\{\{\s*form\s*:\s*([a-z_]+)\s*\}\}")
+INDEX = "calculator/index.md"
+OVERVIEW = "overview"
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 STATUS = ('<div id="sg-status" class="sg-status" role="status"><span class="sg-status-text">'
           "正在加载计算引擎……现在就可以填写表格。</span> <progress aria-label=\"计算引擎加载中\"></progress></div>")
@@ -198,7 +206,29 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
     return "\n".join(parts)
 
 
-def render(markdown: str, tools: Tools, src: str, page_url: str, meta: Mapping[str, Any]) -> str:
+def overview(tools: Tools, docs_dir: Path) -> str:
+    """The calculators as a table: each tool's name (its title) and its page's ``overview`` line."""
+    lines = ["| 计算器 | 算什么 |", "| --- | --- |"]
+    for tool, q in tools.questions.items():
+        page = docs_dir / "calculator" / f"{tool}.md"
+        if not page.is_file():
+            raise FormError(f"计算器 “{tool}” 没有页面 calculator/{tool}.md")
+        meta = get_data(page.read_text(encoding="utf-8"))[1]
+        lines.append(f"| [{q.title}]({tool}.md) | {meta.get('overview') or meta.get('description', '')} |")
+    return "\n".join(lines)
+
+
+def fill_nav(nav: list, tools: Tools) -> None:
+    """The 计算器 section of the nav: the overview page, then one entry per declared tool."""
+    for section in nav:
+        for title, children in (section.items() if isinstance(section, dict) else ()):
+            if isinstance(children, list) and INDEX in children:
+                section[title] = [INDEX] + [{q.title: f"calculator/{tool}.md"} for tool, q in tools.questions.items()]
+                return
+    raise FormError(f"mkdocs.yml 的 nav 里没有 {INDEX}:计算器的页面要放在它所在的那一节")
+
+
+def render(markdown: str, tools: Tools, src: str, page_url: str, meta: Mapping[str, Any], docs_dir: Path) -> str:
     """The page with its form marker replaced; a page has at most one."""
     found = MARKER.findall(markdown)
     if len(found) > 1:
@@ -206,7 +236,10 @@ def render(markdown: str, tools: Tools, src: str, page_url: str, meta: Mapping[s
     if not found:
         return markdown
     try:
-        form = render_form(found[0], tools, meta.get("guides") or {}, page_url)
+        if found[0] == OVERVIEW:
+            out = overview(tools, docs_dir)
+        else:
+            out = render_form(found[0], tools, meta.get("guides") or {}, page_url)
     except FormError as exc:
-        raise FormError(f"{src}: 表单标记 {{{{ form:{found[0]} }}}} 无法生成:{exc}") from None
-    return MARKER.sub(lambda _m: form, markdown)
+        raise FormError(f"{src}: 标记 {{{{ form:{found[0]} }}}} 无法生成:{exc}") from None
+    return MARKER.sub(lambda _m: out, markdown)

@@ -129,11 +129,12 @@ def tools():
 
 
 GUIDES = {"首次登记": "registration/first.md", "职称": "titles/index.md"}
+DOCS = ROOT / "docs"
 
 
 def test_the_form_is_the_declaration(tools):
     page = calculator_forms.render("# 标题\n\n{{ form:registration }}\n", tools, "calculator/registration.md",
-                                   "calculator/registration/", {"guides": GUIDES})
+                                   "calculator/registration/", {"guides": GUIDES}, DOCS)
     q = api.QUESTIONS["registration"]
     for f in q.fields:
         if f.form:
@@ -162,12 +163,12 @@ def test_the_title_choices_come_from_the_policy_data(tools):
 
 def test_form_mistakes_stop_the_build_with_the_page_named(tools):
     with pytest.raises(calculator_forms.FormError, match="没有计算器 “nope”"):
-        calculator_forms.render("{{ form:nope }}", tools, "calculator/x.md", "calculator/x/", {"guides": GUIDES})
+        calculator_forms.render("{{ form:nope }}", tools, "calculator/x.md", "calculator/x/", {"guides": GUIDES}, DOCS)
     with pytest.raises(calculator_forms.FormError, match="缺少 guides"):
-        calculator_forms.render("{{ form:title }}", tools, "calculator/title.md", "calculator/title/", {})
+        calculator_forms.render("{{ form:title }}", tools, "calculator/title.md", "calculator/title/", {}, DOCS)
     with pytest.raises(calculator_forms.FormError, match="只能有一个"):
-        calculator_forms.render("{{ form:title }}{{ form:title }}", tools, "calculator/title.md", "calculator/title/", {})
-    assert calculator_forms.render("没有表单", tools, "x.md", "x/", {}) == "没有表单"
+        calculator_forms.render("{{ form:title }}{{ form:title }}", tools, "calculator/title.md", "calculator/title/", {}, DOCS)
+    assert calculator_forms.render("没有表单", tools, "x.md", "x/", {}, DOCS) == "没有表单"
 
 
 def test_every_kind_of_question_has_a_control(tools):
@@ -183,3 +184,17 @@ def test_every_kind_of_question_has_a_control(tools):
     assert 'inputmode="numeric"' in page and '<input type="text" autocomplete="off" id="sg-t"' in page
     assert 'type="datetime-local" id="sg-at"' in page and 'max="2100-12-31T23:59"' in page
     assert "<summary>" not in page  # no optional group without optional questions
+
+
+def test_the_overview_and_the_nav_list_every_declared_tool(tools, tmp_path):
+    table = calculator_forms.render("{{ form:overview }}", tools, "calculator/index.md", "calculator/", {}, DOCS)
+    assert [line.split("](")[1].split(")")[0] for line in table.splitlines()[2:]] == [f"{t}.md" for t in api.TOOLS]
+    assert "| [登记期限](registration.md) | 首次登记的最后一天" in table
+    nav = [{"首页": "index.md"}, {"计算器": ["calculator/index.md"]}]
+    calculator_forms.fill_nav(nav, tools)
+    assert nav[1]["计算器"] == ["calculator/index.md"] + [{q.title: f"calculator/{t}.md"} for t, q in api.QUESTIONS.items()]
+    with pytest.raises(calculator_forms.FormError, match="nav 里没有"):
+        calculator_forms.fill_nav([{"首页": "index.md"}, "faq.md"], tools)
+    # A declared tool without its page stops the build with the page it needs.
+    with pytest.raises(calculator_forms.FormError, match="calculator/registration.md"):
+        calculator_forms.overview(tools, tmp_path)

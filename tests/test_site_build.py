@@ -59,6 +59,14 @@ def test_a_changed_policy_value_changes_the_pages(site_dir, changed_site):
     glossary = text(site / "glossary" / "index.html")
     assert "为7年" in glossary
 
+    # The calculator pages too: their text, and the hints of forms rendered from the declarations.
+    calc = text(site / "calculator" / "registration" / "index.html")
+    assert "首次登记要在此后2年内办理" in calc and "首次登记要在此后1年内办理" in text(site_dir / "calculator" / "registration" / "index.html")
+    calc = text(site / "calculator" / "training" / "index.html")
+    assert "每个登记有效期(7年)内" in calc and "留空就按开始日期加7年计算" in calc
+    assert "社会工作师每期64小时" in calc
+    assert "助理社会工作师每期80小时（自2026年1月1日起；此前为72小时）" in calc
+
 
 def test_a_new_dated_value_reaches_the_guides_and_the_calculator(changed_site, browser):
     """A maintainer's rule change end to end: the guide page and the in-browser calculator

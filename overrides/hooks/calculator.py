@@ -22,7 +22,9 @@ def on_config(config):
     bundle = pyodide_bundle.build(root)
     try:
         tools = calculator_forms.load(root)
-    except FileNotFoundError as exc:
+        # The declared tools are the calculator pages: their nav entries come from them too.
+        calculator_forms.fill_nav(config.nav, tools)
+    except (FileNotFoundError, calculator_forms.FormError) as exc:
         raise PluginError(f"calculator 钩子:{exc}") from None
     calculator_pages.set_tools(tools.questions)
     _build.update(root=root, bundle=bundle, tools=tools, page_config={
@@ -49,7 +51,8 @@ def on_files(files, config):
 @event_priority(50)  # before the guides hook, which fills in the rule values the hints name
 def on_page_markdown(markdown, page, config, files):
     try:
-        return calculator_forms.render(markdown, _build["tools"], page.file.src_uri, page.url, page.meta)
+        return calculator_forms.render(markdown, _build["tools"], page.file.src_uri, page.url, page.meta,
+                                       Path(config.docs_dir))
     except calculator_forms.FormError as exc:
         raise PluginError(str(exc)) from None
 

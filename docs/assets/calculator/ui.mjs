@@ -127,7 +127,7 @@ export function requestOffline() {
   });
   done.then((r) => {
     if (note && r && r.ok) {
-      note.textContent = "已保存到本机:断网后,全站的指南和四个计算器都能继续使用。";
+      note.textContent = "已保存到本机:断网后,全站的指南和所有计算器都能继续使用。";
       note.hidden = false;
     }
   });
