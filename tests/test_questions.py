@@ -115,6 +115,12 @@ def test_the_command_line_help_says_what_the_form_says():
     assert "工程技术" in _help(["title"])
 
 
+@pytest.mark.parametrize("tool", list(api.QUESTIONS))
+def test_every_declared_question_is_a_command_line_option(tool):
+    args = vars(cli.build_parser().parse_args([tool]))
+    assert set(args) == {"tool", "json", *api.QUESTIONS[tool].names}
+
+
 def test_a_question_without_a_hint_still_has_its_label_in_the_help():
     q = Questions("demo", "演示", "演示", (Field("day", "date", "某一天"),))
     assert cli._help(q, q.field("day"), POLICY) == "某一天(YYYY-MM-DD)(可选)"
