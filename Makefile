@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup venv node chromium site serve test test-fast test-unit bench diagrams publish-s3 cli-example clean lock
+.PHONY: help setup venv node chromium site serve test test-fast test-unit bench diagrams publish-s3 cli-example schema clean lock
 
 help:
 	@echo "make serve   构建网站并在 http://$(HOST):$(PORT) 提供访问"
@@ -20,6 +20,7 @@ help:
 	@echo "make site    构建网站到 site/"
 	@echo "make bench   运行性能基准(不属于测试)"
 	@echo "make diagrams 修改流程图后重新画 SVG(见 CONTRIBUTING.md)"
+	@echo "make schema  改了计算器的问题声明后重新生成 schema.json 的请求部分"
 	@echo "make publish-s3 构建网站并上传到兼容 S3 的对象存储(配置见 CONTRIBUTING.md)"
 
 # Every Python package, pip and setuptools included, from requirements.lock with its
@@ -74,6 +75,10 @@ test-fast: setup chromium site
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # Only the rules package: quick, no browser and no site.
+# The request part of calculator/shegong/schema.json, from the tools' declared questions.
+schema: venv
+	$(PY) -m shegong.schema
+
 test-unit: venv node
 	$(PY) -m pytest -m "not browser and not slow" --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
 

@@ -2,7 +2,8 @@
 MkDocs hooks in overrides/hooks/ and importable by the tests, the benchmark and scripts.
 
 * ``pyodide_bundle``  the rules wheel, its dependencies and a bytecode stdlib for Pyodide
-* ``calculator_pages`` what the calculator pages get: worker start-up, config, choices
+* ``calculator_pages`` what the calculator pages get: worker start-up, config
+* ``calculator_forms`` each tool's form, nav entry and overview row, from its declared questions
 * ``offline``         runtime copied into the site, manifest, service worker
 * ``markers``         ``{{ kind:arg }}`` rule values in the guides, from the policy data
 * ``diagrams``        ```mermaid fences replaced by their pre-drawn SVG

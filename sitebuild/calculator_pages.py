@@ -1,39 +1,26 @@
 """What the build adds to the calculator pages: the worker start-up at the top of <head>
-(so Pyodide starts loading before anything else on the page), the page's config, the
-tool's module, and the title tool's choices from the policy data."""
+(so Pyodide starts loading before anything else on the page), the page's config and the
+tool's module.  (The forms themselves come from sitebuild.calculator_forms.)"""
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from pathlib import Path
 
 ASSETS = "assets/calculator/"
-TOOL_PAGES = {
-    "calculator/registration.md": "registration",
-    "calculator/training.md": "training",
-    "calculator/title.md": "title",
-    "calculator/certificate.md": "certificate",
-}
+# page -> tool, one per tool the rules package declares (set_tools, called from the hook).
+TOOL_PAGES: dict[str, str] = {}
 INDEX = "calculator/index.md"
+
+
+def set_tools(tools) -> None:
+    """Each tool's page is calculator/<tool>.md."""
+    TOOL_PAGES.clear()
+    TOOL_PAGES.update({f"calculator/{tool}.md": tool for tool in tools})
 
 
 def is_calculator_page(src: str) -> bool:
     return src in TOOL_PAGES or src == INDEX
-
-
-def _options(values: list[str]) -> str:
-    return "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values)
-
-
-def fill_title_choices(markdown: str, policy_file: Path) -> str:
-    titles = json.loads(policy_file.read_text(encoding="utf-8"))["titles"]
-    # Every starting point of any dated set of routes, as shegong.titles.from_options gives them.
-    froms = list(dict.fromkeys(r["from"] for entry in titles["routes"]["values"] for r in entry["value"]))
-    markdown = markdown.replace("<!-- title-from-options -->", _options(froms))
-    return markdown.replace("<!-- title-series-options -->",
-                            '<option value="">(不限或不清楚)</option>' + _options(titles["skill_series"]))
 
 
 def _root_prefix(url: str) -> str:

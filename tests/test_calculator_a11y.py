@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from shegong.api import TOOLS
 from support.browser import WAIT, axe_violations, new_context, settled
 
-PAGES = ["calculator/", "calculator/registration/", "calculator/training/", "calculator/title/", "calculator/certificate/"]
+PAGES = ["calculator/"] + [f"calculator/{tool}/" for tool in TOOLS]
 
 
 @pytest.fixture(scope="module")

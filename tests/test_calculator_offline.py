@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
+from shegong.api import TOOLS
 from support.browser import WAIT, new_context, settled
 
-TOOLS = ["registration", "training", "title", "certificate"]
 GUIDES = ["registration/first/", "certificate/paper/"]
 
 

@@ -7,6 +7,9 @@ tests read that build, the shared build of a copy whose policy data is changed
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import io
 import json
 import os
 import re
@@ -19,7 +22,12 @@ from sitebuild import diagrams
 from support.build import (APPENDED, EDIT_BASE, NEW_CITATION, NEW_DOCUMENT, OLD_CITATION, POLICY_CHANGES, ROOT, ROUTE_YEARS,
                            build, copy_project, text)
 
-GUIDE_DOCS = [p for p in sorted((ROOT / "docs").rglob("*.md")) if "calculator" not in p.relative_to(ROOT / "docs").parts]
+# Every page, the calculator pages too; and the code that writes what the calculator shows.
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
+CODE = sorted(
+    [*(ROOT / "docs" / "assets" / "calculator").glob("*.mjs"), *(ROOT / "docs" / "assets" / "calculator").glob("*.js"),
+     *(ROOT / "overrides" / "hooks").glob("*.py"), *(ROOT / "sitebuild").rglob("*.py"), *(ROOT / "sitebuild").rglob("*.mjs")]
+)
 MARKER = re.compile(r"\{\{[^{}]*\}\}")
 
 
@@ -53,6 +61,14 @@ def test_a_changed_policy_value_changes_the_pages(site_dir, changed_site):
 
     glossary = text(site / "glossary" / "index.html")
     assert "为7年" in glossary
+
+    # The calculator pages too: their text, and the hints of forms rendered from the declarations.
+    calc = text(site / "calculator" / "registration" / "index.html")
+    assert "首次登记要在此后2年内办理" in calc and "首次登记要在此后1年内办理" in text(site_dir / "calculator" / "registration" / "index.html")
+    calc = text(site / "calculator" / "training" / "index.html")
+    assert "每个登记有效期(7年)内" in calc and "留空就按开始日期加7年计算" in calc
+    assert "社会工作师每期64小时" in calc
+    assert "助理社会工作师每期80小时（自2026年1月1日起；此前为72小时）" in calc
 
 
 def test_the_contributing_walkthrough(changed_project, changed_site, browser):
@@ -185,13 +201,63 @@ LITERAL_RULE_VALUES = [
 ]
 
 
-@pytest.mark.parametrize("page", GUIDE_DOCS, ids=lambda p: str(p.relative_to(ROOT / "docs")))
+def _literal_rule_values(text: str) -> list[str]:
+    return [f"{what}: “{m.group(0)}”" for pattern, what in LITERAL_RULE_VALUES for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT / "docs")))
 def test_rule_values_are_written_through_markers(page):
     text = MARKER.sub("", page.read_text(encoding="utf-8"))
     text = re.sub(r"\]\([^)]*\)", "]()", text)  # link targets hold example inputs
-    found = [
-        f"{what}: “{m.group(0)}”"
-        for pattern, what in LITERAL_RULE_VALUES
-        for m in pattern.finditer(text)
-    ]
+    found = _literal_rule_values(text)
     assert not found, f"{page.name} 里直接写了规则数值,请改用标记:{found}"
+
+
+def _strings(path) -> str:
+    """What code can show a reader: its string literals (Python) or its text without comments
+    (JavaScript).  Comments and docstrings may give examples; they are never shown."""
+    source = path.read_text(encoding="utf-8")
+    if path.suffix == ".py":
+        tree = ast.parse(source)
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)}
+        return "\n".join(n.value for n in ast.walk(tree)
+                         if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings)
+    source = re.sub(r"/\*[\s\S]*?\*/", "", source)
+    return re.sub(r"(?<![:\\])//.*", "", source)
+
+
+@pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_calculator_code_has_no_rule_values(path):
+    """The calculator's scripts, the hooks and the build: numbers come from the data, rendered
+    at build time or taken from the response."""
+    found = _literal_rule_values(MARKER.sub("", _strings(path)))
+    assert not found, f"{path.relative_to(ROOT)} 里直接写了规则数值,请从 policy.json 或计算结果取得:{found}"
+
+
+def test_the_calculator_forms_come_from_the_declarations(site_dir):
+    """A tool's form is rendered from its declared questions, with the hints' rule values
+    from policy.json; the command line's help says the same."""
+    from shegong import api, cli
+    from shegong.policy import load
+
+    policy = load()
+    for tool, q in api.QUESTIONS.items():
+        html = text(site_dir / "calculator" / tool / "index.html")
+        page = (site_dir / "calculator" / tool / "index.html").read_text(encoding="utf-8")
+        assert page.count('id="sg-form"') == 1 and "{{" not in page
+        for f in q.fields:
+            assert (f'id="sg-{f.name}"' in page or f'id="sg-{f.name}-body"' in page) == f.form, (tool, f.name)
+        assert [label in html for label, _ex in q.examples] == [True] * len(q.examples)
+    years = policy.value("registration.first_window_years")
+    hint = f"首次登记要在此后{years}年内办理"
+    assert hint in text(site_dir / "calculator" / "registration" / "index.html")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["registration", "--help"])
+    assert hint in "".join(out.getvalue().split())
+    training = text(site_dir / "calculator" / "training" / "index.html")
+    hours = policy.value("training.required_hours.助理社会工作师")
+    assert f"助理社会工作师每期{hours}小时" in training
+    assert f"留空就按开始日期加{policy.value('registration.validity_years')}年计算" in training

@@ -17,13 +17,13 @@ from . import certificate, registration, titles, training
 from .inputs import InputError, describe, printable
 from .policy import Policy, load
 
+# The tools: each rules module declares its questions (QUESTIONS) beside its evaluate().
+RULES = (registration, training, titles, certificate)
+QUESTIONS = {m.QUESTIONS.tool: m.QUESTIONS for m in RULES}
 TOOLS: dict[str, Callable[[dict[str, Any], Policy, dt.date], dict[str, Any]]] = {
-    "registration": registration.evaluate,
-    "training": training.evaluate,
-    "title": titles.evaluate,
-    "certificate": certificate.evaluate,
+    m.QUESTIONS.tool: m.evaluate for m in RULES
 }
-TOOL_ZH = {"registration": "登记期限", "training": "继续教育学时", "title": "职称对应", "certificate": "证书领取时间"}
+TOOL_ZH = {tool: q.title for tool, q in QUESTIONS.items()}
 
 # Input checks, not rules: a real request is a few levels deep and far shorter than this.
 MAX_REQUEST_CHARS = 200_000

@@ -25,9 +25,8 @@ from . import dates
 from .explain import CIVIL_CODE_COUNTING, dated, iso, read_on, step
 from .inputs import Reader
 from .policy import NotInForce, Policy
+from .questions import Field, Questions
 
-FIELDS = ("tool", "results_published_on", "annotation_requested_at", "annotation_valid_days", "earlier_annotations")
-EARLIER_FIELDS = ("requested_at", "valid_days")
 E_SINCE = "certificate.electronic_since"
 ANNOTATION_HOURS = "certificate.annotation_hours"
 ANNOTATION_DAYS = "certificate.annotation_max_days"
@@ -37,6 +36,41 @@ PAPER_MIN = "certificate.paper_months_min"
 PAPER_MAX = "certificate.paper_months_max"
 ANNOTATION_RULES = (ANNOTATION_HOURS, ANNOTATION_DAYS, ANNOTATION_COUNT, COUNT_WINDOW)
 TIME_ZONE = "北京时间(UTC+8)"
+
+_DAYS_NOTE = "At most certificate.annotation_max_days in policy.json."
+EARLIER_SCHEMA = {
+    "type": "object",
+    "required": ["requested_at"],
+    "properties": {
+        "requested_at": {"$ref": "#/$defs/datetime"},
+        "valid_days": {"type": "integer", "minimum": 1, "description": _DAYS_NOTE},
+    },
+    "additionalProperties": False,
+}
+EARLIER_FIELDS = tuple(EARLIER_SCHEMA["properties"])
+
+QUESTIONS = Questions(
+    tool="certificate",
+    title="证书领取时间",
+    summary="证书领取时间:电子证书、加注和纸质证书",
+    fields=(
+        Field("results_published_on", "date", "成绩发布的日期",
+              hint="在中国人事考试网查到成绩的那一天(以成绩发布公告为准)。"),
+        Field("annotation_requested_at", "datetime", "提交加注申请的时间",
+              hint="在中国人事考试网为电子证书申请加注的日期和时间(北京时间);还没有申请就留空。"),
+        Field("annotation_valid_days", "integer", "这次加注选择的有效期(天)", form=False,
+              hint="默认并且最多为{{ pu:certificate.annotation_max_days }}。", description=_DAYS_NOTE),
+        Field("earlier_annotations", "annotations", "之前的一次加注", form=False, flag="--earlier-annotation",
+              schema={"items": EARLIER_SCHEMA},
+              hint="可重复:申请时间[,有效期天数],例如 2026-01-05T10:30,30。"),
+    ),
+    examples=(
+        ("已申请加注", {"results_published_on": "2025-12-20", "annotation_requested_at": "2026-01-05T10:30"}),
+        ("刚查到成绩", {"results_published_on": "2025-12-20"}),
+    ),
+    any_of=("results_published_on", "annotation_requested_at"),
+)
+FIELDS = QUESTIONS.names
 
 
 def _zh_moment(moment: dt.datetime) -> str:

@@ -14,7 +14,9 @@ import json
 import sys
 from typing import Any, Sequence, TextIO
 
-from .api import evaluate
+from .api import QUESTIONS, evaluate
+from .policy import Policy, load
+from .questions import Field, Questions, plain
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 2, 3
 
@@ -55,54 +57,51 @@ def _earlier(text: str) -> dict[str, Any]:
     return out
 
 
-def build_parser() -> argparse.ArgumentParser:
+# How each kind of question is typed on the command line: its format and argparse options.
+KIND_ARGS: dict[str, tuple[str, dict[str, Any]]] = {
+    "date": ("YYYY-MM-DD", {}),
+    "datetime": ("YYYY-MM-DDTHH:MM,北京时间", {}),
+    "dates": ("YYYY-MM-DD,可重复", {"action": "append", "default": None}),
+    "boolean": ("是/否", {"type": _bool_or_text}),
+    "integer": ("整数", {}),
+    "records": ("可重复,例如 kind=training,date=2022-06-01,hours=30,certified=true;kind 可为 training、online、course、degree",
+                {"action": "append", "type": _record, "default": []}),
+    "annotations": ("可重复", {"action": "append", "type": _earlier, "default": None}),
+}
+
+
+def _flag(f: Field) -> str:
+    return f.flag or "--" + f.name.replace("_", "-")
+
+
+def _help(q: Questions, f: Field, policy: Policy) -> str:
+    """The label and hint the form shows, with the rule values of the policy data."""
+    fmt = KIND_ARGS.get(f.kind, ("", {}))[0]
+    text = f.label + (f"({fmt})" if fmt else "")
+    group = q.one_of if f.name in q.one_of else q.any_of if f.name in q.any_of else ()
+    if group:
+        others = "、".join(_flag(q.field(n)) for n in group if n != f.name)
+        text += f"(与 {others} " + ("二选一)" if group is q.one_of else "至少填一项)")
+    elif not f.required:
+        text += "(可选)"
+    choices = f.options(policy)
+    if choices:
+        text += ":可填 " + "、".join(choices) + (f"(或 {', '.join(f.aliases)})" if f.aliases else "")
+    return text + "。" + plain(f.hint, policy) if f.hint else text
+
+
+def build_parser(policy: Policy | None = None) -> argparse.ArgumentParser:
+    policy = policy or load()
     parser = _Parser(
         prog="python -m shegong",
         description="社工证书指南计算器。不带子命令时,从标准输入读取一个 JSON 请求并输出 JSON 结果。",
     )
-    sub = parser.add_subparsers(dest="tool", metavar="{registration,training,title,certificate}")
-
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+    sub = parser.add_subparsers(dest="tool", metavar="{" + ",".join(QUESTIONS) + "}")
+    for q in QUESTIONS.values():
+        p = sub.add_parser(q.tool, help=q.summary, description=q.summary)
         p.add_argument("--json", action="store_true", help="输出 JSON 而不是文字说明")
-        return p
-
-    p = add("registration", "登记期限:首次登记、登记有效期和再登记受理期")
-    p.add_argument("--level", help="证书级别:助理社会工作师、社会工作师、高级社会工作师")
-    p.add_argument("--passed-on", dest="passed_on", help="通过考试日期 YYYY-MM-DD")
-    p.add_argument("--first-registered-on", dest="first_registered_on", help="首次登记日期 YYYY-MM-DD(可选)")
-    p.add_argument("--reregistered-on", dest="reregistered_on", action="append", default=None,
-                   help="已办理的再登记日期,可重复(可选;填写后,已过而没有再登记的受理期会显示为逾期)")
-    p.add_argument("--today", help="按哪一天判断所处阶段 YYYY-MM-DD(默认今天)")
-
-    p = add("training", "继续教育学时:本登记有效期内已计入多少小时")
-    p.add_argument("--level", help="证书级别")
-    p.add_argument("--period-start", dest="period_start", help="登记有效期开始日期 YYYY-MM-DD")
-    p.add_argument("--period-end", dest="period_end", help="登记有效期结束日期(默认为开始日期加一个登记有效期)")
-    p.add_argument("--first-period", dest="first_period", type=_bool_or_text,
-                   help="本期是否首次登记开始的第一期:是/否(决定开始那天的记录计入哪一期)")
-    p.add_argument("--first-registered-on", dest="first_registered_on",
-                   help="代替 --period-start:首次登记日期,由本站算出登记有效期")
-    p.add_argument("--reregistered-on", dest="reregistered_on", action="append", default=None,
-                   help="与 --first-registered-on 一起:已办理的再登记日期,可重复")
-    p.add_argument("--today", help="与 --first-registered-on 一起:按哪一天确定登记有效期(默认今天)")
-    p.add_argument("--record", dest="records", action="append", type=_record, default=[],
-                   help="一条学习记录,可重复,例如 kind=training,date=2022-06-01,hours=30,certified=true;"
-                        "kind 可为 training、online、course、degree")
-
-    p = add("title", "职称对应(天津市)")
-    p.add_argument("--from", dest="from", help="现有证书、技能等级或职称,例如 社会工作师、技师、中级")
-    p.add_argument("--since", help="取得日期 YYYY-MM-DD(可选)")
-    p.add_argument("--today", help="按哪一天判断 YYYY-MM-DD(默认今天)")
-    p.add_argument("--series", help="职称系列,例如 工程技术(可选)")
-
-    p = add("certificate", "证书领取时间:电子证书、加注和纸质证书")
-    p.add_argument("--results-published-on", dest="results_published_on", help="成绩发布日期 YYYY-MM-DD")
-    p.add_argument("--annotation-requested-at", dest="annotation_requested_at",
-                   help="提交加注申请的时间 YYYY-MM-DDTHH:MM,北京时间(可选)")
-    p.add_argument("--annotation-valid-days", dest="annotation_valid_days", help="这次加注选择的有效期(天,可选)")
-    p.add_argument("--earlier-annotation", dest="earlier_annotations", action="append", type=_earlier, default=None,
-                   help="之前的一次加注,可重复:申请时间[,有效期天数],例如 2026-01-05T10:30,30")
+        for f in q.fields:
+            p.add_argument(_flag(f), dest=f.name, help=_help(q, f, policy).replace("%", "%%"), **KIND_ARGS.get(f.kind, ("", {}))[1])
     return parser
 
 

@@ -26,8 +26,29 @@ from . import dates
 from .explain import CIVIL_CODE_COUNTING, CIVIL_CODE_HOLIDAY, dated, holiday_fields, iso, not_in_force_message, read_on, step
 from .inputs import Reader
 from .policy import NotInForce, Policy, format_date_zh
+from .questions import Field, Questions, level
 
-FIELDS = ("tool", "level", "passed_on", "first_registered_on", "reregistered_on", "today")
+QUESTIONS = Questions(
+    tool="registration",
+    title="登记期限",
+    summary="登记期限:首次登记、登记有效期和再登记受理期",
+    fields=(
+        level("级别决定每个登记有效期需要的继续教育学时。", default="社会工作师"),
+        Field("passed_on", "date", "通过考试的日期", required=True,
+              hint="通过社会工作者职业水平评价的日期。首次登记要在此后{{ pu:registration.first_window_years }}内办理。"),
+        Field("first_registered_on", "date", "首次登记的日期",
+              hint="已经办理首次登记的,填写登记日期,第一个登记有效期从这一天起算;还没有登记就留空。"),
+        Field("reregistered_on", "dates", "已办理的再登记日期", form=False, flag="--reregistered-on",
+              hint="填写后,已过而没有再登记的受理期会显示为逾期。"),
+        Field("today", "date", "按哪一天判断所处阶段", hint="留空就按今天。", more=True),
+    ),
+    examples=(
+        ("已登记的社会工作师", {"level": "社会工作师", "passed_on": "2024-09-10", "first_registered_on": "2025-03-15"}),
+        ("刚通过考试,还没登记", {"level": "助理社会工作师", "passed_on": "2025-11-15"}),
+    ),
+    more="按另一天判断(可选)",
+)
+FIELDS = QUESTIONS.names
 FIRST_WINDOW = "registration.first_window_years"
 VALIDITY = "registration.validity_years"
 REREG_WINDOW = "registration.reregistration_window_months"

@@ -17,9 +17,9 @@ from . import dates
 from .explain import CIVIL_CODE_COUNTING, iso, not_in_force_message, step
 from .inputs import Reader, normalize
 from .policy import ROUTES, NotInForce, Policy
+from .questions import Field, Questions
 
 EFFECTIVE = "title.tianjin_effective"
-FIELDS = ("tool", "from", "since", "today", "series")
 # What each route lets the holder do, as a verb phrase: the summary puts it before the target.
 ROUTE_ZH = {
     "direct": "直接对应",
@@ -36,6 +36,32 @@ def from_options(policy: Policy) -> tuple[str, ...]:
         for route in entry["value"]:
             seen.setdefault(route["from"], None)
     return tuple(seen)
+
+
+def series_options(policy: Policy) -> tuple[str, ...]:
+    return tuple(policy.titles["skill_series"])
+
+
+QUESTIONS = Questions(
+    tool="title",
+    title="职称对应",
+    summary="职称对应(天津市)",
+    fields=(
+        Field("from", "choice", "现有证书、技能等级或职称", required=True, choices=from_options, default="社会工作师",
+              hint="社会工作者证书选前三项;技能人员选技能等级;已有职称的选职称层级。"),
+        Field("since", "date", "取得日期", hint="取得上面这项证书、等级或职称的日期,用来计算“满N年”。"),
+        Field("today", "date", "按哪一天判断", hint="留空就按今天。", more=True),
+        # Free text for the rules (a series outside the list is answered, not refused); a list in the form.
+        Field("series", "text", "职称系列", choices=series_options, blank="(不限或不清楚)",
+              hint="技能人员与职称的贯通只适用于这些系列。"),
+    ),
+    examples=(
+        ("社会工作师", {"from": "社会工作师"}),
+        ("技师,工程技术系列", {"from": "技师", "since": "2021-07-01", "series": "工程技术"}),
+    ),
+    more="按另一天判断(可选)",
+)
+FIELDS = QUESTIONS.names
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:

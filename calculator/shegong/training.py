@@ -27,12 +27,10 @@ from . import dates, registration
 from .explain import CIVIL_CODE_COUNTING, dated, iso, not_in_force_message, read_on, step
 from .inputs import Reader, number_out, shown_down, shown_up
 from .policy import NotInForce, Policy
+from .questions import Field, Questions, level
 
 KINDS = ("training", "online", "course", "degree")
 KIND_ZH = {"training": "社会工作培训", "online": "线上学习", "course": "学历教育课程", "degree": "学历教育(取得学历或学位)"}
-FIELDS = ("tool", "level", "period_start", "period_end", "first_period", "first_registered_on", "reregistered_on",
-          "today", "records")
-RECORD_FIELDS = ("kind", "date", "hours", "certified", "passed", "awarded", "approved")
 # The yes/no that decides whether a record of a kind counts: required for that kind, so a
 # record is never counted because a box was left out.
 FLAG = {"training": ("certified", "是否取得合格证明"), "course": ("passed", "课程是否考试合格"),
@@ -40,6 +38,73 @@ FLAG = {"training": ("certified", "是否取得合格证明"), "course": ("passe
 MAX_HOURS = "training.max_record_hours"
 DEGREE_HOURS = "training.degree_hours"
 VALIDITY = "registration.validity_years"
+
+RECORD_FIELDS = ("kind", "date", "hours", "certified", "passed", "awarded", "approved")
+
+
+def record_schema(policy: Policy) -> dict[str, Any]:
+    """A learning record in the request's schema (its properties are RECORD_FIELDS)."""
+    return {
+        "type": "object",
+        "required": ["kind", "date"],
+        "properties": {
+            "kind": {"enum": list(KINDS)},
+            "date": {"$ref": "#/$defs/date_in"},
+            "hours": {"type": "number", "minimum": 0, "maximum": policy.value(MAX_HOURS)},
+            "certified": {"type": "boolean"},
+            "passed": {"type": "boolean"},
+            "awarded": {"type": "boolean"},
+            "approved": {"type": "boolean", "default": True},
+        },
+        "additionalProperties": False,
+        "allOf": [
+            {"if": {"properties": {"kind": {"const": kind}}},
+             "then": {"required": (["hours"] if kind != "degree" else []) + ([FLAG[kind][0]] if kind in FLAG else [])}}
+            for kind in KINDS
+        ],
+    }
+
+
+QUESTIONS = Questions(
+    tool="training",
+    title="继续教育学时",
+    summary="继续教育学时:本登记有效期内已计入多少小时",
+    fields=(
+        level("助理社会工作师每期{{ pu:training.required_hours.助理社会工作师 }},"
+              "社会工作师每期{{ pu:training.required_hours.社会工作师 }},"
+              "高级社会工作师每期{{ pu:training.required_hours.高级社会工作师 }}。", default="助理社会工作师"),
+        Field("period_start", "date", "本登记有效期的开始日期",
+              hint="首次登记或上次再登记的日期。不知道的话,可以先用[登记期限计算器](../registration/)算出来。"),
+        Field("period_end", "date", "本登记有效期的结束日期",
+              hint="留空就按开始日期加{{ pu:registration.validity_years }}计算。"),
+        Field("first_period", "boolean", "是否第一个登记有效期", form=False,
+              hint="本期是否首次登记开始的第一期:是/否(决定开始那天的记录计入哪一期)。",
+              description="Whether the period starts at the first registration (its start day then counts here)."),
+        Field("first_registered_on", "date", "首次登记日期", form=False,
+              hint="代替登记有效期的开始日期:由本站算出登记有效期。",
+              description="Instead of period_start: the period is worked out."),
+        Field("reregistered_on", "dates", "已办理的再登记日期", form=False,
+              hint="与首次登记日期一起填写,可重复。"),
+        Field("today", "date", "按哪一天确定登记有效期", form=False,
+              hint="与首次登记日期一起填写;默认今天。",
+              description="With first_registered_on: the day whose period is counted."),
+        Field("records", "records", "学习记录", flag="--record", schema=lambda policy: {"items": record_schema(policy)},
+              hint="每条培训、线上学习、学历教育课程或学历/学位一行。只有日期在本登记有效期内的记录才计入;"
+                   "在系统里还没审核通过的,取消勾选“已审核通过”,会单独列为待审核。"),
+    ),
+    examples=(
+        ("助理社会工作师,三条记录", {"level": "助理社会工作师", "period_start": "2022-03-15", "records": [
+            {"kind": "training", "date": "2022-06-01", "hours": 30, "certified": True},
+            {"kind": "online", "date": "2023-04-10", "hours": 20},
+            {"kind": "training", "date": "2024-11-02", "hours": 12, "certified": True, "approved": False},
+        ]}),
+        ("取得社会工作专业学历或学位", {"level": "社会工作师", "period_start": "2023-07-01", "records": [
+            {"kind": "degree", "date": "2024-06-30", "awarded": True},
+        ]}),
+    ),
+    one_of=("period_start", "first_registered_on"),
+)
+FIELDS = QUESTIONS.names
 
 
 @dataclass

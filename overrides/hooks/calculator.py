@@ -1,15 +1,17 @@
-"""The in-browser calculator: the Pyodide bundle (sitebuild.pyodide_bundle), the
-calculator pages' start-up scripts (sitebuild.calculator_pages), and after the build the
-runtime, manifest and service worker (sitebuild.offline)."""
+"""The in-browser calculator: the Pyodide bundle (sitebuild.pyodide_bundle), each tool's
+form from its declared questions (sitebuild.calculator_forms), the calculator pages'
+start-up scripts (sitebuild.calculator_pages), and after the build the runtime, manifest
+and service worker (sitebuild.offline)."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from sitebuild import calculator_pages, offline, pyodide_bundle
+from sitebuild import calculator_forms, calculator_pages, offline, pyodide_bundle
 
 log = logging.getLogger("mkdocs.hooks.calculator")
 _build: dict = {}  # this hook's own state, from on_config to on_post_build
@@ -18,7 +20,14 @@ _build: dict = {}  # this hook's own state, from on_config to on_post_build
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     bundle = pyodide_bundle.build(root)
-    _build.update(root=root, bundle=bundle, page_config={
+    try:
+        tools = calculator_forms.load(root)
+        # The declared tools are the calculator pages: their nav entries come from them too.
+        calculator_forms.fill_nav(config.nav, tools)
+    except (FileNotFoundError, calculator_forms.FormError) as exc:
+        raise PluginError(f"calculator 钩子:{exc}") from None
+    calculator_pages.set_tools(tools.questions)
+    _build.update(root=root, bundle=bundle, tools=tools, page_config={
         "runtime": offline.runtime_path(bundle),
         "packages": offline.packages_path(bundle),
         # What a stored memory snapshot must match to be restored (worker.mjs): the
@@ -39,10 +48,13 @@ def on_files(files, config):
     return files
 
 
+@event_priority(50)  # before the guides hook, which fills in the rule values the hints name
 def on_page_markdown(markdown, page, config, files):
-    if page.file.src_uri == "calculator/title.md":
-        return calculator_pages.fill_title_choices(markdown, _build["root"] / "calculator" / "shegong" / "policy.json")
-    return markdown
+    try:
+        return calculator_forms.render(markdown, _build["tools"], page.file.src_uri, page.url, page.meta,
+                                       Path(config.docs_dir))
+    except calculator_forms.FormError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def on_post_page(output, page, config):

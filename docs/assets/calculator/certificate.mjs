@@ -1,8 +1,6 @@
 // 证书领取时间: paper certificate estimate, electronic certificate annotation.
 import { runTool, el, zhDate, datesTable, icsButton } from "./ui.mjs";
 
-const FIELDS = ["results_published_on", "annotation_requested_at"];
-
 function events(res) {
   const out = [];
   if (res.paper_expected) {
@@ -52,11 +50,4 @@ function render(res) {
   ];
 }
 
-runTool({
-  tool: "certificate",
-  fields: FIELDS,
-  params: FIELDS,
-  empty: { results_published_on: "", annotation_requested_at: "" },
-  required: ["results_published_on"],
-  render,
-});
+runTool({ tool: "certificate", render });

@@ -10,6 +10,16 @@ function svg(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Hours are read on each period's start (README, 哪一天的规定); null where no rule was
+// in force yet.
+const hoursText = (h) => (h === null || h === undefined ? "当时还没有继续教育学时的规定" : `${h} 小时`);
+
+function periodHours(res) {
+  const all = [...new Set(res.periods.map((p) => p.required_hours))];
+  if (all.length > 1) return res.periods.map((p) => `第${p.index}个有效期 ${hoursText(p.required_hours)}`).join(";");
+  return hoursText(all.length ? all[0] : res.required_hours);
+}
+
 // The last day to act: moved past a statutory holiday when the rules say so.
 const firstLastDay = (res) => res.first_registration.holiday_extended_last_day || res.first_registration.last_day;
 const reregLastDay = (p) => p.holiday_extended_last_day || p.reregistration_last_day;
@@ -18,6 +28,27 @@ const dayNumber = (iso) => {
   const [y, m, d] = iso.split("-").map(Number);
   return Date.UTC(y, m - 1, d) / 86400000;
 };
+
+// The rule values shown here come from the response, so they are the ones the rules used.
+
+/** Whole months from one ISO date back to another's month: the re-registration window, as
+ * the rules counted it (its opening day is the period's end minus the window). */
+function monthsBetween(from, to) {
+  const [fy, fm] = from.split("-").map(Number);
+  const [ty, tm] = to.split("-").map(Number);
+  return (ty - fy) * 12 + (tm - fm);
+}
+
+function windowLegend(res) {
+  const p = res.periods[0];
+  return p ? `再登记受理期(有效期满前${monthsBetween(p.reregistration_opens, p.end)}个月)` : "再登记受理期";
+}
+
+/** The rules' own sentence for a parameter (the explanation step that used it). */
+function ruleStep(res, parameter) {
+  const found = res.explanation.find((s) => s.parameter === parameter);
+  return found ? found.text : "";
+}
 
 /** The SVG timeline: first-registration window, each period, re-registration windows, today. */
 export function timeline(res) {
@@ -90,7 +121,7 @@ export function timeline(res) {
 
   const legend = el("ul", { class: "sg-legend" },
     el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "登记有效期 / 首次登记受理期"),
-    el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), "再登记受理期(有效期满前3个月)"),
+    el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), windowLegend(res)),
     el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
   return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend));
 }
@@ -103,7 +134,7 @@ function calendarEvents(res) {
   if (!registered && first >= today) {
     events.push({
       uid: `first-${res.passed_on}`, start: first, title: "社工证首次登记最后一天",
-      description: `首次登记受理期限为通过考试后1年内(通过日期${zhDate(res.passed_on, { weekday: false })})。以当地民政部门通知为准。`,
+      description: `${ruleStep(res, "registration.first_window_years")}以当地民政部门通知为准。`,
       alarms: [30, 7, 1],
     });
   }
@@ -112,7 +143,7 @@ function calendarEvents(res) {
     if (last < today) continue;
     events.push({
       uid: `rereg-open-${p.index}-${p.start}`, start: p.reregistration_opens, title: `社工证第${p.index}次再登记开始受理`,
-      description: `再登记受理期:${zhDate(p.reregistration_opens, { weekday: false })}至${zhDate(last, { weekday: false })}。需提交本登记有效期内的继续教育证明(${res.required_hours}小时)。`,
+      description: `再登记受理期:${zhDate(p.reregistration_opens, { weekday: false })}至${zhDate(last, { weekday: false })}。需提交本登记有效期内的继续教育证明(${hoursText(p.required_hours)})。`,
       alarms: [7, 0],
     });
     events.push({
@@ -129,7 +160,7 @@ function render(res) {
     el("dt", {}, "首次登记最晚"),
     el("dd", {}, zhDate(firstLastDay(res))),
     el("dt", {}, "每个有效期需要的继续教育"),
-    el("dd", {}, `${res.required_hours} 小时`));
+    el("dd", {}, periodHours(res)));
   if (res.periods.length) {
     const p = res.periods[0];
     facts.append(el("dt", {}, "第1次再登记受理期"),
@@ -144,11 +175,4 @@ function render(res) {
   ];
 }
 
-runTool({
-  tool: "registration",
-  fields: ["level", "passed_on", "first_registered_on", "today"],
-  params: ["level", "passed_on", "first_registered_on"],
-  empty: { level: "社会工作师", passed_on: "", first_registered_on: "", today: "" },
-  required: ["passed_on"],
-  render,
-});
+runTool({ tool: "registration", render });

@@ -24,11 +24,4 @@ function render(res) {
   return [list];
 }
 
-runTool({
-  tool: "title",
-  fields: ["from", "since", "series", "today"],
-  params: ["from", "since", "series"],
-  empty: { from: "社会工作师", since: "", series: "", today: "" },
-  required: ["from"],
-  render,
-});
+runTool({ tool: "title", render });

@@ -1,7 +1,6 @@
 // 继续教育学时: records table, hours counted in one registration period.
 import { runTool, readFields, writeFields, dateValue, compact, el, zhDate } from "./ui.mjs";
 
-const FIELDS = ["level", "period_start", "period_end"];
 const KINDS = [
   ["training", "社会工作培训"],
   ["online", "线上学习"],
@@ -17,6 +16,10 @@ const STATUS = {
 
 const body = document.getElementById("sg-records-body");
 const form = document.getElementById("sg-form");
+// The simple fields, the link parameters and the required ones come from the form's
+// declaration (rendered at build time); the records table is this page's own.
+const declaredForm = JSON.parse(form.dataset.form);
+const FIELDS = declaredForm.fields;
 
 function blankRecord() {
   return { kind: "training", date: "", hours: "", status: true, approved: true };
@@ -173,9 +176,7 @@ runTool({
   tool: "training",
   read,
   write,
-  params: ["level", "period_start"],
-  empty: { level: "助理社会工作师", period_start: "", period_end: "", records: [blankRecord()] },
-  required: ["period_start"],
+  empty: { ...declaredForm.empty, records: [blankRecord()] },
   request,
   render,
 });

@@ -152,7 +152,7 @@ export function requestOffline() {
   });
   done.then((r) => {
     if (note && r && r.ok) {
-      note.textContent = "已保存到本机:断网后,全站的指南和四个计算器都能继续使用。";
+      note.textContent = "已保存到本机:断网后,全站的指南和所有计算器都能继续使用。";
       note.hidden = false;
     }
   });
@@ -242,6 +242,8 @@ function explanationBlock(steps) {
 /**
  * opts: {
  *   tool,
+ *   fields, params, empty, required: by default what the form's data-form says (the
+ *     tool's declared questions, rendered at build time);
  *   fields: the form's simple fields; with them read, write and request default to
  *     readFields, writeFields and {tool, ...compact(values)},
  *   read(form) -> values (JSON-ready, saved as is),
@@ -255,8 +257,9 @@ function explanationBlock(steps) {
  * }
  */
 export function runTool(opts) {
-  const { tool } = opts;
   const form = document.getElementById("sg-form");
+  opts = { ...declared(form), ...opts };
+  const { tool } = opts;
   const result = document.getElementById("sg-result");
   const answer = document.getElementById("sg-answer");
   const read = opts.read || ((f) => readFields(f, opts.fields));
@@ -269,7 +272,7 @@ export function runTool(opts) {
 
   watchStatus();
 
-  const fromParams = paramsToValues(new URLSearchParams(location.search), opts.params);
+  const fromParams = paramsToValues(new URLSearchParams(location.search), opts.params, form);
   const fromURL = fromParams && { ...opts.empty, ...fromParams };
   const saved = loadSaved(tool);
   const initial = fromURL || saved || example;
@@ -509,17 +512,35 @@ export function writeFields(form, values) {
   }
 }
 
-const LEVEL_ALIASES = { assistant: "助理社会工作师", intermediate: "社会工作师", senior: "高级社会工作师" };
+/** What the tool's declaration (rendered into the form at build time) says: the fields,
+ * the ones a link may fill in, the values after 清除数据, and the required ones. */
+function declared(form) {
+  try {
+    return JSON.parse(form.dataset.form || "{}");
+  } catch {
+    return {};
+  }
+}
 
-function paramsToValues(params, names) {
+/** The form's spelling of a value a link may give another way (level=assistant): the
+ * aliases the rules accept, declared with the field and put on its control at build time. */
+function unalias(form, name, value) {
+  const control = form.elements.namedItem(name);
+  let aliases = {};
+  try {
+    aliases = JSON.parse((control && control.dataset && control.dataset.aliases) || "{}");
+  } catch {
+    /* no aliases */
+  }
+  return aliases[value.toLowerCase()] || value;
+}
+
+function paramsToValues(params, names, form) {
   const out = {};
   let any = false;
   for (const name of names) {
     if (params.has(name)) {
-      let v = params.get(name).trim();
-      // Guides may link with the English aliases the rules accept.
-      if (name === "level" && LEVEL_ALIASES[v.toLowerCase()]) v = LEVEL_ALIASES[v.toLowerCase()];
-      out[name] = v;
+      out[name] = unalias(form, name, params.get(name).trim());
       any = true;
     }
   }
