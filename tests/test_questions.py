@@ -89,7 +89,8 @@ def test_a_hint_shows_the_value_in_force_and_a_future_one_only_from_its_date():
     assert rule_value(now, FIRST_WINDOW, False) == "2"
     # A parameter none of whose values has started yet: its first value, rather than nothing.
     data = copy.deepcopy(POLICY.data)
-    data["parameters"][FIRST_WINDOW]["values"] = [{"from": "2099-01-01", "value": 4}]
+    first = POLICY.parameters[FIRST_WINDOW]["values"][0]
+    data["parameters"][FIRST_WINDOW]["values"] = [{**first, "from": "2099-01-01", "value": 4}]
     assert rule_value(Policy(data), FIRST_WINDOW, True) == "4年"
 
 

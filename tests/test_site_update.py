@@ -43,7 +43,8 @@ def guide_text(page, url):
 
 
 def test_a_new_build_reaches_a_returning_reader_with_a_notice(browser, site_dir, changed_site):
-    assert APPENDED == ("training.required_hours.助理社会工作师", {"from": "2026-01-01", "value": 80})
+    key, entry = APPENDED
+    assert (key, entry["from"], entry["value"]) == ("training.required_hours.助理社会工作师", "2026-01-01", 80)
     assert "80小时" not in _text(site_dir / "registration" / "continuing-education" / "index.html")
     server, state = serve(site_dir)
     url = server.url
