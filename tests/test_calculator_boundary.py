@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -17,7 +15,7 @@ from hypothesis import strategies as st
 from sitebuild import devserver
 from support.browser import WAIT, wait_ready
 from shegong.api import MAX_DEPTH
-from support.build import ROOT
+from support import cli as support_cli
 
 DEEP = 2500  # deep enough to overflow the JS stack inside Pyodide, were it parsed
 
@@ -139,16 +137,9 @@ def test_a_stalled_download_times_out_with_a_retry_button(browser, flaky):
 
 
 def cli(texts: list[str]) -> list[dict | None]:
-    """`python -m shegong` on each text; None where it printed no JSON."""
-    out = []
-    for text in texts:
-        proc = subprocess.run([sys.executable, "-m", "shegong"], input=text.encode("utf-8", "surrogatepass"),
-                              capture_output=True, cwd=ROOT, timeout=60)
-        try:
-            out.append(json.loads(proc.stdout))
-        except ValueError:
-            out.append(None)
-    return out
+    """The CLI's answer to each text (its own entry point, in this process); None where it
+    printed no JSON."""
+    return [support_cli.answer(text) for text in texts]
 
 
 def browser_answers(page, texts: list[str]) -> list[dict]:

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
 from support.rulecases import crash_text, load_cases, load_crash_inputs
 from support.browser import new_context
-from support.build import ROOT
+from support import cli
 
 CASES = load_cases()
 
@@ -44,15 +42,9 @@ def browser_answers(browser, site_url):
 
 
 def cpython_cli(request) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-m", "shegong"],
-        input=(request if isinstance(request, str) else json.dumps(request, ensure_ascii=False)).encode(),
-        capture_output=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert proc.returncode in (0, 2), proc.stderr.decode()
-    return json.loads(proc.stdout)
+    code, out = cli.run(request if isinstance(request, str) else json.dumps(request, ensure_ascii=False))
+    assert code in (0, 2), out
+    return json.loads(out)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
