@@ -40,6 +40,9 @@ def browser_answers(browser, site_url):
     )
     ctx.close()
     assert ctx.request_log.foreign() == []
+    # Every case ran on the traced stdlib zip alone (sitebuild/node/build_stdlib.mjs): the
+    # fallback zip is for modules no rule imports.
+    assert not [u for u in ctx.request_log.urls if u.endswith("python_stdlib_full.zip")]
     return dict(zip((c["name"] for c in CASES), answers)), browser_today
 
 
