@@ -36,6 +36,9 @@ log = logging.getLogger("mkdocs.hooks.calculator")
 
 NODE_SCRIPTS = Path(__file__).resolve().parent / "node"
 STDLIB = "python_stdlib.zip"
+# Pyodide's own stdlib zip, shipped beside the site's for the modules the site's zip
+# leaves out (node/stdlib_fallback.py fetches it on the first import of one).
+STDLIB_FULL = "python_stdlib_full.zip"
 # The files of the Pyodide runtime the calculator uses (no source maps, no pyodide.js).
 RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", STDLIB]
 # Reproducible zips: the same sources give the same wheel bytes, hence the same hashes.
@@ -120,7 +123,7 @@ def cache_keys(root: Path) -> tuple[str, str]:
     code_key = _digest(
         _files(root, [p for p in sources if p.suffix == ".py"])
         + _files(NODE_SCRIPTS, [NODE_SCRIPTS / "compile_pyc.mjs", NODE_SCRIPTS / "build_stdlib.mjs",
-                                Path(__file__).resolve()])
+                                NODE_SCRIPTS / "stdlib_fallback.py", Path(__file__).resolve()])
         + _files(root, [root / "requirements.lock"])
         + [("dependencies", json.dumps(_dependencies(root)).encode()),
            ("pyodide-lock", (pyodide_dir / "pyodide-lock.json").read_bytes())]
@@ -167,6 +170,7 @@ def _build_packages(root: Path, pyodide_dir: Path, code: Path, out: Path) -> Non
             _build_stdlib(pyodide_dir, staging, code / STDLIB)
         if (code / STDLIB).exists():
             shutil.copy2(code / STDLIB, staging / STDLIB)
+            shutil.copy2(pyodide_dir / STDLIB, staging / STDLIB_FULL)
         try:
             staging.rename(out)
         except OSError:  # a parallel build finished first
@@ -271,7 +275,8 @@ def _write_lockfile(pyodide_dir: Path, packages: Path, tmp: Path) -> None:
 
 
 def _build_stdlib(pyodide_dir: Path, packages: Path, out: Path) -> None:
-    """Bytecode of the standard library modules the rules can import (build_stdlib.mjs
+    """Bytecode of the standard library modules the calculator imports (build_stdlib.mjs
     says how they are chosen), in place of Pyodide's zip of sources."""
-    report = _run([shutil.which("node"), NODE_SCRIPTS / "build_stdlib.mjs", pyodide_dir, packages, out])
+    report = _run([shutil.which("node"), NODE_SCRIPTS / "build_stdlib.mjs", pyodide_dir, packages, out,
+                   NODE_SCRIPTS / "stdlib_fallback.py"])
     log.info("calculator: standard library %s", report.strip())

@@ -265,26 +265,3 @@ def test_restore_works_offline(browser, own_server):
         assert (got["ok"], got["required_hours"], got["counted_hours"]) == (True, 72, 30)
         page.close()
     ctx.close()
-
-
-def test_the_site_ships_a_bytecode_stdlib_instead_of_pyodides_sources(site_dir):
-    """sitebuild/node/build_stdlib.mjs: bytecode of the modules the rules can import.
-
-    Pyodide's own zip holds sources, which every start compiles again; whether this zip
-    is complete is checked by running every named case in the browser (parity tests)."""
-    import zipfile
-
-    cfg = calculator_config(site_dir)
-    assert cfg["stdlib"] == cfg["packages"] + "python_stdlib.zip"
-    assert not (site_dir / cfg["runtime"] / "python_stdlib.zip").exists()  # not shipped twice
-    with zipfile.ZipFile(site_dir / cfg["stdlib"]) as z:
-        names = set(z.namelist())
-        magic = {z.read(n)[:4] for n in names if n.endswith(".pyc")}
-    assert not [n for n in names if n.endswith(".py")]
-    for module in ("datetime", "decimal", "calendar", "json/__init__", "importlib/resources/__init__",
-                   "encodings/utf_8", "encodings/gbk"):
-        assert module + ".pyc" in names
-    wheel = next((site_dir / cfg["packages"]).glob("shegong-*.whl"))
-    with zipfile.ZipFile(wheel) as w:
-        wheel_magic = {w.read(n)[:4] for n in w.namelist() if n.endswith(".pyc")}
-    assert magic == wheel_magic and len(magic) == 1  # one Python: Pyodide's own

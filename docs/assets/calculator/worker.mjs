@@ -373,6 +373,15 @@ async function boot(loadPyodide, snapshots) {
     _makeSnapshot: snapshots,
   });
   lap("pyodide_loaded");
+  // The site's stdlib zip holds only the modules a start imports: any other one comes from
+  // Pyodide's own zip beside it, fetched when first imported (sitebuild/node/stdlib_fallback.py).
+  // Pyodide's own zip (the bench's stock-stdlib variant) has every module and no finder.
+  pyodide.runPython(`try:
+    import _shegong_stdlib
+except ImportError:
+    pass
+else:
+    _shegong_stdlib.install(${JSON.stringify(new URL("python_stdlib_full.zip", stdlibURL).href)})`);
   self.postMessage({ type: "progress", stage: "rules" });
   // The package's own JSON entry point: the same function the CLI's contract is built on.
   pyodide.runPython("from shegong.api import evaluate_json as _shegong_evaluate_json");
