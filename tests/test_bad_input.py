@@ -210,3 +210,14 @@ def test_a_known_holiday_extension_of_a_period_end_is_explained():
                   "first_registered_on": "2022-05-31", "today": "2025-03-01"})
     assert any(s["text"].startswith("第1次再登记:2025年5月31日是") and "2025年6月3日" in s["text"] for s in r["explanation"])
     assert r["stage"]["conditional"] is False
+
+
+def test_what_was_received_is_said_in_json_not_pythons_repr():
+    from shegong.inputs import describe
+
+    assert describe(None) == "空值(null)" and describe(False) == "false" and describe([1, None]) == "[1, null]"
+    res = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": True})
+    res2 = evaluate({"tool": True})
+    messages = " ".join(e["message"] for e in res["errors"] + res2["errors"])
+    assert "true" in messages
+    assert "None" not in messages and "True" not in messages

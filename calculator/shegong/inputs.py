@@ -6,6 +6,8 @@ wrong field at once.
 
 from __future__ import annotations
 
+import json
+
 import datetime as dt
 import difflib
 import math
@@ -46,7 +48,13 @@ def printable(text: str) -> str:
 
 
 def describe(value: Any) -> str:
-    text = printable(repr(value) if not isinstance(value, str) else value)
+    """What was received, in the request's own notation (JSON), never Python's repr."""
+    if value is None:
+        text = "空值(null)"
+    elif isinstance(value, str):
+        text = printable(value)
+    else:
+        text = printable(json.dumps(value, ensure_ascii=False, default=str))
     return text if len(text) <= 40 else text[:37] + "…"
 
 
