@@ -26,13 +26,13 @@ def test_the_site_ships_the_traced_modules_as_bytecode_and_pyodides_zip_beside_t
                    "encodings/utf_8", "_shegong_stdlib"):
         assert module + ".pyc" in names
     # Modules no start imports stay out; they come from the full zip.
-    assert "difflib.pyc" not in names and "encodings/gbk.pyc" not in names
+    assert "colorsys.pyc" not in names and "encodings/gbk.pyc" not in names
     wheel = next((site_dir / cfg["packages"]).glob("shegong-*.whl"))
     with zipfile.ZipFile(wheel) as w:
         wheel_magic = {w.read(n)[:4] for n in w.namelist() if n.endswith(".pyc")}
     assert magic == wheel_magic and len(magic) == 1  # one Python: Pyodide's own
     with zipfile.ZipFile(site_dir / cfg["packages"] / FULL) as z:
-        assert {"difflib.py", "email/mime/text.py", "encodings/gbk.py"} <= set(z.namelist())
+        assert {"colorsys.py", "email/mime/text.py", "encodings/gbk.py"} <= set(z.namelist())
 
 
 # Pyodide started the way the calculator's worker starts it, with the site's files, then
@@ -46,11 +46,11 @@ const py = await loadPyodide({ indexURL: ${JSON.stringify(cfg.runtime)}, stdLibU
   lockFileURL: ${JSON.stringify(cfg.lock)} });
 py.runPython("import _shegong_stdlib; _shegong_stdlib.install(" + JSON.stringify(${JSON.stringify(cfg.full)}) + ")");
 postMessage(py.runPython(\\`
-import difflib, email.mime.text, sys
-out = [difflib.SequenceMatcher(None, "abcd", "abed").ratio(),
+import colorsys, email.mime.text, sys
+out = [colorsys.rgb_to_hls(1.0, 0.0, 0.0),
        email.mime.text.MIMEText("hi").get_content_type(),
        "社工".encode("gbk").hex(),
-       sys.modules["difflib"].__file__, sys.modules["encodings.gbk"].__file__]
+       sys.modules["colorsys"].__file__, sys.modules["encodings.gbk"].__file__]
 try:
     import no_such_module_anywhere
 except ImportError as e:
@@ -79,9 +79,9 @@ def test_a_module_outside_the_shipped_stdlib_is_fetched_and_imported(browser, ow
     got = page.evaluate("window.__result")
     ctx.close()
     assert not got.startswith("error"), got
-    ratio, ctype, gbk, difflib_file, gbk_file, missing = eval(got)  # noqa: S307 (our own repr)
-    assert (ratio, ctype, gbk, missing) == (0.75, "text/plain", "c9e7b9a4", "ModuleNotFoundError")
-    assert difflib_file.startswith("/lib/" + FULL) and gbk_file.startswith("/lib/" + FULL)
+    hls, ctype, gbk, colorsys_file, gbk_file, missing = eval(got)  # noqa: S307 (our own repr)
+    assert (hls, ctype, gbk, missing) == ((0.0, 0.5, 1.0), "text/plain", "c9e7b9a4", "ModuleNotFoundError")
+    assert colorsys_file.startswith("/lib/" + FULL) and gbk_file.startswith("/lib/" + FULL)
     assert sum(p.endswith("/" + FULL) for p in own_server.paths) == 1  # fetched once (no service worker here)
 
 
