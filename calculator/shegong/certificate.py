@@ -144,11 +144,7 @@ def _since(policy: Policy, day: dt.date) -> dict[str, Any]:
 def _earlier(r: Reader, max_days: int) -> list[tuple[dt.datetime, int]]:
     """Earlier annotations of the same certificate: when each was requested, and for how many days."""
     out = []
-    for i, raw in enumerate(r.list("earlier_annotations", "之前的加注")):
-        if not isinstance(raw, dict):
-            r.error(f"earlier_annotations[{i}]", f"第{i + 1}次之前的加注应为对象,例如 {{\"requested_at\": \"2026-01-05T10:30\"}}。")
-            continue
-        rr = Reader(raw, r.errors, prefix=f"earlier_annotations[{i}].")
+    for i, rr in r.objects("earlier_annotations", "之前的加注", "次之前的加注", '{"requested_at": "2026-01-05T10:30"}'):
         rr.reject_unknown(EARLIER_FIELDS, "之前的加注")
         at = rr.datetime("requested_at", f"第{i + 1}次之前加注的申请时间")
         days = rr.integer("valid_days", f"第{i + 1}次之前加注的有效期(天)", 1, max_days)

@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 LEVELS = ("助理社会工作师", "社会工作师", "高级社会工作师")
 LEVEL_ALIASES = {"assistant": "助理社会工作师", "intermediate": "社会工作师", "senior": "高级社会工作师"}
@@ -234,6 +234,15 @@ class Reader:
             self.error(name, f"「{label}」应为记录列表(JSON 数组),收到:{describe(value)}。")
             return []
         return value
+
+    def objects(self, name: str, label: str, each: str, example: str) -> Iterator[tuple[int, "Reader"]]:
+        """A reader for each object of the list ``name``; an item that is not an object is an
+        error naming it (``第2{each}应为对象,例如 {example}。``)."""
+        for i, raw in enumerate(self.list(name, label)):
+            if isinstance(raw, dict):
+                yield i, Reader(raw, self.errors, prefix=f"{self.prefix}{name}[{i}].")
+            else:
+                self.error(f"{name}[{i}]", f"第{i + 1}{each}应为对象,例如 {example}。")
 
 
 def _iso(text: str, kind: type) -> str | None:

@@ -223,11 +223,8 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
 
 def _records(r: Reader, maximum: int) -> list[dict[str, Any]]:
     records = []
-    for i, raw in enumerate(r.list("records", "学习记录")):
-        if not isinstance(raw, dict):
-            r.error(f"records[{i}]", f"第{i + 1}条学习记录应为对象,例如 {{\"kind\": \"training\", \"date\": \"2022-06-01\", \"hours\": 30, \"certified\": true}}。")
-            continue
-        rr = Reader(raw, r.errors, prefix=f"records[{i}].")
+    example = '{"kind": "training", "date": "2022-06-01", "hours": 30, "certified": true}'
+    for i, rr in r.objects("records", "学习记录", "条学习记录", example):
         rr.reject_unknown(RECORD_FIELDS, f"第{i + 1}条学习记录")
         n = f"第{i + 1}条记录的"
         kind = rr.choice("kind", n + "类型", KINDS)
