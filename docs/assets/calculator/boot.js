@@ -27,6 +27,9 @@
   var started = null;
   var snapshotResolve;
   var snapshotStored = new Promise(function (res) { snapshotResolve = res; });
+  // Settled by the page script once it has asked the service worker to keep the site.
+  var offlineResolve;
+  var offlineReady = new Promise(function (res) { offlineResolve = res; });
   // When the worker was started, and its own laps (for the benchmark).
   var timings = { boot: performance.now() };
   // A download that gets no byte for this long has stalled: a phone that lost its
@@ -194,8 +197,10 @@
     },
     /** Resolves once Pyodide and the rules are loaded (by the first worker or the restarted one). */
     ready: ready,
-    /** Resolves once the whole site is kept for offline use (set by the page script). */
-    offlineReady: null,
+    /** Resolves once the whole site is kept for offline use, with {ok, reason}. */
+    offlineReady: offlineReady,
+    /** For the page script: the outcome of its request to keep the site offline. */
+    keptOffline: function (outcome) { offlineResolve(outcome); },
     state: function () { return state; },
     /** How the worker started (after "ready"): from a stored snapshot or a full boot. */
     started: function () { return started; },

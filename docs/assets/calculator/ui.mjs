@@ -156,7 +156,7 @@ export function requestOffline() {
       note.hidden = false;
     }
   });
-  api.offlineReady = done;
+  api.keptOffline(done);
   return done;
 }
 
