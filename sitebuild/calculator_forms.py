@@ -34,7 +34,7 @@ INDEX = "calculator/index.md"
 OVERVIEW = "overview"
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 STATUS = ('<div id="sg-status" class="sg-status" role="status"><span class="sg-status-text">'
-          "正在加载计算引擎……现在就可以填写表格。</span> <progress aria-label=\"计算引擎加载中\"></progress></div>")
+          "正在加载计算引擎……现在就可以填写表格。</span> <progress aria-label=\"计算引擎下载进度\"></progress></div>")
 PRIVACY = "你填写的内容只保存在这台设备的浏览器里,不会发送到任何地方;点“清除数据”即可删除。"
 # The training records: a table whose rows the page's script builds (training.mjs).
 RECORD_COLUMNS = ("序号", "形式", "日期", "学时", "结果", "已审核通过", "计入")

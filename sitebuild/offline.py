@@ -33,6 +33,25 @@ def stdlib_path(bundle: Bundle) -> str:
     return (packages_path(bundle) if bundle.own_stdlib else runtime_path(bundle)) + STDLIB
 
 
+def first_download(bundle: Bundle, packages: tuple[str, ...] = ("shegong",)) -> dict[str, int]:
+    """What the worker itself fetches on a first visit, path (from the site root) -> bytes:
+    the wasm, the stdlib zip, the lockfile and the wheels of ``packages`` and their
+    dependencies. The page's progress bar counts against these sizes."""
+    lock = json.loads((bundle.packages_dir / "pyodide-lock.json").read_text())["packages"]
+    wanted, todo = set(), list(packages)
+    while todo:
+        name = todo.pop()
+        if name not in wanted:
+            wanted.add(name)
+            todo.extend(lock[name]["depends"])
+    files = {runtime_path(bundle) + "pyodide.asm.wasm": bundle.pyodide_dir / "pyodide.asm.wasm",
+             stdlib_path(bundle): (bundle.packages_dir if bundle.own_stdlib else bundle.pyodide_dir) / STDLIB,
+             packages_path(bundle) + "pyodide-lock.json": bundle.packages_dir / "pyodide-lock.json"}
+    files |= {packages_path(bundle) + lock[n]["file_name"]: bundle.packages_dir / lock[n]["file_name"]
+              for n in sorted(wanted)}
+    return {path: src.stat().st_size for path, src in files.items()}
+
+
 def _copy_if_changed(src: Path, dst: Path) -> None:
     if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
         return

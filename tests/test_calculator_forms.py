@@ -308,7 +308,7 @@ def test_form_can_be_filled_while_pyodide_loads(browser, gated):
     assert gated.asked.wait(60), "the worker never asked for pyodide.asm.wasm"
     assert page.evaluate("window.shegongCalculator.state().phase") == "loading"
     assert page.locator("#sg-status progress").is_visible()
-    assert "正在加载" in page.inner_text("#sg-status")
+    assert re.search("正在(加载|下载)计算引擎", page.inner_text("#sg-status"))
     page.click("#sg-clear")
     page.fill("#sg-results_published_on", "2025-12-20")
     page.evaluate(

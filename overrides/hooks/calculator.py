@@ -36,6 +36,7 @@ def on_config(config):
         "snapshot": f"pyodide-{bundle.pyodide_version}_shegong-{bundle.rules_wheel_sha[:16]}"
                     f"_rest-{bundle.packages_hash}",
         "stdlib": offline.stdlib_path(bundle),
+        "download": offline.first_download(bundle),
     })
     return config
 

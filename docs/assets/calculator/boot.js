@@ -38,8 +38,12 @@
   var STALL_MS = cfg.stall_ms || 30000;
   var stallTimer = null;
 
+  // Bytes of the engine's first download so far, of what this visit has to fetch (the
+  // sizes come from the build), or null where nothing is downloaded.
+  var download = null;
+
   function setState(phase, detail, error) {
-    state = { phase: phase, detail: detail || "", error: error || null };
+    state = { phase: phase, detail: detail || "", error: error || null, download: download };
     for (var i = 0; i < listeners.length; i++) {
       try { listeners[i](state); } catch (e) { /* a listener's bug must not stop others */ }
     }
@@ -85,6 +89,10 @@
       if (m.stage === "download") {
         if (m.active > 0) watchStall();
         else clearTimeout(stallTimer);
+        if (m.expected) {
+          download = { received: m.received, expected: m.expected };
+          if (state.phase === "loading") setState("loading", state.detail);
+        }
       } else {
         // The worker's script has loaded; from now on only downloads can stall.
         clearTimeout(stallTimer);
@@ -125,7 +133,11 @@
       runtime: new URL(cfg.runtime, root).href,
       packages: new URL(cfg.packages, root).href,
       snapshot: cfg.snapshot || "",
-      stdlib: new URL(cfg.stdlib, root).href
+      stdlib: new URL(cfg.stdlib, root).href,
+      download: Object.keys(cfg.download || {}).reduce(function (out, path) {
+        out[new URL(path, root).href] = cfg.download[path];
+        return out;
+      }, {})
     });
     setState("loading", restarts ? "restart" : "");
     var w = new Worker(new URL("assets/calculator/worker.mjs", root).href, { type: "module", name: name });

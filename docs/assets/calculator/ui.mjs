@@ -100,23 +100,51 @@ function failureText(reason) {
   return FAILURE_TEXT[reason] || `计算引擎没有加载成功:${reason}。可以点“重试”,或先阅读指南。`;
 }
 
+const SPEAK_EVERY_MS = 3000;
+
 function watchStatus() {
   const box = document.getElementById("sg-status");
   if (!box) return;
   const text = box.querySelector(".sg-status-text");
   const bar = box.querySelector("progress");
   const stages = {
-    runtime: "正在加载计算引擎……首次使用需要下载约 13 MB,之后可离线使用。现在就可以填写表格。",
+    runtime: "正在加载计算引擎……之后可离线使用。现在就可以填写表格。",
     rules: "正在载入计算规则……",
   };
+  const mb = (bytes) => (bytes / 1e6).toFixed(1);
+  // The bar moves with every report; the text is read out by screen readers (role
+  // "status"), so while bytes arrive it changes at most every few seconds.
+  let spokenAt = 0;
+  let counting = false;
+  function say(words, bytes) {
+    const now = performance.now();
+    if (text.textContent === words || (bytes && counting && now - spokenAt < SPEAK_EVERY_MS)) return;
+    text.textContent = words;
+    spokenAt = now;
+    counting = bytes;
+  }
   api.onState((s) => {
     box.dataset.phase = s.phase;
     if (s.phase === "loading") {
-      if (text.textContent !== (stages[s.detail] || stages.runtime)) text.textContent = stages[s.detail] || stages.runtime;
+      const d = s.download;
       bar.hidden = false;
+      if (d && d.expected && s.detail !== "rules") {
+        bar.max = d.expected;
+        bar.value = Math.min(d.received, d.expected);
+        const done = d.received >= d.expected;
+        say(done ? "计算引擎已下载,正在启动……现在就可以填写表格。"
+          : `正在下载计算引擎:${mb(Math.min(d.received, d.expected))} / ${mb(d.expected)} MB。之后可离线使用,现在就可以填写表格。`, !done);
+      } else {
+        say(stages[s.detail] || stages.runtime, false);
+      }
     } else if (s.phase === "ready") {
       bar.hidden = true;
       text.textContent = "计算引擎已就绪,结果会随输入自动更新。";
+      if (api.offlineReady) {
+        api.offlineReady.then((r) => {
+          if (r && r.ok && api.state().phase === "ready") text.textContent = "计算引擎已就绪,已可离线使用。结果会随输入自动更新。";
+        });
+      }
     } else if (s.phase === "failed") {
       bar.hidden = true;
       box.classList.add("sg-failed");

@@ -7,7 +7,8 @@
 
 // Where Pyodide and the wheels are: set by the page in the worker's name (a query
 // string would be lost when the service worker answers from its cache).
-const { runtime: runtimeURL, packages: packagesURL, snapshot: snapshotKey, stdlib: stdlibURL } = JSON.parse(self.name);
+const { runtime: runtimeURL, packages: packagesURL, snapshot: snapshotKey, stdlib: stdlibURL, download: sizes = {} } =
+  JSON.parse(self.name);
 
 // --- fetching the runtime -------------------------------------------------------------
 // The runtime's URLs never change content (version and hash are in the paths), so the
@@ -46,6 +47,7 @@ async function cachedFetch(key, input, init) {
       if (hit) return hit;
     } catch { /* fall through to the network */ }
   }
+  await planned;
   downloading(1);
   let res;
   try {
@@ -57,29 +59,41 @@ async function cachedFetch(key, input, init) {
   if (cache && res.status === 200) {
     try { cache.put(key, res.clone()).catch(() => {}); } catch { /* not kept: downloaded again next time */ }
   }
-  return counted(res);
+  return counted(res, key in sizes);
 }
 
 // The page gives up on a download that stalls (boot.js), not on one that is slow, nor
 // while Python boots: it hears when downloads start and end, and that bytes still arrive.
+// The page's progress bar: bytes received of the files this visit downloads, whose sizes
+// the build put in the page config (a file already in the cache is not counted).
 let active = 0;
 let lastProgress = 0;
+let received = 0;
+let expected = 0;
+// Counted before any download starts (cachedFetch waits for it), so that no file is put
+// in the cache before it is looked up here.
+const planned = cacheReady.then(async (cache) => {
+  const entries = Object.entries(sizes);
+  const hits = await Promise.all(entries.map(([key]) => (cache ? cache.match(key).catch(() => null) : null)));
+  expected = entries.reduce((sum, [, size], i) => sum + (hits[i] ? 0 : size), 0);
+});
 function downloading(delta) {
   active += delta;
-  self.postMessage({ type: "progress", stage: "download", active });
+  self.postMessage({ type: "progress", stage: "download", active, received, expected });
 }
 
-function counted(res) {
+function counted(res, measured) {
   if (!res.ok || !res.body || typeof TransformStream !== "function") {
     downloading(-1);
     return res;
   }
   const tick = new TransformStream({
     transform(chunk, controller) {
+      if (measured) received += chunk.byteLength;
       const now = performance.now();
-      if (now - lastProgress > 1000) {
+      if (now - lastProgress > 200) {
         lastProgress = now;
-        self.postMessage({ type: "progress", stage: "download", active });
+        self.postMessage({ type: "progress", stage: "download", active, received, expected });
       }
       controller.enqueue(chunk);
     },
