@@ -117,8 +117,9 @@ function hoursTable(res) {
       el("th", { scope: "row" }, p.name),
       p.required_hours === null
         ? el("td", { colspan: "4" }, "这一期开始时还没有继续教育学时的规定,以当地民政部门通知为准")
-        : [el("td", {}, hours(p.required_hours)), el("td", {}, hours(p.counted_hours)),
-          el("td", {}, hours(p.remaining_hours)), el("td", {}, hours(p.pending_hours))]))));
+        : [["需要", p.required_hours], ["已计入", p.counted_hours], ["还差", p.remaining_hours], ["待审核", p.pending_hours]]
+          // On a phone the cells stack under their period: each says what it is.
+          .map(([what, h]) => el("td", {}, el("span", { class: "sg-cell-label-inline" }, `${what}:`), hours(h)))))));
 }
 
 function recordsResult(res) {
@@ -129,7 +130,7 @@ function recordsResult(res) {
     el("thead", {}, el("tr", {}, ["记录", "计入", "理由"].map((t) => el("th", { scope: "col" }, t)))),
     el("tbody", {}, res.records.map((r, i) => el("tr", {},
       el("th", { scope: "row" }, `第${i + 1}条 ${kindName[r.kind] || r.kind}(${short(r.date)})`),
-      el("td", {}, r.period ? `第${r.period}期 ${hours(r.counted_hours)}` : "不计入列出的任何一期"),
+      el("td", {}, where(r)),
       el("td", {}, r.reason)))));
 }
 
@@ -242,8 +243,14 @@ function calendarBox(res) {
       "文件在本机生成,用手机日历打开即可添加。"));
 }
 
+/** Where a record counts: its period and hours, or that it waits for review there. */
+function where(r) {
+  if (!r.period) return "不计入列出的任何一期";
+  return `第${r.period}期 ${r.status === "pending" ? "待审核" : hours(r.counted_hours)}`;
+}
+
 function render(res) {
-  res.records.forEach((r, i) => recordRows.counted(i, r.period ? `第${r.period}期 ${hours(r.counted_hours)}` : "不计入"));
+  res.records.forEach((r, i) => recordRows.counted(i, where(r)));
   return [
     nextStep(res),
     deadlinesTable(res),
