@@ -104,6 +104,8 @@ def _control(f: Any, tools: Tools, required: bool) -> str:
 def _field(f: Any, tools: Tools, required: bool) -> str:
     if f.kind == "records":
         return _records(f)
+    if f.kind == "dates":
+        return _dates(f, tools)
     ident = f"sg-{f.name}"
     optional = "" if required or f.more else "(可不填)"
     return "\n".join([
@@ -132,6 +134,24 @@ def _records(f: Any) -> str:
     ])
 
 
+def _dates(f: Any, tools: Tools) -> str:
+    """A list of dates: one date input per item, which the page's script adds and removes
+    (plan.mjs); the list's own error slot takes what is wrong with it as a whole."""
+    return "\n".join([
+        f'<fieldset class="sg-records sg-date-list" data-min="{tools.min_year}-01-01" data-max="{tools.max_year}-12-31">',
+        f"<legend>{_e(f.label)}(可不填)</legend>",
+        f'<p class="sg-hint" id="sg-{f.name}-hint">{_hint(f.hint)}</p>',
+        f'<ul id="sg-{f.name}-body" class="sg-date-items"></ul>',
+        f'<p class="sg-error" data-error-for="{_e(f.name)}" id="sg-{f.name}-error" hidden></p>',
+        f'<button type="button" id="sg-add-{f.name}" class="md-button">添加一个日期</button>',
+        "</fieldset>",
+    ])
+
+
+# Kinds whose value is a list, with their own controls: not simple fields of the form.
+LISTS = ("records", "dates")
+
+
 def _form_record(record: Mapping[str, Any]) -> dict[str, Any]:
     """A declared example record as the records table holds it: one yes/no for the kind's condition."""
     condition = next((v for k, v in record.items() if isinstance(v, bool) and k != "approved"), True)
@@ -148,6 +168,8 @@ def _form_values(q: Any, example: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if f.kind == "records":
             out[f.name] = [_form_record(r) for r in example.get(f.name, [])]
+        elif f.kind == "dates":
+            out[f.name] = list(example.get(f.name, []))
         else:
             out[f.name] = str(example.get(f.name, f.default))
     return out
@@ -163,7 +185,7 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
     shown = [f for f in q.fields if f.form]
     main = [_field(f, tools, f.name in required) for f in shown if not f.more]
     more = [_field(f, tools, f.name in required) for f in shown if f.more]
-    simple = [f for f in shown if f.kind != "records"]
+    simple = [f for f in shown if f.kind not in LISTS]
     spec = {
         "fields": [f.name for f in simple],
         "params": [f.name for f in simple if not f.more],

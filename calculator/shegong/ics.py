@@ -1,0 +1,110 @@
+"""An iCalendar (RFC 5545) file of all-day events with reminders, in pure stdlib.
+
+It runs in Pyodide beside the rules, so the file a page offers is the one the command
+line writes and the tests parse (with PyPI's ``icalendar``).  Used by ``shegong.plan``;
+any tool that has dated steps can build ``Event``s and call ``calendar``.
+
+    calendar([Event("rereg-1", "再登记受理期", dt.date(2027, 12, 15), dt.date(2028, 3, 15),
+                    alarms=(0, 77))], stamp=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+
+What the RFC asks and is done here: CRLF line ends; lines folded at 75 octets without
+splitting a UTF-8 character; TEXT values escaped; every event with UID and DTSTAMP;
+all-day dates as ``VALUE=DATE`` with an exclusive DTEND (3.6.1: the day after the last).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+PRODID = "-//shegong-guide//shegong//ZH"
+# Reminders ring at this hour of the day they fall on, in the reader's own time zone:
+# an all-day event has no time of its own, and midnight would wake nobody usefully.
+ALARM_HOUR = 9
+FOLD = 75
+
+
+@dataclass(frozen=True)
+class Event:
+    """One all-day event from ``start`` to ``end`` (both included).
+
+    ``uid`` is stable for the same step of the same plan (no time stamp or random part in
+    it), so importing an updated file replaces the event instead of adding a second one.
+    ``alarms`` are day offsets from ``start`` (0: on the first day; negative: before it),
+    each ringing at ALARM_HOUR.
+    """
+
+    uid: str
+    summary: str
+    start: dt.date
+    end: dt.date
+    description: str = ""
+    alarms: tuple[int, ...] = ()
+
+
+def escape(text: str) -> str:
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def fold(line: str) -> str:
+    """A content line folded so that no physical line passes 75 octets (3.1); a continuation
+    starts with one space, which counts toward its own 75."""
+    out, current, size = [], "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > FOLD:
+            out.append(current)
+            current, size = " ", 1
+        current += ch
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def duration(offset: dt.timedelta) -> str:
+    """A signed DURATION (3.3.6) in days, hours and minutes: -P29DT15H."""
+    sign = "-" if offset < dt.timedelta(0) else ""
+    offset = abs(offset)
+    hours, rest = divmod(offset.seconds, 3600)
+    time = (f"{hours}H" if hours else "") + (f"{rest // 60}M" if rest // 60 else "")
+    days = f"{offset.days}D" if offset.days or not time else ""
+    return f"{sign}P{days}" + (f"T{time}" if time else "")
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def calendar(events: list[Event], stamp: dt.datetime, name: str = "") -> str:
+    """The whole file.  ``stamp`` (DTSTAMP, in UTC) is given, not read from a clock, so that
+    the same request gives the same file on the command line and in the page."""
+    utc = stamp.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    if name:
+        lines.append(f"X-WR-CALNAME:{escape(name)}")
+    for e in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{e.uid}",
+            f"DTSTAMP:{utc}",
+            f"DTSTART;VALUE=DATE:{_date(e.start)}",
+            f"DTEND;VALUE=DATE:{_date(e.end + dt.timedelta(days=1))}",
+            f"SUMMARY:{escape(e.summary)}",
+        ]
+        if e.description:
+            lines.append(f"DESCRIPTION:{escape(e.description)}")
+        # A window does not make the reader busy for its months.
+        lines.append("TRANSP:TRANSPARENT")
+        for days in e.alarms:
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"DESCRIPTION:{escape(e.summary)}",
+                f"TRIGGER:{duration(dt.timedelta(days=days, hours=ALARM_HOUR))}",
+                "END:VALARM",
+            ]
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

@@ -1,0 +1,301 @@
+"""我的时间表: one worker's plan across registration, re-registration, hours and certificate.
+
+Nothing here is a rule of its own.  The plan asks the registration rules for the stage,
+the periods and every deadline; the training rules for the hours of each period (every
+record is offered to each period, and the period whose rules count it is the one it
+belongs to); the certificate rules for the paper-certificate estimate when the results
+date is given.  What this module adds is the choice of what to show (the periods up to
+the one after today's), the next thing to do, and the calendar file.
+
+Its questions are theirs: each field is the declaration of the tool that asks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from . import certificate, dates, ics, registration, training
+from .explain import iso, step
+from .inputs import Reader
+from .policy import Policy
+from .questions import Questions
+
+_REG, _TRAIN, _CERT = registration.QUESTIONS, training.QUESTIONS, certificate.QUESTIONS
+
+QUESTIONS = Questions(
+    tool="plan",
+    title="我的时间表",
+    summary="我的时间表:现在所处的阶段、下一步、各个期限和每期学时,可导出日历文件",
+    fields=(
+        _REG.field("level"),
+        _REG.field("passed_on"),
+        _REG.field("first_registered_on"),
+        # The registration page leaves it to the command line; a plan is about exactly this.
+        replace(_REG.field("reregistered_on"), form=True),
+        _TRAIN.field("records"),
+        replace(_CERT.field("results_published_on"), more=True),
+        _REG.field("today"),
+    ),
+    examples=(
+        ("已登记,有学习记录", {"level": "社会工作师", "passed_on": "2024-09-10", "first_registered_on": "2025-03-15",
+                               "records": [{"kind": "training", "date": "2025-06-01", "hours": 30, "certified": True},
+                                           {"kind": "online", "date": "2026-04-10", "hours": 20}]}),
+        ("刚通过考试,还没登记", {"level": "助理社会工作师", "passed_on": "2025-11-15", "results_published_on": "2025-12-20"}),
+    ),
+    more="成绩发布日期、按另一天判断(可选)",
+)
+FIELDS = QUESTIONS.names
+REGISTRATION_ASKS = tuple(f.name for f in _REG.fields)
+
+# The guide that explains each next step (docs/, the site's own pages).
+GUIDES = {
+    "first": ("首次登记", "registration/first.md"),
+    "reregistration": ("再登记", "registration/reregistration.md"),
+    "hours": ("继续教育", "registration/continuing-education.md"),
+    "certificate": ("证书", "certificate/index.md"),
+}
+# Reminders: when a window opens, and this many days before it closes.
+BEFORE_CLOSE = (30, 7)
+CALENDAR_FILE = "我的时间表.ics"
+UID_DOMAIN = "shegong-guide"
+
+
+def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    r = Reader(request)
+    r.reject_unknown(FIELDS)
+    r.raise_if_errors()
+    reg = registration.evaluate({"tool": "registration", **{k: request[k] for k in REGISTRATION_ASKS if k in request}},
+                                policy, today)
+    today = dt.date.fromisoformat(reg["today"])
+    stage = reg["stage"]
+    periods = _hours(request, reg, _periods(reg, policy), policy, today)
+    cert = None
+    if request.get("results_published_on") not in (None, ""):
+        cert = certificate.evaluate({"tool": "certificate", "results_published_on": request["results_published_on"]},
+                                    policy, today)
+
+    shown = [p for p in periods if not p["assumed"]]
+    current = stage.get("period") or 1
+    near = [p for p in shown if current <= p["index"] <= current + 1]
+    next_step = _next(reg, periods, today)
+    events = _events(reg, near, cert, today)
+    keys = {f"periods[{p['index'] - 1}]" for p in shown}
+    date_list = [d for d in reg["dates"] if d["key"].split(".")[0] in keys or d["key"].startswith("first_registration")]
+    explanation = reg["explanation"] + [
+        step(f"{_name(p)}:{p['training']['summary']}", p["training"]["explanation"][0]["source"],
+             f"training.required_hours.{reg['level']}")
+        for p in periods if p["training"]
+    ]
+    if cert is not None:
+        date_list += cert["dates"]
+        explanation += cert["explanation"]
+    return {
+        "ok": True,
+        "tool": "plan",
+        "level": reg["level"],
+        "passed_on": reg["passed_on"],
+        "first_registered_on": reg["first_registered_on"],
+        "reregistered_on": reg["reregistered_on"],
+        "results_published_on": cert["results_published_on"] if cert else None,
+        "today": reg["today"],
+        "stage": stage,
+        "next": next_step,
+        "first_registration": reg["first_registration"],
+        "periods": [_public(p) for p in periods],
+        "deadlines": _deadlines(reg, near),
+        "records": _records(periods),
+        "certificate": None if cert is None else {
+            "electronic_available": cert["electronic_available"],
+            "electronic_since": cert["electronic_since"],
+            "paper_expected": cert["paper_expected"],
+        },
+        "calendar": {
+            "filename": CALENDAR_FILE,
+            "events": [_event_json(e) for e in events],
+            "ics": ics.calendar(events, dt.datetime.combine(today, dt.time(), dt.timezone.utc), QUESTIONS.title),
+        },
+        "dates": date_list,
+        "summary": f"{stage['text']}下一步:{next_step['text']}",
+        "explanation": explanation,
+    }
+
+
+def _periods(reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
+    """The registration periods up to the one after today's.  Before the first registration,
+    one assumed period: the first, as it would run if the worker registered on the day the
+    registration rules count its hours from (today, or the pass date when that is later)."""
+    periods = reg["periods"]
+    if not periods:
+        start = max(dt.date.fromisoformat(reg["passed_on"]), dt.date.fromisoformat(reg["today"]))
+        return [{"index": 1, "assumed": True, "start": iso(start), "required_hours": reg["required_hours"]}]
+    current = reg["stage"].get("period") or 1
+    out = [p | {"assumed": False} for p in periods[: current + 1]]
+    if reg["stage"]["code"] != "reregistration_missed" and len(out) == current:
+        # The chain stopped at today's period; the next is the chain's own continuation.
+        end = dt.date.fromisoformat(out[-1]["end"])
+        after = registration.chain(end, end, policy, None).periods[0]
+        out.append(after | {"index": current + 1, "assumed": False,
+                            "required_hours": registration._hours(policy, reg["level"], end)})
+    return out
+
+
+def _hours(request: dict[str, Any], reg: dict[str, Any], periods: list[dict[str, Any]], policy: Policy,
+           today: dt.date) -> list[dict[str, Any]]:
+    """Each period with its hours, as the training rules count them: every record is offered
+    to every period, and each period counts only its own."""
+    out = []
+    for p in periods:
+        if p["required_hours"] is None:
+            # Before the continuing-education rules took effect: registration says so in its steps.
+            out.append(p | {"training": None})
+            continue
+        ask = {"period_start": p["start"], "first_period": p["index"] == 1}
+        if not p["assumed"]:
+            ask["period_end"] = p["end"]
+        res = training.evaluate({"tool": "training", "level": reg["level"], "records": request.get("records") or [], **ask},
+                                policy, today)
+        out.append(p | {"end": res["period_end"], "training": res})
+    return out
+
+
+def _name(p: dict[str, Any]) -> str:
+    z = dates.zh_date
+    span = f"{z(dt.date.fromisoformat(p['start']))}至{z(dt.date.fromisoformat(p['end']))}"
+    if p["assumed"]:
+        return f"第1个登记有效期(假如{z(dt.date.fromisoformat(p['start']))}办理首次登记,为{span})"
+    return f"第{p['index']}个登记有效期({span})"
+
+
+def _public(p: dict[str, Any]) -> dict[str, Any]:
+    t = p["training"]
+    out = {k: p.get(k) for k in ("index", "assumed", "start", "end", "reregistration_opens", "reregistration_last_day",
+                                 "holiday_extended_last_day", "holiday_check", "reregistered_on", "required_hours")}
+    out["name"] = _name(p) if p.get("end") else f"第{p['index']}个登记有效期"
+    for key in ("counted_hours", "remaining_hours", "pending_hours", "met"):
+        out[key] = t[key] if t else None
+    out["records"] = [i for i, rec in enumerate(t["records"]) if rec["status"] != "outside"] if t else []
+    return out
+
+
+def _records(periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each record once, in the order given, with the period that counts it (None: no period shown)."""
+    results = [p for p in periods if p["training"]]
+    if not results:
+        return []
+    out = []
+    for i, first in enumerate(results[0]["training"]["records"]):
+        home = next((p for p in results if p["training"]["records"][i]["status"] != "outside"), None)
+        if home is None:
+            # Outside every period: the reason of the last period that starts on or before it.
+            before = [p for p in results if p["start"] <= first["date"]]
+            rec = (before[-1] if before else results[0])["training"]["records"][i]
+        else:
+            rec = home["training"]["records"][i]
+        out.append(rec | {"period": None if home is None else home["index"]})
+    return out
+
+
+def _last(p: dict[str, Any]) -> dt.date:
+    """The last day a window takes, moved past a holiday where the rules move it."""
+    return dt.date.fromisoformat(p["holiday_extended_last_day"] or p["reregistration_last_day"])
+
+
+def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) -> dict[str, Any]:
+    """The next thing to do, its date and the guide that explains it."""
+    z = dates.zh_date
+    stage = reg["stage"]
+    code = stage["code"]
+    first = reg["first_registration"]
+    deadline = dt.date.fromisoformat(first["holiday_extended_last_day"] or first["last_day"])
+    may_move = registration.MAY_MOVE if first["holiday_check"] == "unknown" else ""
+    if code in ("not_passed_yet", "first_registration_open"):
+        return _step("first", f"办理首次登记,最晚{z(deadline)}。{may_move}", deadline)
+    if code == "first_registration_missed":
+        return _step("first", f"首次登记的受理期限已过,逾期如何补办{registration.LOCAL}。", None)
+    p = next(p for p in periods if p["index"] == stage["period"])
+    if code == "reregistration_missed":
+        return _step("reregistration", f"第{p['index']}次再登记的受理期限已过,逾期后如何办理{registration.LOCAL}。", None)
+    if code == "registered" and p["reregistered_on"]:
+        p = next((q for q in periods if q["index"] == p["index"] + 1), p)
+    t = p["training"]
+    short = f"还差{t['remaining_hours']}小时继续教育学时(本期需{t['required_hours']}小时)" if t and not t["met"] else ""
+    if code == "reregistration_open":
+        last = _last(p)
+        extra = f"办理时要提交继续教育证明,{short}。" if short else ""
+        may = registration.MAY_MOVE if p["holiday_check"] == "unknown" else ""
+        return _step("reregistration", f"办理第{p['index']}次再登记,最晚{z(last)}。{extra}{may}", last)
+    opens = dt.date.fromisoformat(p["reregistration_opens"])
+    if short:
+        return _step("hours", f"在第{p['index']}次再登记受理期开始({z(opens)})前,{short}。", opens)
+    return _step("reregistration", f"第{p['index']}次再登记从{z(opens)}开始受理。", opens)
+
+
+def _step(guide: str, text: str, day: dt.date | None) -> dict[str, Any]:
+    title, path = GUIDES[guide]
+    return {"text": text, "date": iso(day), "guide": {"title": title, "path": path}}
+
+
+def _deadlines(reg: dict[str, Any], near: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first-registration deadline and the windows of today's period and the next."""
+    first = reg["first_registration"]
+    out = [{"key": "first_registration.last_day", "label": "首次登记受理期限最后一天", "date": first["last_day"],
+            "holiday_extended_last_day": first["holiday_extended_last_day"], "holiday_check": first["holiday_check"],
+            "done": reg["first_registered_on"] is not None}]
+    for p in near:
+        n, i = p["index"], p["index"] - 1
+        done = p["reregistered_on"] is not None
+        out.append({"key": f"periods[{i}].reregistration_opens", "label": f"第{n}次再登记开始受理",
+                    "date": p["reregistration_opens"], "holiday_extended_last_day": None, "holiday_check": None, "done": done})
+        out.append({"key": f"periods[{i}].reregistration_last_day", "label": f"第{n}次再登记受理期限最后一天",
+                    "date": p["reregistration_last_day"], "holiday_extended_last_day": p["holiday_extended_last_day"],
+                    "holiday_check": p["holiday_check"], "done": done})
+    return out
+
+
+def _alarms(start: dt.date, last: dt.date, today: dt.date) -> tuple[int, ...]:
+    """When a window opens, and BEFORE_CLOSE days before its last day: those inside the
+    window and not yet gone (a reminder of a day past only clutters the calendar)."""
+    offsets = [0] + [(last - dt.timedelta(days=d) - start).days for d in BEFORE_CLOSE]
+    return tuple(sorted({o for o in offsets if o >= 0 and start + dt.timedelta(days=o) >= today}))
+
+
+def _events(reg: dict[str, Any], near: list[dict[str, Any]], cert: dict[str, Any] | None,
+            today: dt.date) -> list[ics.Event]:
+    """Each window still to come or open today, as a calendar event."""
+    z = dates.zh_date
+    out = []
+    first = reg["first_registration"]
+    if reg["stage"]["code"] in ("not_passed_yet", "first_registration_open") and reg["first_registered_on"] is None:
+        start = dt.date.fromisoformat(reg["passed_on"])
+        last = dt.date.fromisoformat(first["holiday_extended_last_day"] or first["last_day"])
+        may = registration.MAY_MOVE if first["holiday_check"] == "unknown" else ""
+        out.append(ics.Event(
+            f"plan-first-{start.isoformat()}@{UID_DOMAIN}", "社工证首次登记受理期", start, last,
+            f"{reg['explanation'][0]['text']}{may}{registration.LOCAL}。", _alarms(start, last, today)))
+    for p in near:
+        last = _last(p)
+        if p["reregistered_on"] or last < today:
+            continue
+        start = dt.date.fromisoformat(p["reregistration_opens"])
+        may = registration.MAY_MOVE if p["holiday_check"] == "unknown" else ""
+        hours = f"(本期需{p['required_hours']}小时)" if p["required_hours"] is not None else ""
+        out.append(ics.Event(
+            f"plan-rereg-{p['index']}-{p['start']}@{UID_DOMAIN}", f"社工证第{p['index']}次再登记受理期", start, last,
+            f"受理期{z(start)}至{z(last)},第{p['index']}个登记有效期到{z(dt.date.fromisoformat(p['end']))}。"
+            f"再登记时提交本期的继续教育证明{hours}。{may}{registration.LOCAL}。", _alarms(start, last, today)))
+    if cert is not None:
+        paper = cert["paper_expected"]
+        start, last = dt.date.fromisoformat(paper["from"]), dt.date.fromisoformat(paper["to"])
+        if last >= today:
+            # An estimate, not a deadline: one reminder when it may begin.
+            text = next(s["text"] for s in cert["explanation"] if s.get("parameter") == certificate.PAPER_MIN)
+            out.append(ics.Event(f"plan-paper-{cert['results_published_on']}@{UID_DOMAIN}", "纸质证书预计发放(估计)",
+                                 start, last, text, (0,) if start >= today else ()))
+    return out
+
+
+def _event_json(e: ics.Event) -> dict[str, Any]:
+    return {"uid": e.uid, "summary": e.summary, "start": iso(e.start), "end": iso(e.end), "description": e.description,
+            "alarms": [iso(e.start + dt.timedelta(days=d)) for d in e.alarms]}

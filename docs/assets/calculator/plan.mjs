@@ -1,0 +1,272 @@
+// 我的时间表: where the worker stands, the next step, every deadline of this period and the
+// next, the hours of each period, a timeline and the calendar file. Every date, number
+// and sentence comes from the response (shegong.plan, composed of the other tools' rules);
+// the calendar file is the response's own text (shegong.ics), offered as a download.
+import { runTool, readFields, writeFields, compact, el, zhDate, datesTable } from "./ui.mjs";
+import { KINDS, recordsTable, recordsRequest } from "./records.mjs";
+
+const SVG = "http://www.w3.org/2000/svg";
+const form = document.getElementById("sg-form");
+const declaredForm = JSON.parse(form.dataset.form);
+const FIELDS = declaredForm.fields;
+const recordRows = recordsTable(form);
+const short = (iso) => zhDate(iso, { weekday: false });
+
+// --- the re-registration dates: one date input per item --------------------------------
+
+const datesBody = document.getElementById("sg-reregistered_on-body");
+const dateBounds = datesBody.closest("fieldset").dataset;
+
+function dateRow(value, i) {
+  const n = i + 1;
+  const id = `sg-rr${i}`;
+  const input = el("input", {
+    type: "date", id, name: "reregistered_on.item", "data-field": `reregistered_on[${i}]`,
+    min: dateBounds.min, max: dateBounds.max, "aria-describedby": `${id}-error`,
+  });
+  input.value = value || "";
+  const remove = el("button", { type: "button", class: "sg-remove", "aria-label": `删除第${n}次再登记的日期` }, "删除");
+  remove.addEventListener("click", () => {
+    const values = readDates();
+    values.splice(i, 1);
+    writeDates(values);
+    form.dispatchEvent(new Event("change"));
+    const left = datesBody.querySelectorAll("input");
+    (left[Math.min(i, left.length - 1)] || document.getElementById("sg-add-reregistered_on")).focus();
+  });
+  return el("li", { class: "sg-date-item" },
+    el("label", { for: id }, `第${n}次再登记的日期`), input, remove,
+    el("p", { class: "sg-error", id: `${id}-error`, "data-error-for": `reregistered_on[${i}]`, hidden: true }));
+}
+
+function readDates() {
+  return [...datesBody.querySelectorAll("input")].map((c) => c.value || (c.validity.badInput ? "日期不完整或不存在" : ""));
+}
+
+function writeDates(values) {
+  datesBody.replaceChildren(...(Array.isArray(values) ? values : []).map(dateRow));
+}
+
+document.getElementById("sg-add-reregistered_on").addEventListener("click", () => {
+  writeDates([...readDates(), ""]);
+  const all = datesBody.querySelectorAll("input");
+  all[all.length - 1].focus();
+  form.dispatchEvent(new Event("change"));
+});
+
+// --- the form's values and the request --------------------------------------------------
+
+function read(f) {
+  return { ...readFields(f, FIELDS), reregistered_on: readDates(), records: recordRows.read() };
+}
+
+function write(f, values) {
+  writeFields(f, values);
+  writeDates(values.reregistered_on);
+  recordRows.write(values.records);
+}
+
+function request(values) {
+  const out = { tool: "plan", ...compact(Object.fromEntries(FIELDS.map((k) => [k, values[k]]))) };
+  const dates = values.reregistered_on.filter((d) => d);
+  if (dates.length) out.reregistered_on = dates;
+  if (values.records.length) out.records = recordsRequest(values.records);
+  return out;
+}
+
+// --- the result ----------------------------------------------------------------------
+
+/** A guide page of this site, from the response's docs/ path, relative to this page. */
+function guideHref(path) {
+  return "../../" + path.replace(/(^|\/)index\.md$/, "$1").replace(/\.md$/, "/");
+}
+
+function nextStep(res) {
+  const n = res.next;
+  return el("section", { class: "sg-next admonition tip", "aria-labelledby": "sg-next-title" },
+    el("h3", { id: "sg-next-title", class: "admonition-title" }, "下一步"),
+    el("p", {}, n.text),
+    n.date ? el("p", {}, "日期:", el("time", { datetime: n.date }, zhDate(n.date))) : null,
+    el("p", {}, "怎么办理:", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)));
+}
+
+function deadlineNote(d) {
+  if (d.done) return "已办理";
+  if (d.holiday_check === "extended") return `最后一天是休息日,顺延到${zhDate(d.holiday_extended_last_day)}`;
+  if (d.holiday_check === "unknown") return "这一年的节假日安排还没有公布,最后一天可能顺延";
+  return "";
+}
+
+function deadlinesTable(res) {
+  return el("table", { class: "sg-dates sg-deadlines" },
+    el("caption", {}, "期限(本期和下一期)"),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "事项"), el("th", { scope: "col" }, "日期"), el("th", { scope: "col" }, "说明"))),
+    el("tbody", {}, res.deadlines.map((d) => el("tr", { class: d.done ? "sg-done" : null },
+      el("th", { scope: "row" }, d.label),
+      el("td", {}, el("time", { datetime: d.date }, zhDate(d.date))),
+      el("td", {}, deadlineNote(d))))));
+}
+
+const hours = (h) => (h === null || h === undefined ? "—" : `${h} 小时`);
+
+function hoursTable(res) {
+  return el("table", { class: "sg-dates sg-hours" },
+    el("caption", {}, "每个登记有效期的继续教育学时"),
+    el("thead", {}, el("tr", {}, ["登记有效期", "需要", "已计入", "还差", "待审核"].map((t) => el("th", { scope: "col" }, t)))),
+    el("tbody", {}, res.periods.map((p) => el("tr", {},
+      el("th", { scope: "row" }, p.name),
+      p.required_hours === null
+        ? el("td", { colspan: "4" }, "这一期开始时还没有继续教育学时的规定,以当地民政部门通知为准")
+        : [["需要", p.required_hours], ["已计入", p.counted_hours], ["还差", p.remaining_hours], ["待审核", p.pending_hours]]
+          // On a phone the cells stack under their period: each says what it is.
+          .map(([what, h]) => el("td", {}, el("span", { class: "sg-cell-label-inline" }, `${what}:`), hours(h)))))));
+}
+
+function recordsResult(res) {
+  if (!res.records.length) return null;
+  const kindName = Object.fromEntries(KINDS);
+  return el("table", { class: "sg-dates" },
+    el("caption", {}, "每条记录计入哪一期"),
+    el("thead", {}, el("tr", {}, ["记录", "计入", "理由"].map((t) => el("th", { scope: "col" }, t)))),
+    el("tbody", {}, res.records.map((r, i) => el("tr", {},
+      el("th", { scope: "row" }, `第${i + 1}条 ${kindName[r.kind] || r.kind}(${short(r.date)})`),
+      el("td", {}, where(r)),
+      el("td", {}, r.reason)))));
+}
+
+// --- the timeline ----------------------------------------------------------------------
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+const dayNumber = (iso) => {
+  const [y, m, d] = iso.split("-").map(Number);
+  return Date.UTC(y, m - 1, d) / 86400000;
+};
+
+/** The rows of the plan: first registration, each period (its window inside), the paper
+ * certificate's estimate. Each row says itself in words too (the text alternative). */
+function planRows(res) {
+  const rows = [];
+  const f = res.first_registration;
+  rows.push({ kind: "first", label: "首次登记受理期", from: res.passed_on, to: f.holiday_extended_last_day || f.last_day });
+  for (const p of res.periods) {
+    if (p.assumed) {
+      rows.push({ kind: "assumed", label: "第1个登记有效期(假如现在登记)", from: p.start, to: p.end });
+      continue;
+    }
+    const last = p.holiday_extended_last_day || p.reregistration_last_day;
+    rows.push({ kind: "period", label: `第${p.index}个登记有效期`, from: p.start, to: p.end,
+      window: [p.reregistration_opens, last], windowLabel: `第${p.index}次再登记受理期` });
+  }
+  const c = res.certificate;
+  if (c && c.paper_expected) rows.push({ kind: "paper", label: "纸质证书(估计)", from: c.paper_expected.from, to: c.paper_expected.to });
+  return rows.filter((r) => r.from && r.to);
+}
+
+function rowText(r) {
+  return `${r.label}:${short(r.from)}至${short(r.to)}` +
+    (r.window ? `,其中${r.windowLabel}${short(r.window[0])}至${short(r.window[1])}` : "");
+}
+
+function timeline(res) {
+  const rows = planRows(res);
+  const all = rows.flatMap((r) => [r.from, r.to]).concat([res.today]);
+  const min = Math.min(...all.map(dayNumber));
+  const max = Math.max(...all.map(dayNumber));
+  const W = 400, side = 4, rowH = 44, top = 26;
+  const H = top + rows.length * rowH + 20;
+  const x = (iso) => side + ((dayNumber(iso) - min) / Math.max(1, max - min)) * (W - 2 * side);
+  const words = rows.map(rowText).join(";") + `;今天是${short(res.today)}。`;
+  const root = svg("svg", {
+    viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "sg-plan-tl-title sg-plan-tl-desc", class: "sg-timeline",
+    preserveAspectRatio: "xMinYMin meet",
+  }, svg("title", { id: "sg-plan-tl-title" }, "我的时间表"), svg("desc", { id: "sg-plan-tl-desc" }, words));
+
+  const y0 = Number(all.reduce((a, b) => (a < b ? a : b)).slice(0, 4));
+  const y1 = Number(all.reduce((a, b) => (a > b ? a : b)).slice(0, 4)) + 1;
+  const every = Math.max(1, Math.ceil((y1 - y0) / 8));
+  for (let y = y0; y <= y1; y += every) {
+    const iso = `${y}-01-01`;
+    if (dayNumber(iso) < min || dayNumber(iso) > max) continue;
+    const xx = x(iso);
+    root.append(svg("line", { x1: xx, x2: xx, y1: top - 6, y2: H - 16, class: "sg-tl-grid" }));
+    if (xx < W - 28) root.append(svg("text", { x: xx + 2, y: H - 4, class: "sg-tl-year" }, String(y)));
+  }
+  rows.forEach((r, i) => {
+    const yy = top + i * rowH;
+    const g = svg("g", { class: `sg-tl-row sg-tl-${r.kind}` });
+    const est = [...r.label].length * 14;
+    g.append(svg("text", { x: Math.max(0, Math.min(x(r.from), W - est)), y: yy + 10, class: "sg-tl-label" }, r.label));
+    g.append(svg("rect", { x: x(r.from), y: yy + 16, width: Math.max(2, x(r.to) - x(r.from)), height: 14, rx: 3, class: "sg-tl-bar" }));
+    if (r.window) {
+      g.append(svg("rect", { x: x(r.window[0]), y: yy + 14, width: Math.max(3, x(r.window[1]) - x(r.window[0])), height: 18, rx: 2, class: "sg-tl-window" }));
+    }
+    root.append(g);
+  });
+  const xt = x(res.today);
+  root.append(svg("line", { x1: xt, x2: xt, y1: 4, y2: H - 16, class: "sg-tl-today" }));
+  root.append(svg("text", { x: xt > W - 40 ? xt - 4 : xt + 4, y: 14, class: "sg-tl-today-label", "text-anchor": xt > W - 40 ? "end" : "start" }, "今天"));
+
+  const legend = el("ul", { class: "sg-legend" },
+    el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "受理期、登记有效期、证书发放(估计)"),
+    el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), "再登记受理期"),
+    el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
+  const wordsBox = el("details", { class: "sg-tl-text" },
+    el("summary", {}, "时间线的文字说明"),
+    el("ul", {}, rows.map((r) => el("li", {}, rowText(r))), el("li", {}, `今天:${zhDate(res.today)}`)));
+  return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend, wordsBox));
+}
+
+// --- the calendar file -------------------------------------------------------------------
+
+function calendarBox(res) {
+  const cal = res.calendar;
+  if (!cal.events.length) return null;
+  const button = el("button", { type: "button", class: "md-button sg-ics" }, "下载日历文件(.ics)");
+  button.addEventListener("click", () => {
+    // Made on this device from the answer; nothing is sent anywhere.
+    const url = URL.createObjectURL(new Blob([cal.ics], { type: "text/calendar;charset=utf-8" }));
+    const a = el("a", { href: url, download: cal.filename });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  });
+  return el("div", { class: "sg-ics-box" }, button,
+    el("p", { class: "sg-hint" },
+      `${cal.events.length}个事件:${cal.events.map((e) => e.summary).join("、")}。每个受理期在开始那天和截止前都有提醒;` +
+      "文件在本机生成,用手机日历打开即可添加。"));
+}
+
+/** Where a record counts: its period and hours, or that it waits for review there. */
+function where(r) {
+  if (!r.period) return "不计入列出的任何一期";
+  return `第${r.period}期 ${r.status === "pending" ? "待审核" : hours(r.counted_hours)}`;
+}
+
+function render(res) {
+  res.records.forEach((r, i) => recordRows.counted(i, where(r)));
+  return [
+    nextStep(res),
+    deadlinesTable(res),
+    hoursTable(res),
+    timeline(res),
+    calendarBox(res),
+    recordsResult(res),
+    datesTable(res.dates),
+  ];
+}
+
+runTool({
+  tool: "plan",
+  read,
+  write,
+  empty: { ...declaredForm.empty, reregistered_on: [], records: [] },
+  request,
+  render,
+});
