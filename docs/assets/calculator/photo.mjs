@@ -202,6 +202,8 @@ function draw() {
   crop.height = Math.round(bitmap.height * scale);
   const ctx = crop.getContext("2d");
   ctx.drawImage(bitmap, 0, 0, crop.width, crop.height);
+  // Where the frame is, in the photo's pixels: for a test, as the canvas cannot be read by one.
+  crop.dataset.frame = [frame.x, frame.y, frame.w, frame.h].map(Math.round).join(",");
   const [x, y, w, h] = [frame.x * scale, frame.y * scale, frame.w * scale, frame.h * scale];
   ctx.fillStyle = "rgba(0, 0, 0, 0.55)";
   ctx.fillRect(0, 0, crop.width, y);
