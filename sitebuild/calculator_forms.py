@@ -84,6 +84,9 @@ def _guide_links(guides: Mapping[str, str], page_url: str) -> str:
 def _control(f: Any, tools: Tools, required: bool) -> str:
     ident = f"sg-{f.name}"
     attrs = f'id="{ident}" name="{_e(f.name)}" aria-describedby="{ident}-hint {ident}-error"' + (" required" if required else "")
+    if not f.saved:
+        # Neither the browser's autofill history nor an online spelling service sees it.
+        attrs += ' autocomplete="off" spellcheck="false" data-unsaved=""'
     choices = f.options(tools.policy)
     if choices:
         options = (f'<option value="">{_e(f.blank)}</option>' if f.blank else "") + "".join(
@@ -94,11 +97,21 @@ def _control(f: Any, tools: Tools, required: bool) -> str:
         return f'<input type="date" {attrs} min="{tools.min_year}-01-01" max="{tools.max_year}-12-31">'
     if f.kind == "datetime":
         return f'<input type="datetime-local" {attrs} min="{tools.min_year}-01-01T00:00" max="{tools.max_year}-12-31T23:59">'
+    off = "" if not f.saved else ' autocomplete="off"'
     if f.kind == "integer":
-        return f'<input type="text" inputmode="numeric" autocomplete="off" {attrs}>'
+        return f'<input type="text" inputmode="numeric"{off} {attrs}>'
     if f.kind == "text":
-        return f'<input type="text" autocomplete="off" {attrs}>'
+        return f'<input type="text"{off} {attrs}>'
     raise FormError(f"表单不支持「{f.label}」({f.name})的类型 {f.kind}")
+
+
+def _privacy(shown: list[Any]) -> str:
+    unsaved = [f"「{_e(f.label)}」" for f in shown if not f.saved]
+    if not unsaved:
+        return PRIVACY
+    if len(unsaved) == len(shown):
+        return "你填写的内容只在这台设备上使用,不保存,也不发送到任何地方;刷新或关闭页面后就不在了。"
+    return PRIVACY + f"其中{'、'.join(unsaved)}不保存:只在这台设备上使用,刷新或关闭页面后就不在了。"
 
 
 def _field(f: Any, tools: Tools, required: bool) -> str:
@@ -188,9 +201,11 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
     simple = [f for f in shown if f.kind not in LISTS]
     spec = {
         "fields": [f.name for f in simple],
-        "params": [f.name for f in simple if not f.more],
+        # A link never carries a value the page must not keep.
+        "params": [f.name for f in simple if not f.more and f.saved],
         "empty": {f.name: f.default for f in simple},
         "required": [f.name for f in shown if f.name in required],
+        "unsaved": [f.name for f in shown if not f.saved],
     }
     links = _guide_links(guides, page_url)
     parts = [
@@ -222,7 +237,7 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
         '<p id="sg-answer" class="sg-live" aria-live="polite" aria-atomic="true"></p>',
         '<div id="sg-result" class="sg-result" aria-labelledby="sg-result-title"></div>',
         '<p id="sg-offline" class="sg-offline" role="status" hidden></p>',
-        f'<p class="sg-privacy">{PRIVACY}</p>',
+        f'<p class="sg-privacy">{_privacy(shown)}</p>',
         "</div>",
     ]
     return "\n".join(parts)

@@ -189,6 +189,32 @@ LOOKUP: dict[str, tuple[Any, Callable[[Any], Any], list[Probe]]] = {
          lambda r: int(r["outcomes"][0]["eligible_from"][:4]) - 2025, lambda r: r["outcomes"][0]["source"]),
     ]),
 }
+
+
+def photo(size: str = "一寸") -> Callable[[dt.date], dict]:
+    return lambda day: {"tool": "photo", "size": size, "today": iso(day)}
+
+
+LOOKUP |= {
+    "photo.max_kb": (400, lambda v: v * REAL.value("photo.bytes_per_kb"), [
+        ("photo", photo(), lambda r: r["max_bytes"], lambda r: step(r, "photo.max_kb")),
+    ]),
+    "photo.bytes_per_kb": (1024, lambda v: v * REAL.value("photo.max_kb"), [
+        ("photo", photo(), lambda r: r["max_bytes"], lambda r: step(r, "photo.bytes_per_kb")),
+    ]),
+    "photo.fit_percent": (80, lambda v: REAL.value("photo.max_kb") * REAL.value("photo.bytes_per_kb") * v // 100, [
+        ("photo", photo(), lambda r: r["fit_bytes"], lambda r: step(r, "photo.fit_percent")),
+    ]),
+    "photo.dpi": (600, lambda v: v, [
+        ("photo", photo(), lambda r: r["target"]["dpi"], lambda r: step(r, "photo.dpi")),
+    ]),
+} | {
+    f"photo.{side}_mm.{size}": (size_mm, lambda v: v, [
+        ("photo", photo(size), lambda r, side=side: r["target"][f"{side}_mm"], lambda r, key=f"photo.{side}_mm.{size}": step(r, key)),
+    ])
+    for size, sides in {"一寸": (("width", 26), ("height", 36)), "两寸": (("width", 36), ("height", 50))}.items()
+    for side, size_mm in sides
+}
 # An input check, not a rule: always the newest value (see test_the_record_limit_is_not_dated).
 UNDATED = {"training.max_record_hours"}
 

@@ -13,12 +13,12 @@ import json
 import re
 from typing import Any, Callable
 
-from . import certificate, plan, registration, titles, training
+from . import certificate, idcard, photo, plan, registration, titles, training
 from .inputs import InputError, describe, printable
 from .policy import Policy, load
 
 # The tools: each rules module declares its questions (QUESTIONS) beside its evaluate().
-RULES = (registration, training, titles, certificate, plan)
+RULES = (registration, training, titles, certificate, plan, idcard, photo)
 QUESTIONS = {m.QUESTIONS.tool: m.QUESTIONS for m in RULES}
 TOOLS: dict[str, Callable[[dict[str, Any], Policy, dt.date], dict[str, Any]]] = {
     m.QUESTIONS.tool: m.evaluate for m in RULES

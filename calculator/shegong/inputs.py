@@ -205,7 +205,8 @@ class Reader:
         value = self._get(name, label, False)
         if value is None:
             return None
-        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}", value):
+        # Up to 9 digits: a photo's size in bytes is a whole number of millions.
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value):
             value = int(value)
         if isinstance(value, float) and value.is_integer():
             value = int(value)

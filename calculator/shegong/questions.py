@@ -53,6 +53,9 @@ class Field:
     default: Any = ""  # the form's value after 清除数据
     form: bool = True  # False: asked on the command line and in JSON only
     more: bool = False  # in the form's optional group
+    # False: the page never keeps the value (not in localStorage, not in a link) and no
+    # browser autofill or spelling service sees it: an ID number, a photo's details.
+    saved: bool = True
     flag: str | None = None  # the command-line flag, where it is not --name (a list's singular)
     # Added to the kind's JSON Schema; a function of the policy data where a limit is a policy value.
     schema: Mapping[str, Any] | Callable[[Policy], Mapping[str, Any]] = field(default_factory=dict)

@@ -50,9 +50,13 @@ function loadSaved(tool) {
   }
 }
 
-function save(tool, values) {
+/** Keeps the form's values, except those declared never to be kept (an ID number, a
+ * photo's details: data-form's "unsaved"); a tool with nothing else keeps nothing. */
+function save(tool, values, unsaved = []) {
   try {
-    localStorage.setItem(STORAGE_PREFIX + tool, JSON.stringify(values));
+    const kept = Object.fromEntries(Object.entries(values).filter(([k]) => !unsaved.includes(k)));
+    if (Object.keys(values).length && !Object.keys(kept).length) localStorage.removeItem(STORAGE_PREFIX + tool);
+    else localStorage.setItem(STORAGE_PREFIX + tool, JSON.stringify(kept));
   } catch {
     /* private mode or full storage: the calculator still works */
   }
@@ -358,7 +362,7 @@ export function runTool(opts) {
 
   async function compute() {
     const values = read(form);
-    if (!linkOverSaved) save(tool, values);
+    if (!linkOverSaved) save(tool, values, opts.unsaved);
     const missing = opts.required.filter((f) => !values[f]);
     const mine = ++seq;
     if (missing.length && missing.every((f) => quiet(f))) {

@@ -1,0 +1,217 @@
+"""The ID-number check: is the number well formed before the worker blames the system?
+
+The source article (全国社会工作信息系统, 社工注册) says that when everything is typed
+correctly and the system still says "请输入正确的身份证号", the worker is not yet in the
+system's 社工库 and must use [反馈] and wait for an SMS.  A worker cannot tell that from a
+typing slip, so this check says which one it is:
+
+- first the usual hidden causes on a phone keyboard are undone (full-width digits and Ｘ,
+  a lower-case x, spaces and dashes) and named;
+- then the number is checked as GB 11643-1999 defines it: 18 characters, the birth date in
+  characters 7-14 a real day not after today, and the check character (the 18th) computed
+  from the first 17.
+
+The number is private: the answer never holds it whole, only masked (first and last
+four), and the page never stores it (``saved=False``).  Messages name positions, not
+digits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .explain import step
+from .inputs import Reader
+from .policy import Policy
+from .questions import Field, Questions
+
+STANDARD = "国家标准 GB 11643-1999(公民身份号码)"
+INPUT_CHECK = "本站输入检查"
+GUIDE = {"title": "账户注册", "page": "registration/account/"}
+
+# GB 11643-1999: the weights of characters 1-17, and the check character for each
+# remainder of their weighted sum mod 11.
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK = "10X98765432"
+LENGTH = len(WEIGHTS) + 1
+OLD_LENGTH = 15  # the first-generation card's number
+BIRTH = slice(6, 14)  # characters 7-14: YYYYMMDD
+MAX_CHARS = 64  # far longer than any number with spaces: a paste of something else
+
+# What a phone keyboard slips in, in the order they are undone, with the words for each.
+_FULL_DIGITS = {chr(0xFF10 + i): str(i) for i in range(10)}
+_DASHES = set("-‐‑‒–—―－_")
+
+QUESTIONS = Questions(
+    tool="idcard",
+    title="身份证号检查",
+    summary="身份证号检查:注册时系统提示“请输入正确的身份证号”,是输错了还是要点[反馈]",
+    fields=(
+        Field("id_number", "text", "身份证号", required=True, saved=False,
+              hint="只在这台设备上检查,不保存、不发送;结果里只显示前4位和后4位。"),
+        Field("today", "date", "按哪一天检查出生日期", form=False, hint="留空就按今天。"),
+    ),
+    examples=(
+        ("国家标准里的示例号码", {"id_number": "11010519491231002X"}),
+        ("全角数字和小写x", {"id_number": "１１０１０５ １９４９１２３１ ００２x"}),
+    ),
+)
+FIELDS = QUESTIONS.names
+
+
+def mask(text: str) -> str:
+    """The first and last four characters, the rest as *: 1101**********002X."""
+    if len(text) <= 8:
+        return "*" * len(text)
+    return text[:4] + "*" * (len(text) - 8) + text[-4:]
+
+
+def check_character(first17: str) -> str:
+    return CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+
+
+def normalise(raw: str) -> tuple[str, list[str]]:
+    """The number as the system wants it, and what was changed, in words."""
+    changes = []
+    text = raw
+    if any(c in _FULL_DIGITS for c in text):
+        changes.append("全角数字改成了半角数字")
+        text = "".join(_FULL_DIGITS.get(c, c) for c in text)
+    if any(c in "Ｘｘ" for c in text):
+        changes.append("全角的Ｘ改成了半角的X")
+        text = text.replace("Ｘ", "X").replace("ｘ", "X")
+    if "x" in text:
+        changes.append("小写的x改成了大写的X")
+        text = text.replace("x", "X")
+    if any(c.isspace() for c in text):
+        changes.append("去掉了空格")
+        text = "".join(c for c in text if not c.isspace())
+    if any(c in _DASHES for c in text):
+        changes.append("去掉了短横线")
+        text = "".join(c for c in text if c not in _DASHES)
+    return text, changes
+
+
+def _shown(ch: str) -> str:
+    """A character that is not a digit, as a message may show it (never a digit of the number)."""
+    return f"U+{ord(ch):04X}" if not ch.isprintable() or "\ud800" <= ch <= "\udfff" else f"「{ch}」"
+
+
+def _characters(text: str) -> list[dict[str, Any]]:
+    """Characters that cannot be in a number: only digits, and X as the last of 18."""
+    wrong = []
+    for i, ch in enumerate(text):
+        if ch in "0123456789" or (ch == "X" and i == LENGTH - 1):
+            continue
+        if ch == "X":
+            wrong.append((i + 1, f"第{i + 1}位是X:只有最后一位(第{LENGTH}位)可以是X"))
+        else:
+            wrong.append((i + 1, f"第{i + 1}位是{_shown(ch)},不是数字"))
+    if not wrong:
+        return []
+    listed = "；".join(m for _p, m in wrong[:3]) + ("等" if len(wrong) > 3 else "")
+    return [{"code": "characters", "positions": [p for p, _m in wrong],
+             "message": f"{listed}。身份证号由数字组成,只有最后一位可以是X。"}]
+
+
+def _birth(text: str, today: dt.date) -> list[dict[str, Any]]:
+    digits = text[BIRTH]
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    if not 1 <= month <= 12:
+        return [{"code": "birth_date", "positions": [11, 12],
+                 "message": "第11–12位是出生月份,这里不是01到12之间的月份。"}]
+    try:
+        born = dt.date(year, month, day)
+    except ValueError:
+        where = [7, 8, 9, 10] if year == 0 else [13, 14]
+        what = "出生年份不可能是0000" if year == 0 else "第13–14位是出生日,这个月没有这一天"
+        return [{"code": "birth_date", "positions": where, "message": f"{what}。"}]
+    if born > today:
+        return [{"code": "birth_future", "positions": list(range(7, 15)),
+                 "message": "第7–14位是出生日期,这里的日期晚于今天,不可能是已经出生的人的号码。"}]
+    return []
+
+
+def _check_digit(text: str) -> list[dict[str, Any]]:
+    expected = check_character(text[:LENGTH - 1])
+    if text[-1] == expected:
+        return []
+    return [{"code": "check_digit", "positions": [LENGTH],
+             "message": (f"第{LENGTH}位(校验码)按前{LENGTH - 1}位算出来应为{expected},你填的是{text[-1]}。"
+                         f"如果最后一位没有填错,那就是前{LENGTH - 1}位里有一位填错,或相邻两位颠倒了:请对照身份证逐位核对。")}]
+
+
+def problems_of(text: str, today: dt.date) -> list[dict[str, Any]]:
+    """What is wrong with a normalised number, in the order a worker should look."""
+    if len(text) == OLD_LENGTH and text.isascii() and text.isdigit():
+        return [{"code": "old_15", "positions": [],
+                 "message": (f"这是{OLD_LENGTH}位的旧号码。现在的身份证号是{LENGTH}位,"
+                             f"请按你现在的身份证上的{LENGTH}位号码填写。")}]
+    out = _characters(text)
+    if len(text) != LENGTH:
+        more = "少了" if len(text) < LENGTH else "多了"
+        out.append({"code": "length", "positions": [],
+                    "message": f"共{len(text)}位,身份证号应为{LENGTH}位:{more}{abs(len(text) - LENGTH)}位。请对照身份证逐位核对。"})
+    if out:
+        return out
+    return _birth(text, today) + _check_digit(text)
+
+
+def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    r = Reader(request)
+    r.reject_unknown(FIELDS)
+    today = r.date("today", "今天的日期", required=False) or today
+    raw = request.get("id_number")
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)  # a number in JSON: its digits are the ID number
+    # The messages never quote what was received: it is the number itself.
+    if raw is None or raw == "":
+        r.error("id_number", "缺少「身份证号」(id_number)。请填写这一项。")
+    elif not isinstance(raw, str):
+        r.error("id_number", "「身份证号」应为文字,例如 11010519491231002X。")
+    elif len(raw) > MAX_CHARS:
+        r.error("id_number", f"「身份证号」太长(超过{MAX_CHARS}个字符),不像一个身份证号。请只填写号码本身。")
+    r.raise_if_errors()
+
+    text, changes = normalise(raw)
+    if not text:
+        r.error("id_number", "「身份证号」里只有空格或短横线。请填写号码本身。")
+        r.raise_if_errors()
+    problems = problems_of(text, today)
+    masked = mask(text)
+    explanation = [step(
+        ("先转换手机输入法常带进来的字符:" + "、".join(changes) + "。系统里也请按转换后的写法输入。") if changes
+        else "号码里没有全角数字、小写x、空格或短横线,不需要转换。",
+        INPUT_CHECK,
+    )]
+    explanation.append(step(
+        f"身份证号应为{LENGTH}位:前{LENGTH - 1}位是数字,第7–14位是出生日期(年月日),最后一位是校验码(数字或X)。"
+        f"校验码由前{LENGTH - 1}位算出:各位分别乘以权重{'、'.join(map(str, WEIGHTS))},"
+        f"乘积相加后除以11,余数0到10依次对应{'、'.join(CHECK)}。",
+        STANDARD,
+    ))
+    well_formed = not problems
+    if well_formed:
+        advice = ("号码格式正确:长度、出生日期和校验码都对。如果姓名也核对无误,系统却一直提示“请输入正确的身份证号”,"
+                  "说明系统社工库里暂时没有你的信息:点[反馈]按钮,等民政部门审核,收到审核通过的短信后再注册账户。")
+        explanation.append(step(advice, policy.cite_document("system_guide")))
+        summary = f"{masked}:号码格式正确。系统仍提示“请输入正确的身份证号”时,点[反馈]并等待短信通知。"
+    else:
+        advice = "请按上面说的位置对照身份证改正,再到系统里输入。号码格式正确之前,先不要点[反馈]。"
+        explanation.append(step("号码有误:" + "".join(p["message"] for p in problems), STANDARD))
+        summary = f"{masked}:号码有误。{problems[0]['message']}"
+    if changes:
+        summary += f"(已自动转换:{'、'.join(changes)})"
+    return {
+        "ok": True,
+        "tool": "idcard",
+        "masked": masked,
+        "length": len(text),
+        "changes": changes,
+        "well_formed": well_formed,
+        "problems": problems,
+        "next_step": {"text": advice, "guide": GUIDE if well_formed else None},
+        "summary": summary,
+        "explanation": explanation,
+    }
