@@ -39,7 +39,6 @@ import os
 import re
 import statistics
 import sys
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

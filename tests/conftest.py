@@ -97,6 +97,16 @@ def context(browser, site_url):
     ctx.close()
 
 
+@pytest.fixture(scope="module")
+def module_context(browser, site_url):
+    """One context for a whole test module (later pages restore from its snapshot), which
+    accepts downloads and must have made no request to another host."""
+    ctx = new_context(browser, site_url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    yield ctx
+    assert ctx.request_log.foreign() == []
+    ctx.close()
+
+
 @pytest.fixture
 def page(context):
     p = context.new_page()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from shegong.api import TOOLS
-from support.browser import WAIT, axe_violations, new_context, settled
+from support.browser import WAIT, axe_violations, new_context, press_until, settled
 
 PAGES = ["calculator/"] + [f"calculator/{tool}/" for tool in TOOLS]
 
@@ -80,11 +80,7 @@ def focused(page):
 
 def tab_to(page, element_id, limit=80):
     """Presses Tab from where the focus is until ``element_id`` has it."""
-    for _ in range(limit):
-        if focused(page) == element_id:
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"#{element_id} is not reachable with Tab")
+    press_until(page, f"#{element_id}", limit=limit)
 
 
 def type_date(page, element_id, iso):
@@ -123,10 +119,7 @@ def test_keyboard_registration(page, site_url):
     assert page.input_value("#sg-level") == "助理社会工作师"
     assert "72 小时" in page.inner_text("#sg-result")
     # The calendar button in the result is reachable and works with Enter.
-    for _ in range(10):
-        if page.evaluate("document.activeElement.classList.contains('sg-ics')"):
-            break
-        page.keyboard.press("Tab")
+    press_until(page, ".sg-ics", limit=10)
     with page.expect_download() as dl:
         page.keyboard.press("Enter")
     assert open(dl.value.path(), encoding="utf-8").read().startswith("BEGIN:VCALENDAR")
@@ -154,10 +147,7 @@ def test_keyboard_training(page, site_url):
     # Remove the first row with the keyboard.
     page.focus("#sg-r1-hours")
     page.keyboard.press("Shift+Tab")
-    for _ in range(12):
-        if page.evaluate("document.activeElement.classList.contains('sg-remove')"):
-            break
-        page.keyboard.press("Shift+Tab")
+    press_until(page, ".sg-remove", key="Shift+Tab", limit=12)
     label = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert label == "删除第1条记录"
     page.keyboard.press("Enter")
@@ -195,10 +185,7 @@ def test_keyboard_certificate(page, site_url):
     assert "2026年2月20日" in page.inner_text("#sg-answer")
     # Example buttons work with the keyboard.
     tab_to(page, "sg-annotation_requested_at")
-    for _ in range(12):  # past the date-time field's parts to the first example button
-        if page.evaluate("document.activeElement.hasAttribute('data-example')"):
-            break
-        page.keyboard.press("Tab")
+    press_until(page, "[data-example]", limit=12)  # past the date-time field's parts to the first example button
     page.keyboard.press("Enter")  # the first example: 已申请加注
     page.wait_for_function("document.querySelector('#sg-annotation_requested_at').value === '2026-01-05T10:30'")
     page.wait_for_function("document.querySelector('.sg-facts') && document.querySelector('.sg-facts').textContent.includes('10:30')", timeout=WAIT)

@@ -9,15 +9,12 @@ import threading
 import pytest
 
 from sitebuild import devserver
-from support.browser import WAIT, new_context, open_tool, settled, stored
+from support.browser import WAIT, open_tool, settled, stored
 
 
 @pytest.fixture(scope="module")
-def ctx(browser, site_url):
-    c = new_context(browser, site_url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    yield c
-    assert c.request_log.foreign() == []
-    c.close()
+def ctx(module_context):
+    return module_context
 
 
 @pytest.fixture

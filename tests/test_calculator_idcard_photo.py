@@ -16,7 +16,7 @@ import struct
 import pytest
 
 from shegong.idcard import check_character
-from support.browser import WAIT, axe_violations, new_context, open_tool, settled, stored
+from support.browser import WAIT, axe_violations, new_context, open_tool, press_until, settled, stored
 
 # A number made up for the test (not the page's example), with its right check character.
 NUMBER = "11010819800101123" + check_character("11010819800101123")
@@ -127,10 +127,7 @@ def test_idcard_number_is_never_kept_or_sent(tab, ctx):
 def test_idcard_by_keyboard(tab):
     page = tab
     page.evaluate("document.activeElement.blur()")
-    for _ in range(60):
-        if page.evaluate("document.activeElement && document.activeElement.id") == "sg-id_number":
-            break
-        page.keyboard.press("Tab")
+    press_until(page, "#sg-id_number", limit=60)
     page.keyboard.type("11010519491231002x")
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#sg-answer').textContent.includes('小写的x')", timeout=WAIT)

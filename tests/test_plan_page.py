@@ -15,18 +15,15 @@ import icalendar
 import pytest
 
 from shegong import evaluate
-from support.browser import axe_violations, new_context, settled, wait_ready
+from support.browser import axe_violations, press_until, settled, wait_ready
 from test_calculator_a11y import focused, tab_to, type_date
 
 SHOTS = os.environ.get("SHEGONG_SCREENSHOTS")
 
 
 @pytest.fixture(scope="module")
-def ctx(browser, site_url):
-    c = new_context(browser, site_url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    yield c
-    assert c.request_log.foreign() == []
-    c.close()
+def ctx(module_context):
+    return module_context
 
 
 def shot(page, name):
@@ -77,10 +74,7 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
     tab_to(page, "sg-r0-hours")
     page.keyboard.type("30")
     page.keyboard.press("Tab")
-    for _ in range(20):  # the optional group: open it with Enter on its summary
-        if page.evaluate("document.activeElement.tagName === 'SUMMARY'"):
-            break
-        page.keyboard.press("Tab")
+    press_until(page, "summary", limit=20)  # the optional group: open it with Enter on its summary
     page.keyboard.press("Enter")
     tab_to(page, "sg-today")
     type_date(page, "sg-today", "2026-02-01")
@@ -100,10 +94,7 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
 
     # The calendar file, by keyboard: the rules' own text, as icalendar reads it.
     page.focus(".sg-next a")
-    for _ in range(30):
-        if page.evaluate("document.activeElement.classList.contains('sg-ics')"):
-            break
-        page.keyboard.press("Tab")
+    press_until(page, ".sg-ics", limit=30)
     with page.expect_download() as dl:
         page.keyboard.press("Enter")
     assert dl.value.suggested_filename == expected["calendar"]["filename"]
@@ -118,10 +109,7 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
 
     # Removing the re-registration date by keyboard recomputes the plan.
     page.focus("#sg-rr0")
-    for _ in range(6):  # past the date field's own parts
-        if page.evaluate("document.activeElement.classList.contains('sg-remove')"):
-            break
-        page.keyboard.press("Tab")
+    press_until(page, ".sg-remove", limit=6)  # past the date field's own parts
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "删除第1次再登记的日期"
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelectorAll('#sg-reregistered_on-body input').length === 0")

@@ -36,6 +36,20 @@ def open_ready(ctx, url: str):
     return page
 
 
+def press_until(page, selector: str, key: str = "Tab", limit: int = 80) -> None:
+    """Presses ``key`` until the focused element matches ``selector``, as a keyboard user
+    moves through a page."""
+    def there() -> bool:
+        return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
+
+    for _ in range(limit):
+        if there():
+            return
+        page.keyboard.press(key)
+    if not there():
+        raise AssertionError(f"{selector} is not reachable with {key} in {limit} presses")
+
+
 def settled(page, state: str = "ok") -> None:
     """The result area shows ``state`` (ok, errors, empty, failed) for the latest input:
     no computation is scheduled or running (ui.mjs marks the result ``data-busy``)."""
