@@ -129,7 +129,7 @@ def test_the_calendar_file_leaves_out_days_already_past(browser, site_url):
         page.click("button.sg-ics")
     text = open(dl.value.path(), encoding="utf-8").read()
     assert "电子证书加注可能到期" in text
-    assert "纸质社工证" not in text
+    assert "纸质证书" not in text
     # Only past days: no calendar button at all.
     open_tool(page, site_url, "certificate", "?results_published_on=2020-06-10")
     settled(page, "ok")

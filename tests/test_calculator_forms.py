@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from shegong.api import evaluate
 from sitebuild import devserver
 from support.browser import WAIT, open_tool, settled, stored
 
@@ -73,10 +74,11 @@ def test_registration_form(tab, site_url):
     # The calendar file.
     with page.expect_download() as dl:
         page.click("button.sg-ics")
-    text = open(dl.value.path(), encoding="utf-8").read()
-    assert text.startswith("BEGIN:VCALENDAR")
-    assert "DTSTART;VALUE=DATE:20271215" in text
-    assert "BEGIN:VALARM" in text and "TRIGGER:-P30D" in text
+    text = open(dl.value.path(), encoding="utf-8", newline="").read()
+    # The rules' own file, as the command line gives it for the same inputs.
+    assert text == evaluate({"tool": "registration", "level": "助理社会工作师", "passed_on": "2024-09-10",
+                             "first_registered_on": "2025-03-15", "today": "2026-01-01"})["calendar"]["ics"]
+    assert "DTSTART;VALUE=DATE:20271215" in text and "BEGIN:VALARM" in text
 
     # An error from the rules, next to the field it names.
     page.fill("#sg-passed_on", "1900-01-01")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import dates
+from . import dates, ics
 from .explain import CIVIL_CODE_COUNTING, dated, iso, read_on, step
 from .inputs import Reader
 from .policy import NotInForce, Policy
@@ -33,6 +33,7 @@ ANNOTATION_DAYS = "certificate.annotation_max_days"
 ANNOTATION_COUNT = "certificate.annotation_max_valid"
 COUNT_WINDOW = "certificate.annotation_count_window_days"
 PAPER_MIN = "certificate.paper_months_min"
+CALENDAR_FILE = "社工证领取提醒.ics"
 PAPER_MAX = "certificate.paper_months_max"
 ANNOTATION_RULES = (ANNOTATION_HOURS, ANNOTATION_DAYS, ANNOTATION_COUNT, COUNT_WINDOW)
 TIME_ZONE = "北京时间(UTC+8)"
@@ -120,7 +121,28 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     annotation = _annotation(requested, days, earlier, policy, explanation, date_list)
     out.update(annotation.pop("fields"))
     summary += annotation["summary"]
-    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
+    out |= {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
+    return out | {"calendar": ics.attachment(calendar_events(out, today), today, "社工证领取提醒", CALENDAR_FILE)}
+
+
+def calendar_events(cert: dict[str, Any], today: dt.date) -> list[ics.Event]:
+    """The paper certificate's estimated weeks and the earliest day to annotate again,
+    those not yet gone."""
+    out = []
+    paper = cert["paper_expected"]
+    if paper and dt.date.fromisoformat(paper["to"]) >= today:
+        start, last = dt.date.fromisoformat(paper["from"]), dt.date.fromisoformat(paper["to"])
+        # An estimate, not a deadline: one reminder when it may begin.
+        text = next(s["text"] for s in cert["explanation"] if s.get("parameter") == PAPER_MIN)
+        out.append(ics.Event(ics.uid("paper", cert["results_published_on"]), "纸质证书预计发放(估计)", start, last,
+                             f"{text}这只是估计,以当地人事考试部门的公告为准。", (0,) if start >= today else ()))
+    again = cert.get("annotate_again_on")
+    if again and dt.date.fromisoformat(again) >= today:
+        day = dt.date.fromisoformat(again)
+        out.append(ics.Event(ics.uid("annotation", cert["annotation_requested_at"]), "电子证书加注可能到期,需要重新加注",
+                             day, day, "按最早的可能估算(北京时间);实际到期时间以中国人事考试网证书页面显示为准。",
+                             ics.before(day, (7, 1), today)))
+    return out
 
 
 def _max_days(policy: Policy, on: dt.date | None) -> int:

@@ -1,8 +1,9 @@
 """An iCalendar (RFC 5545) file of all-day events with reminders, in pure stdlib.
 
 It runs in Pyodide beside the rules, so the file a page offers is the one the command
-line writes and the tests parse (with PyPI's ``icalendar``).  Used by ``shegong.plan``;
-any tool that has dated steps can build ``Event``s and call ``calendar``.
+line writes and the tests parse (with PyPI's ``icalendar``).  The registration and
+certificate rules make their own events (``calendar_events``); a tool's response carries
+them as ``attachment``, and the plan gathers theirs into one file.
 
     calendar([Event("rereg-1", "再登记受理期", dt.date(2027, 12, 15), dt.date(2028, 3, 15),
                     alarms=(0, 77))], stamp=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
@@ -18,6 +19,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 PRODID = "-//shegong-guide//shegong//ZH"
+UID_DOMAIN = "shegong-guide"
+# Reminders of a window: when it opens, and this many days before it closes.
+BEFORE_CLOSE = (30, 7)
 # Reminders ring at this hour of the day they fall on, in the reader's own time zone:
 # an all-day event has no time of its own, and midnight would wake nobody usefully.
 ALARM_HOUR = 9
@@ -108,3 +112,34 @@ def calendar(events: list[Event], stamp: dt.datetime, name: str = "") -> str:
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def uid(*parts: str) -> str:
+    """The same step of the same case gets the same UID in every tool's file, so importing
+    the plan after the registration file replaces events instead of doubling them."""
+    return "-".join(parts) + "@" + UID_DOMAIN
+
+
+def window_alarms(start: dt.date, last: dt.date, today: dt.date) -> tuple[int, ...]:
+    """When a window opens, and BEFORE_CLOSE days before its last day: those inside the
+    window and not yet gone (a reminder of a day past only clutters the calendar)."""
+    offsets = [0] + [(last - dt.timedelta(days=d) - start).days for d in BEFORE_CLOSE]
+    return tuple(sorted({o for o in offsets if o >= 0 and start + dt.timedelta(days=o) >= today}))
+
+
+def before(day: dt.date, days: tuple[int, ...], today: dt.date) -> tuple[int, ...]:
+    """Reminders ``days`` before ``day``, those not yet gone."""
+    return tuple(sorted(-d for d in days if day - dt.timedelta(days=d) >= today))
+
+
+def as_json(e: Event) -> dict[str, object]:
+    return {"uid": e.uid, "summary": e.summary, "start": e.start.isoformat(), "end": e.end.isoformat(),
+            "description": e.description,
+            "alarms": [(e.start + dt.timedelta(days=d)).isoformat() for d in e.alarms]}
+
+
+def attachment(events: list[Event], today: dt.date, name: str, filename: str) -> dict[str, object]:
+    """A response's calendar: its events as JSON and the file itself (stamped with
+    ``today``, so the command line and the page give the same bytes)."""
+    return {"filename": filename, "events": [as_json(e) for e in events],
+            "ics": calendar(events, dt.datetime.combine(today, dt.time(), dt.timezone.utc), name)}

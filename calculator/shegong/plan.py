@@ -56,10 +56,7 @@ GUIDES = {
     "hours": ("继续教育", "registration/continuing-education.md"),
     "certificate": ("证书", "certificate/index.md"),
 }
-# Reminders: when a window opens, and this many days before it closes.
-BEFORE_CLOSE = (30, 7)
 CALENDAR_FILE = "我的时间表.ics"
-UID_DOMAIN = "shegong-guide"
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
@@ -80,7 +77,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     current = stage.get("period") or 1
     near = [p for p in shown if current <= p["index"] <= current + 1]
     next_step = _next(reg, periods, today)
-    events = _events(reg, near, cert, today)
+    events = registration.calendar_events(reg, near, today) + (certificate.calendar_events(cert, today) if cert else [])
     keys = {f"periods[{p['index'] - 1}]" for p in shown}
     date_list = [d for d in reg["dates"] if d["key"].split(".")[0] in keys or d["key"].startswith("first_registration")]
     explanation = reg["explanation"] + [
@@ -111,11 +108,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
             "electronic_since": cert["electronic_since"],
             "paper_expected": cert["paper_expected"],
         },
-        "calendar": {
-            "filename": CALENDAR_FILE,
-            "events": [_event_json(e) for e in events],
-            "ics": ics.calendar(events, dt.datetime.combine(today, dt.time(), dt.timezone.utc), QUESTIONS.title),
-        },
+        "calendar": ics.attachment(events, today, QUESTIONS.title, CALENDAR_FILE),
         "dates": date_list,
         "summary": f"{stage['text']}下一步:{next_step['text']}",
         "explanation": explanation,
@@ -197,11 +190,6 @@ def _records(periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _last(p: dict[str, Any]) -> dt.date:
-    """The last day a window takes, moved past a holiday where the rules move it."""
-    return dt.date.fromisoformat(p["holiday_extended_last_day"] or p["reregistration_last_day"])
-
-
 def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) -> dict[str, Any]:
     """The next thing to do, its date and the guide that explains it."""
     z = dates.zh_date
@@ -222,7 +210,7 @@ def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) ->
     t = p["training"]
     short = f"还差{t['remaining_hours']}小时继续教育学时(本期需{t['required_hours']}小时)" if t and not t["met"] else ""
     if code == "reregistration_open":
-        last = _last(p)
+        last = registration.last_day(p)
         extra = f"办理时要提交继续教育证明,{short}。" if short else ""
         may = registration.MAY_MOVE if p["holiday_check"] == "unknown" else ""
         return _step("reregistration", f"办理第{p['index']}次再登记,最晚{z(last)}。{extra}{may}", last)
@@ -254,48 +242,3 @@ def _deadlines(reg: dict[str, Any], near: list[dict[str, Any]]) -> list[dict[str
     return out
 
 
-def _alarms(start: dt.date, last: dt.date, today: dt.date) -> tuple[int, ...]:
-    """When a window opens, and BEFORE_CLOSE days before its last day: those inside the
-    window and not yet gone (a reminder of a day past only clutters the calendar)."""
-    offsets = [0] + [(last - dt.timedelta(days=d) - start).days for d in BEFORE_CLOSE]
-    return tuple(sorted({o for o in offsets if o >= 0 and start + dt.timedelta(days=o) >= today}))
-
-
-def _events(reg: dict[str, Any], near: list[dict[str, Any]], cert: dict[str, Any] | None,
-            today: dt.date) -> list[ics.Event]:
-    """Each window still to come or open today, as a calendar event."""
-    z = dates.zh_date
-    out = []
-    first = reg["first_registration"]
-    if reg["stage"]["code"] in ("not_passed_yet", "first_registration_open") and reg["first_registered_on"] is None:
-        start = dt.date.fromisoformat(reg["passed_on"])
-        last = dt.date.fromisoformat(first["holiday_extended_last_day"] or first["last_day"])
-        may = registration.MAY_MOVE if first["holiday_check"] == "unknown" else ""
-        out.append(ics.Event(
-            f"plan-first-{start.isoformat()}@{UID_DOMAIN}", "社工证首次登记受理期", start, last,
-            f"{reg['explanation'][0]['text']}{may}{registration.LOCAL}。", _alarms(start, last, today)))
-    for p in near:
-        last = _last(p)
-        if p["reregistered_on"] or last < today:
-            continue
-        start = dt.date.fromisoformat(p["reregistration_opens"])
-        may = registration.MAY_MOVE if p["holiday_check"] == "unknown" else ""
-        hours = f"(本期需{p['required_hours']}小时)" if p["required_hours"] is not None else ""
-        out.append(ics.Event(
-            f"plan-rereg-{p['index']}-{p['start']}@{UID_DOMAIN}", f"社工证第{p['index']}次再登记受理期", start, last,
-            f"受理期{z(start)}至{z(last)},第{p['index']}个登记有效期到{z(dt.date.fromisoformat(p['end']))}。"
-            f"再登记时提交本期的继续教育证明{hours}。{may}{registration.LOCAL}。", _alarms(start, last, today)))
-    if cert is not None:
-        paper = cert["paper_expected"]
-        start, last = dt.date.fromisoformat(paper["from"]), dt.date.fromisoformat(paper["to"])
-        if last >= today:
-            # An estimate, not a deadline: one reminder when it may begin.
-            text = next(s["text"] for s in cert["explanation"] if s.get("parameter") == certificate.PAPER_MIN)
-            out.append(ics.Event(f"plan-paper-{cert['results_published_on']}@{UID_DOMAIN}", "纸质证书预计发放(估计)",
-                                 start, last, text, (0,) if start >= today else ()))
-    return out
-
-
-def _event_json(e: ics.Event) -> dict[str, Any]:
-    return {"uid": e.uid, "summary": e.summary, "start": iso(e.start), "end": iso(e.end), "description": e.description,
-            "alarms": [iso(e.start + dt.timedelta(days=d)) for d in e.alarms]}

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from . import dates
+from . import dates, ics
 from .explain import CIVIL_CODE_COUNTING, CIVIL_CODE_HOLIDAY, dated, holiday_fields, iso, not_in_force_message, read_on, step
 from .inputs import Reader
 from .policy import NotInForce, Policy, format_date_zh
@@ -55,6 +55,7 @@ REREG_WINDOW = "registration.reregistration_window_months"
 MIN_PERIODS = 3
 LOCAL = "以当地民政部门通知为准"
 MAY_MOVE = "最后一天可能顺延,以当年公布的安排为准。"
+CALENDAR_FILE = "社工证登记期限.ics"
 
 
 @dataclass
@@ -209,7 +210,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     # registration, or from today when registering now, never before the pass date).
     first_start = first_registered_on or max(passed_on, today)
     required_hours = period["required_hours"] if period else _hours(policy, level, first_start)
-    return {
+    out = {
         "ok": True,
         "tool": "registration",
         "level": level,
@@ -225,6 +226,40 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "summary": stage["text"],
         "explanation": explanation,
     }
+    out["calendar"] = ics.attachment(calendar_events(out, found.periods, today), today, "社工证登记期限", CALENDAR_FILE)
+    return out
+
+
+def last_day(period: dict[str, Any]) -> dt.date:
+    """The last day a re-registration window takes, moved past a holiday where the rules move it."""
+    return dt.date.fromisoformat(period["holiday_extended_last_day"] or period["reregistration_last_day"])
+
+
+def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) -> list[ics.Event]:
+    """The first-registration window (while it is still to do) and each re-registration
+    window of ``periods`` not yet done or gone, as calendar events."""
+    z = dates.zh_date
+    out = []
+    first = reg["first_registration"]
+    if reg["stage"]["code"] in ("not_passed_yet", "first_registration_open") and reg["first_registered_on"] is None:
+        start = dt.date.fromisoformat(reg["passed_on"])
+        last = dt.date.fromisoformat(first["holiday_extended_last_day"] or first["last_day"])
+        may = MAY_MOVE if first["holiday_check"] == "unknown" else ""
+        out.append(ics.Event(
+            ics.uid("first", start.isoformat()), "社工证首次登记受理期", start, last,
+            f"{reg['explanation'][0]['text']}{may}{LOCAL}。", ics.window_alarms(start, last, today)))
+    for p in periods:
+        last = last_day(p)
+        if p.get("reregistered_on") or last < today:
+            continue
+        start = dt.date.fromisoformat(p["reregistration_opens"])
+        may = MAY_MOVE if p["holiday_check"] == "unknown" else ""
+        hours = f"(本期需{p['required_hours']}小时)" if p["required_hours"] is not None else ""
+        out.append(ics.Event(
+            ics.uid("rereg", str(p["index"]), p["start"]), f"社工证第{p['index']}次再登记受理期", start, last,
+            f"受理期{z(start)}至{z(last)},第{p['index']}个登记有效期到{z(dt.date.fromisoformat(p['end']))}。"
+            f"再登记时提交本期的继续教育证明{hours}。{may}{LOCAL}。", ics.window_alarms(start, last, today)))
+    return out
 
 
 def _hours(policy: Policy, level: str, on: dt.date) -> int | None:

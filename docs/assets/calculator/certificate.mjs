@@ -1,27 +1,6 @@
 // 证书领取时间: paper certificate estimate, electronic certificate annotation.
 import { runTool, el, zhDate, datesTable, icsButton } from "./ui.mjs";
 
-function events(res) {
-  const out = [];
-  if (res.paper_expected) {
-    out.push({
-      uid: `paper-${res.results_published_on}`, start: res.paper_expected.from, end: res.paper_expected.to,
-      title: "留意纸质社工证领取通知",
-      description: "纸质证书预计在这段时间发放,这只是估计,以当地人事考试部门的公告为准。",
-      alarms: [0],
-    });
-  }
-  if (res.annotate_again_on) {
-    out.push({
-      uid: `annotation-${res.annotation_requested_at}`, start: res.annotate_again_on,
-      title: "电子证书加注可能到期,需要重新加注",
-      description: "按最早的可能估算(北京时间);实际到期时间以中国人事考试网证书页面显示为准。",
-      alarms: [7, 1],
-    });
-  }
-  return out;
-}
-
 function render(res) {
   const facts = el("dl", { class: "sg-facts" });
   if (res.electronic_available !== null && res.electronic_available !== undefined) {
@@ -45,7 +24,7 @@ function render(res) {
   if (res.annotation_requested_at && res.time_zone) facts.append(el("dt", {}, "时间"), el("dd", {}, res.time_zone));
   return [
     facts,
-    icsButton("添加提醒到手机日历(.ics)", "社工证领取提醒.ics", events(res)),
+    icsButton("添加提醒到手机日历(.ics)", res.calendar),
     datesTable(res.dates),
   ];
 }

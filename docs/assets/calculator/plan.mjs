@@ -2,7 +2,7 @@
 // next, the hours of each period, a timeline and the calendar file. Every date, number
 // and sentence comes from the response (shegong.plan, composed of the other tools' rules);
 // the calendar file is the response's own text (shegong.ics), offered as a download.
-import { runTool, readFields, writeFields, compact, el, zhDate, datesTable } from "./ui.mjs";
+import { runTool, readFields, writeFields, compact, el, zhDate, datesTable, icsButton } from "./ui.mjs";
 import { KINDS, recordsTable, recordsRequest } from "./records.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -222,27 +222,6 @@ function timeline(res) {
   return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend, wordsBox));
 }
 
-// --- the calendar file -------------------------------------------------------------------
-
-function calendarBox(res) {
-  const cal = res.calendar;
-  if (!cal.events.length) return null;
-  const button = el("button", { type: "button", class: "md-button sg-ics" }, "下载日历文件(.ics)");
-  button.addEventListener("click", () => {
-    // Made on this device from the answer; nothing is sent anywhere.
-    const url = URL.createObjectURL(new Blob([cal.ics], { type: "text/calendar;charset=utf-8" }));
-    const a = el("a", { href: url, download: cal.filename });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  });
-  return el("div", { class: "sg-ics-box" }, button,
-    el("p", { class: "sg-hint" },
-      `${cal.events.length}个事件:${cal.events.map((e) => e.summary).join("、")}。每个受理期在开始那天和截止前都有提醒;` +
-      "文件在本机生成,用手机日历打开即可添加。"));
-}
-
 /** Where a record counts: its period and hours, or that it waits for review there. */
 function where(r) {
   if (!r.period) return "不计入列出的任何一期";
@@ -256,7 +235,7 @@ function render(res) {
     deadlinesTable(res),
     hoursTable(res),
     timeline(res),
-    calendarBox(res),
+    icsButton("下载日历文件(.ics)", res.calendar),
     recordsResult(res),
     datesTable(res.dates),
   ];

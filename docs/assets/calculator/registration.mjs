@@ -45,11 +45,6 @@ function windowLegend(res) {
 }
 
 /** The rules' own sentence for a parameter (the explanation step that used it). */
-function ruleStep(res, parameter) {
-  const found = res.explanation.find((s) => s.parameter === parameter);
-  return found ? found.text : "";
-}
-
 /** The SVG timeline: first-registration window, each period, re-registration windows, today. */
 export function timeline(res) {
   const rows = [];
@@ -126,35 +121,6 @@ export function timeline(res) {
   return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend));
 }
 
-function calendarEvents(res) {
-  const events = [];
-  const today = res.today || "0000-00-00";
-  const first = firstLastDay(res);
-  const registered = !!res.first_registered_on;
-  if (!registered && first >= today) {
-    events.push({
-      uid: `first-${res.passed_on}`, start: first, title: "社工证首次登记最后一天",
-      description: `${ruleStep(res, "registration.first_window_years")}以当地民政部门通知为准。`,
-      alarms: [30, 7, 1],
-    });
-  }
-  for (const p of res.periods) {
-    const last = reregLastDay(p);
-    if (last < today) continue;
-    events.push({
-      uid: `rereg-open-${p.index}-${p.start}`, start: p.reregistration_opens, title: `社工证第${p.index}次再登记开始受理`,
-      description: `再登记受理期:${zhDate(p.reregistration_opens, { weekday: false })}至${zhDate(last, { weekday: false })}。需提交本登记有效期内的继续教育证明(${hoursText(p.required_hours)})。`,
-      alarms: [7, 0],
-    });
-    events.push({
-      uid: `rereg-last-${p.index}-${p.start}`, start: last, title: `社工证第${p.index}次再登记最后一天`,
-      description: `第${p.index}个登记有效期到${zhDate(p.end, { weekday: false })}。以当地民政部门通知为准。`,
-      alarms: [30, 7, 1],
-    });
-  }
-  return events;
-}
-
 function render(res) {
   const facts = el("dl", { class: "sg-facts" },
     el("dt", {}, "首次登记最晚"),
@@ -169,7 +135,7 @@ function render(res) {
   return [
     facts,
     timeline(res),
-    icsButton("添加到手机日历(.ics)", "社工证登记期限.ics", calendarEvents(res)),
+    icsButton("添加到手机日历(.ics)", res.calendar),
     datesTable(res.dates),
     el("p", { class: "sg-hint" }, "期间按《民法典》第二百零一条至第二百零三条计算:开始的当日不计入,到期月的对应日为最后一日,最后一日是法定休假日的顺延。以当地民政部门通知为准。"),
   ];

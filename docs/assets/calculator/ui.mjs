@@ -588,78 +588,14 @@ export function compact(obj) {
 
 // --- calendar file -------------------------------------------------------------------
 
-function icsEscape(text) {
-  return String(text).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\n/g, "\\n");
-}
-
-function icsFold(line) {
-  // Lines longer than 75 octets are folded (RFC 5545 3.1); count UTF-8 bytes.
-  const enc = new TextEncoder();
-  const out = [];
-  let cur = "";
-  for (const ch of line) {
-    if (enc.encode(cur + ch).length > 73) {
-      out.push(cur);
-      cur = " " + ch;
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.join("\r\n");
-}
-
-function nextDay(iso) {
-  const [y, m, d] = iso.split("-").map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d + 1));
-  return t.toISOString().slice(0, 10);
-}
-
-/**
- * events: [{uid, start: "YYYY-MM-DD", end?: "YYYY-MM-DD" (inclusive), title, description, alarms: [days before]}]
- */
-function buildICS(events) {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//shegong//calculator//ZH", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"];
-  for (const e of events) {
-    lines.push(
-      "BEGIN:VEVENT",
-      `UID:${e.uid}@shegong.local`,
-      `DTSTAMP:${stamp}`,
-      `DTSTART;VALUE=DATE:${e.start.replace(/-/g, "")}`,
-      `DTEND;VALUE=DATE:${nextDay(e.end || e.start).replace(/-/g, "")}`,
-      `SUMMARY:${icsEscape(e.title)}`,
-      `DESCRIPTION:${icsEscape(e.description || "")}`,
-      "TRANSP:TRANSPARENT"
-    );
-    for (const days of e.alarms || []) {
-      lines.push(
-        "BEGIN:VALARM",
-        "ACTION:DISPLAY",
-        `DESCRIPTION:${icsEscape(days ? `${e.title}(还有${days}天)` : e.title)}`,
-        `TRIGGER:-P${days}D`,
-        "END:VALARM"
-      );
-    }
-    lines.push("END:VEVENT");
-  }
-  lines.push("END:VCALENDAR");
-  return lines.map(icsFold).join("\r\n") + "\r\n";
-}
-
-function localToday() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
-
-export function icsButton(label, filename, all) {
-  // A reminder of a day already gone only clutters the reader's calendar.
-  const today = localToday();
-  const events = all.filter((e) => (e.end || e.start) >= today);
-  if (!events.length) return null;
+/** The response's calendar (made by the rules, shegong.ics) as a download, or nothing
+ * when no step is still to come. */
+export function icsButton(label, calendar) {
+  if (!calendar || !calendar.events.length) return null;
   const button = el("button", { type: "button", class: "md-button sg-ics" }, label);
   button.addEventListener("click", () => {
-    const blob = new Blob([buildICS(events)], { type: "text/calendar;charset=utf-8" });
-    const url = URL.createObjectURL(blob);
-    const a = el("a", { href: url, download: filename });
+    const url = URL.createObjectURL(new Blob([calendar.ics], { type: "text/calendar;charset=utf-8" }));
+    const a = el("a", { href: url, download: calendar.filename });
     document.body.append(a);
     a.click();
     a.remove();
@@ -669,6 +605,8 @@ export function icsButton(label, filename, all) {
     "div",
     { class: "sg-ics-box" },
     button,
-    el("p", { class: "sg-hint" }, "生成 .ics 日历文件(在本机生成,不经过网络),用手机日历打开即可添加,每个期限都带提前提醒。")
+    el("p", { class: "sg-hint" },
+      `${calendar.events.length}个事件:${calendar.events.map((e) => e.summary).join("、")}。` +
+      "每个事件都带提醒;文件在本机生成,不经过网络,用手机日历打开即可添加。")
   );
 }
