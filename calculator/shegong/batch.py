@@ -20,7 +20,7 @@ from . import registration, training
 from .ics import Event
 from .inputs import InputError
 from .policy import Policy
-from .sheets import DAY, FIRST, HOURS, ID, KIND, LEVEL, NAME, PASSED, QUALIFIED, APPROVED, RECORD_HOURS, REREG, Row, Table
+from .sheets import FLAG_ZH, DAY, FIRST, HOURS, ID, KIND, LEVEL, NAME, PASSED, QUALIFIED, APPROVED, RECORD_HOURS, REREG, Row, Table
 
 # How soon a deadline counts as near in the page's filter and the summary: a reading aid
 # of this tool, not a rule.
@@ -270,6 +270,7 @@ def evaluate(table: Table, policy: Policy, today: dt.date) -> dict[str, Any]:
         "problems": table.problems,
         "counts": counts,
         "summary": summary_text(counts),
+        "labels": FLAG_ZH,
         "explanation": [],
     }
 

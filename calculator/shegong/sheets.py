@@ -253,8 +253,9 @@ def template_xlsx(workers: list[list[Any]], records: list[list[Any]]) -> bytes:
     sheet.title = "人员"
     sheet.append(list(COLUMNS))
     for row in workers:
-        sheet.append([dt.date.fromisoformat(v) if i in (3, 4) and v else v for i, v in enumerate(row)])
-        for cell in sheet[sheet.max_row][3:5]:
+        # Real date cells, as Excel makes them when a date is typed.
+        sheet.append([dt.date.fromisoformat(v) if i in (3, 4, 5) and v else v for i, v in enumerate(row)])
+        for cell in sheet[sheet.max_row][3:6]:
             cell.number_format = "yyyy-mm-dd"
     second = book.create_sheet("学习记录")
     second.append(list(RECORD_COLUMNS))

@@ -36,6 +36,8 @@ def on_config(config):
         "snapshot": f"pyodide-{bundle.pyodide_version}_shegong-{bundle.rules_wheel_sha[:16]}"
                     f"_rest-{bundle.packages_hash}",
         "stdlib": offline.stdlib_path(bundle),
+        # The team page's own packages (calculator_pages.TEAM_PAGE): loaded there only.
+        "page_packages": list(bundle.page_only),
     })
     return config
 

@@ -61,7 +61,7 @@ function save(tool, values) {
 /** 清除数据, in order of what matters: the reader's inputs first, then the caches, each
  * step on its own so that one that throws (Cache Storage in older private windows) does
  * not stop the other. Returns what was removed and what could not be. */
-async function clearAll() {
+export async function clearAll() {
   const removed = [];
   const failed = [];
   try {
@@ -100,7 +100,7 @@ function failureText(reason) {
   return FAILURE_TEXT[reason] || `计算引擎没有加载成功:${reason}。可以点“重试”,或先阅读指南。`;
 }
 
-function watchStatus() {
+export function watchStatus() {
   const box = document.getElementById("sg-status");
   if (!box) return;
   const text = box.querySelector(".sg-status-text");
@@ -127,7 +127,7 @@ function watchStatus() {
         const retry = el("button", { type: "button", class: "md-button sg-retry" }, "重试");
         retry.addEventListener("click", () => {
           box.classList.remove("sg-failed");
-          api.retry().then(() => document.getElementById("sg-form").dispatchEvent(new Event("sg-recompute")), () => {});
+          api.retry().then(() => { const f = document.getElementById("sg-form"); if (f) f.dispatchEvent(new Event("sg-recompute")); }, () => {});
         });
         text.append(" ", retry);
       }
@@ -613,7 +613,7 @@ function buildICS(events) {
   return lines.map(icsFold).join("\r\n") + "\r\n";
 }
 
-function localToday() {
+export function localToday() {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
