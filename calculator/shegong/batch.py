@@ -110,8 +110,9 @@ def _last(p: dict[str, Any]) -> str:
     return p["holiday_extended_last_day"] or p["end"]
 
 
-def _deadline(reg: dict[str, Any]) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:
-    """(last day, what it is for, when its window opens, the period) of the next deadline."""
+def _deadline(reg: dict[str, Any], later: Any) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:
+    """(last day, what it is for, when its window opens, the period) of the next deadline.
+    ``later(day)`` is the registration answer as of ``day``, for a period the chain did not reach."""
     stage, periods, first = reg["stage"], reg["periods"], reg["first_registration"]
     code = stage["code"]
     if code == "not_passed_yet":
@@ -122,7 +123,8 @@ def _deadline(reg: dict[str, Any]) -> tuple[str | None, str | None, str | None, 
     if code == "registered" and p["reregistered_on"]:
         # Re-registered in this period's window: the next deadline is the next period's.
         if stage["period"] >= len(periods):
-            return None, None, None, p
+            # The chain stops at the first period that reaches today: ask from the day after it.
+            periods = later(dt.date.fromisoformat(p["end"]) + dt.timedelta(days=1))["periods"]
         p = periods[stage["period"]]
     return _last(p), f"第{p['index']}次再登记", p["reregistration_opens"], p
 
@@ -165,7 +167,8 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
         problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一:这一行的学时已按学习记录计算。"))
     if reg["ok"]:
         stage = reg["stage"]
-        deadline, label, opens, period = _deadline(reg)
+        deadline, label, opens, _period = _deadline(
+            reg, lambda day: registration.evaluate({**request, "today": day.isoformat()}, policy, today))
         out.update(level=reg["level"], stage=stage["code"], stage_zh=STAGE_ZH[stage["code"]], stage_text=stage["text"],
                    deadline=deadline, deadline_label=label, window_opens=opens,
                    days_left=None if deadline is None else (dt.date.fromisoformat(deadline) - today).days,
