@@ -77,6 +77,7 @@ async function run(name, buffer) {
 input.addEventListener("change", async () => {
   const file = input.files && input.files[0];
   if (!file) return;
+  performance.mark("shegong:team-file");
   const buffer = await file.arrayBuffer();
   keep(file.name, buffer);
   run(file.name, buffer);
@@ -215,7 +216,7 @@ function render() {
     body
   );
   fillBody();
-  result.replaceChildren(
+  result.replaceChildren(...[
     el("h2", { id: "sg-result-title" }, "结果"),
     r.problems.length ? el("ul", { class: "sg-problems" }, r.problems.map((p) => el("li", { class: "sg-error" }, p.message))) : null,
     filters,
@@ -225,7 +226,7 @@ function render() {
       exportButton("csv", "导出 .csv", "text/csv;charset=utf-8"),
       exportButton("ics", "导出日历 .ics", "text/calendar;charset=utf-8")),
     el("p", { class: "sg-hint" }, "导出的文件在本机生成,不经过网络。日历文件包含每个人还没有结束的受理期,开始那天提醒。")
-  );
+  ].filter(Boolean));
   result.dataset.state = "ok";
   answer.textContent = r.summary;
 }
