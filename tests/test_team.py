@@ -347,6 +347,9 @@ def test_the_cli_on_a_missing_or_unreadable_file(tmp_path, capsys):
     bad.write_bytes(b"nope")
     stdout = io.StringIO()
     assert main(["batch", str(bad)], stdout=stdout) == 2 and "不是 Excel 工作簿" in stdout.getvalue()
+    stdout = io.StringIO()
+    assert main(["batch", str(bad), "-o", str(tmp_path / "r.csv")], stdout=stdout) == 2 and "不是 Excel 工作簿" in stdout.getvalue()
+    assert not (tmp_path / "r.csv").exists()
 
 
 def test_the_real_cli_process(tmp_path):

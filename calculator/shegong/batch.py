@@ -246,12 +246,17 @@ def evaluate_rows(table: Table, policy: Policy, today: dt.date) -> Iterator[dict
                                        f"学习记录表第{rec.number}行找不到对应的人员(按「工号」,没有工号时按「姓名」对应)。"})
 
 
+def count(counts: dict[str, int], w: dict[str, Any]) -> None:
+    """Adds one worker to the summary's counts (started as ``summary([])``)."""
+    counts["total"] += 1
+    for f in w["flags"]:
+        counts[f] += 1
+
+
 def summary(workers: Iterable[dict[str, Any]]) -> dict[str, int]:
-    counts = {"total": 0, "overdue": 0, "due_soon": 0, "hours_short": 0, "error": 0}
+    counts = dict.fromkeys(("total", *FLAG_ZH), 0)
     for w in workers:
-        counts["total"] += 1
-        for f in w["flags"]:
-            counts[f] += 1
+        count(counts, w)
     return counts
 
 

@@ -116,7 +116,8 @@ def batch(args: argparse.Namespace, stdout: TextIO) -> int:
     import datetime as dt
     from pathlib import Path
 
-    from . import api
+    from . import api, batch, sheets
+    from .inputs import InputError
 
     today = None
     if args.today:
@@ -135,17 +136,42 @@ def batch(args: argparse.Namespace, stdout: TextIO) -> int:
     if out and fmt not in api.EXPORTS | {"json"}:
         sys.stderr.write(f"参数错误:结果文件应为 .xlsx、.csv、.ics 或 .json,收到 {out.name}\n")
         return EXIT_BAD_INPUT
-    response = api.evaluate_sheet(data, args.file, today)
-    if not response["ok"]:
-        _write(stdout, render(response) + "\n")
-        return exit_code(response)
-    if out:
-        body = (json.dumps(response, ensure_ascii=False, indent=1).encode("utf-8") if fmt == "json"
-                else api.export(response, fmt))
-        out.write_bytes(body)
+    if fmt in ("csv", "xlsx"):
+        # Streamed, row by row, through the same functions the page's answer and export use:
+        # a sheet of 100,000 rows is never held as one answer (README, 性能).
+        try:
+            table = sheets.read(data, args.file)
+        except InputError as e:
+            _write(stdout, render({"ok": False, "errors": e.errors}) + "\n")
+            return EXIT_BAD_INPUT
+        counts, problems = batch.summary([]), []
+
+        def counted(workers):
+            for w in workers:
+                batch.count(counts, w)
+                problems.extend(p["message"] for p in w["problems"])
+                yield w
+
+        rows = counted(batch.evaluate_rows(table, load(), today or dt.date.today()))
+        if fmt == "csv":
+            with out.open("w", encoding="utf-8", newline="") as f:
+                sheets.write_csv(rows, f)
+        else:
+            sheets.write_xlsx(rows, out)
+        response = {"summary": batch.summary_text(counts), "problems": table.problems, "workers": []}
+    else:
+        response = api.evaluate_sheet(data, args.file, today)
+        if not response["ok"]:
+            _write(stdout, render(response) + "\n")
+            return exit_code(response)
+        if out:
+            body = (json.dumps(response, ensure_ascii=False, indent=1).encode("utf-8") if fmt == "json"
+                    else api.export(response, fmt))
+            out.write_bytes(body)
+        problems = [p["message"] for w in response["workers"] for p in w["problems"]]
     lines = [response["summary"]]
     lines += [f"  - {p['message']}" for p in response["problems"]]
-    lines += [f"  - {p['message']}" for w in response["workers"] for p in w["problems"]]
+    lines += [f"  - {m}" for m in problems]
     if out:
         lines.append(f"结果已写入 {out}")
     _write(stdout, "\n".join(lines) + "\n")
