@@ -101,6 +101,9 @@ def test_registration_form(tab, site_url):
     assert page.input_value("#sg-level") == "助理社会工作师"
     page.click("#sg-clear")
     settled(page, "empty")
+    # The note follows the removal (Cache Storage is asynchronous), which may end after the
+    # form is already empty: wait for it rather than race it.
+    page.wait_for_function("!document.querySelector('#sg-cleared').hidden", timeout=WAIT)
     assert "已清除" in page.inner_text("#sg-cleared")
     page.reload()
     settled(page, "empty")
