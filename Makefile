@@ -37,7 +37,7 @@ $(VENV)/.stamp: pyproject.toml requirements.lock
 lock:
 	$(PYTHON) -m venv .cache/uv
 	.cache/uv/bin/pip install --quiet uv==0.13.9
-	.cache/uv/bin/uv pip compile pyproject.toml requirements-tools.in --extra test --extra docs --extra publish \
+	.cache/uv/bin/uv pip compile pyproject.toml requirements-tools.in --extra sheets --extra test --extra docs --extra publish \
 	  --generate-hashes --universal --python-version 3.12 --no-header -o requirements.lock
 
 venv: $(VENV)/.stamp

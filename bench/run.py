@@ -22,7 +22,8 @@ median of interleaved runs of:
 * bytes on the wire for a first visit to a guide page and to a calculator page;
 * the main thread's long tasks during start-up;
 * Lighthouse (npm package, pinned) on a home page, a guide and a calculator, mobile
-  defaults; its reports are written beside bench.json.
+  defaults; its reports are written beside bench.json;
+* the team page with 1,000 workers and the command line with 100,000 rows (bench/team.py).
 
 Usage: .venv/bin/python bench/run.py [--site DIR] [--runs 5] [--net-runs 3] [--disk-runs 3]
        [--json OUT] [--no-lighthouse]
@@ -46,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 # The same browser as the tests; the server models a static host.
 import host  # noqa: E402
+import team as team_bench  # noqa: E402
 from sitebuild import devserver  # noqa: E402
 
 CALC_PAGE = "calculator/registration/"
@@ -474,8 +476,12 @@ def main(argv=None) -> int:
         },
         "lighthouse": lh,
     }
+    # The team page and `python -m shegong batch` at scale (bench/team.py), after the rest,
+    # so that its CPU-heavy command line run disturbs no other figure.
+    result["team"] = team_bench.measure(site, args.runs, 100_000)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
     report(result, out)
+    team_bench.report(result["team"])
     return 0
 
 

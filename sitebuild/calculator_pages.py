@@ -11,6 +11,12 @@ ASSETS = "assets/calculator/"
 # page -> tool, one per tool the rules package declares (set_tools, called from the hook).
 TOOL_PAGES: dict[str, str] = {}
 INDEX = "calculator/index.md"
+# The team page reads a spreadsheet (shegong.batch through shegong.api.evaluate_sheet): its
+# own script, and the page-only packages (openpyxl). It makes no memory snapshot: there is
+# one snapshot per site (worker.mjs), and the other pages' one holds no openpyxl, so the
+# team page's would replace it on each switch between them.
+TEAM_PAGE = "calculator/team.md"
+TEAM_TOOL = "team"
 
 
 def set_tools(tools) -> None:
@@ -20,7 +26,7 @@ def set_tools(tools) -> None:
 
 
 def is_calculator_page(src: str) -> bool:
-    return src in TOOL_PAGES or src == INDEX
+    return src in TOOL_PAGES or src in (INDEX, TEAM_PAGE)
 
 
 def _root_prefix(url: str) -> str:
@@ -32,7 +38,11 @@ def add_scripts(output: str, src: str, page_url: str, config: dict) -> str:
     """``config`` is what the worker needs to start (runtime, packages, stdlib, snapshot key)."""
     base = _root_prefix(page_url)
     tool = TOOL_PAGES.get(src)
-    cfg = {"base": base, "tool": tool, **config}
+    cfg = {"base": base, "tool": tool, **{k: v for k, v in config.items() if not k.startswith("page_")}}
+    if src == TEAM_PAGE:
+        tool = TEAM_TOOL
+        cfg.update(tool=tool, snapshot="", load=config.get("page_packages", []),
+                   download=config.get("page_download", cfg.get("download", {})))
     # Data, not code, and boot.js a file: the Content-Security-Policy (hooks/csp.py)
     # then needs no hash for either. "</" is escaped so no value can close the element.
     data = json.dumps(cfg, ensure_ascii=False).replace("</", "<\\/")

@@ -140,6 +140,8 @@ def write_service_worker(site: Path, bundle: Bundle) -> tuple[str, int]:
         .replace("__RUNTIME_VERSION__", runtime_version)
         .replace("__SITE_FILES__", json.dumps(site_files, ensure_ascii=False))
         .replace("__RUNTIME_FILES__", json.dumps(runtime_files, ensure_ascii=False))
+        .replace("__PAGE_ONLY_FILES__", json.dumps(
+            [f"{packages_path(bundle)}{name}" for name in bundle.page_only_files()], ensure_ascii=False))
     )
     (site / "sw.js").write_text(sw, encoding="utf-8")
     return version, len(site_files)

@@ -51,6 +51,11 @@ class Bundle:
     pyodide_version: str
     packages_dir: Path  # wheels, pyodide-lock.json and (with Node) python_stdlib.zip
     packages_hash: str  # content hash of packages_dir
+    page_only: tuple[str, ...] = ()  # lockfile names loaded only by the team page
+
+    def page_only_files(self) -> list[str]:
+        lock = json.loads((self.packages_dir / "pyodide-lock.json").read_text())
+        return sorted(lock["packages"][n]["file_name"] for n in self.page_only if n in lock["packages"])
 
     @property
     def own_stdlib(self) -> bool:
@@ -90,9 +95,24 @@ def _run(cmd: list, cwd: Path | None = None) -> str:
     return res.stdout
 
 
+# Optional dependencies shipped to readers but loaded by one page only (the team page reads
+# spreadsheets with openpyxl): in the site's lockfile as packages of their own, not as
+# dependencies of the rules, so no other page downloads them.
+PAGE_EXTRAS = ("sheets",)
+
+
 def _dependencies(root: Path) -> list[str]:
     with open(root / "pyproject.toml", "rb") as f:
-        return list(tomllib.load(f)["project"].get("dependencies", []))
+        project = tomllib.load(f)["project"]
+    extras = project.get("optional-dependencies", {})
+    return list(project.get("dependencies", [])) + [r for e in PAGE_EXTRAS for r in extras.get(e, [])]
+
+
+def page_packages(root: Path) -> list[str]:
+    """The lockfile names of the page-only packages (normalized as Pyodide's lockfile does)."""
+    with open(root / "pyproject.toml", "rb") as f:
+        extras = tomllib.load(f)["project"].get("optional-dependencies", {})
+    return [re.sub(r"[-_.]+", "-", r.partition("==")[0]).lower() for e in PAGE_EXTRAS for r in extras.get(e, [])]
 
 
 def _locked_requirement(root: Path, req: str, out: Path) -> Path:
@@ -149,7 +169,7 @@ def build(root: Path) -> Bundle:
     for old in list(cache.glob("packages-*")) + list(cache.glob("code-*")):
         if old.name not in (out.name, f"code-{code_key}"):
             shutil.rmtree(old, ignore_errors=True)
-    return Bundle(pyodide_dir, version, out, content_hash(out))
+    return Bundle(pyodide_dir, version, out, content_hash(out), tuple(page_packages(root)))
 
 
 def _build_packages(root: Path, pyodide_dir: Path, code: Path, out: Path) -> None:
@@ -165,7 +185,7 @@ def _build_packages(root: Path, pyodide_dir: Path, code: Path, out: Path) -> Non
         _run([sys.executable, "-m", "wheel", "pack", rules, "-d", staging])
         for wheel in (code / "deps").glob("*.whl"):
             shutil.copy2(wheel, staging / wheel.name)
-        _write_lockfile(pyodide_dir, staging, Path(tmp))
+        _write_lockfile(pyodide_dir, staging, Path(tmp), page_packages(root))
         if (code / "complete").read_text() == "bytecode" and not (code / STDLIB).exists():
             _build_stdlib(pyodide_dir, staging, code / STDLIB)
         if (code / STDLIB).exists():
@@ -252,7 +272,7 @@ def _drop_compiled_sources(unpacked: Path) -> None:
         pyc.with_suffix(".py").unlink(missing_ok=True)
 
 
-def _write_lockfile(pyodide_dir: Path, packages: Path, tmp: Path) -> None:
+def _write_lockfile(pyodide_dir: Path, packages: Path, tmp: Path, extra: list[str] = ()) -> None:
     """Pyodide's lockfile with the site's wheels added by pyodide-build, trimmed to the
     rules and what they depend on: the stock list has hundreds of packages the
     calculator never loads, and the lockfile is downloaded on every cold start."""
@@ -261,7 +281,7 @@ def _write_lockfile(pyodide_dir: Path, packages: Path, tmp: Path) -> None:
     _run([Path(sys.executable).with_name("pyodide"), "lockfile", "add-wheels",
           "--input", pyodide_dir / "pyodide-lock.json", "--output", full, *wheels])
     lock = json.loads(full.read_text())
-    keep, todo = set(), ["shegong"]
+    keep, todo = set(), ["shegong", *extra]
     while todo:
         name = todo.pop()
         if name not in keep:

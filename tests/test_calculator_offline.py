@@ -23,6 +23,10 @@ def test_everything_works_offline_after_one_calculator_visit(browser, own_server
     kept = page.evaluate("window.shegongCalculator.offlineReady")
     assert kept["ok"] is True, kept
     assert "已保存到本机" in page.inner_text("#sg-offline")
+    # The team page's own packages (openpyxl) are neither loaded nor kept for the others.
+    kept_runtime = page.evaluate("caches.open('shegong-runtime').then(c => c.keys()).then(ks => ks.map(r => r.url))")
+    assert any(u.endswith(".whl") for u in kept_runtime)
+    assert [u for u in ctx.request_log.urls + kept_runtime if "openpyxl" in u or "et_xmlfile" in u] == []
 
     # Cut the network: the browser is offline and the server is gone.
     ctx.set_offline(True)

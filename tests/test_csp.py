@@ -85,7 +85,11 @@ def test_every_page_runs_under_its_policy_with_no_violation(csp_context, site_ur
         # The theme's first inline script defines __md_get; its bundle uses it.
         until(page, "typeof window.__md_get === 'function' && document.querySelector('.md-header')")
         if re.fullmatch(r"calculator/\w+/", path):
-            until(page, "document.querySelector('#sg-result').dataset.state === 'ok'")
+            # A form shows its example's result; a page that waits for a file
+            # (data-awaits="file", the team page) shows its engine ready.
+            until(page, "document.querySelector('#sg-result').dataset.state === 'ok' || "
+                        "(document.querySelector('#sg-result').dataset.awaits === 'file' && "
+                        "window.shegongCalculator.state().phase === 'ready')")
         got = page.evaluate("window.__violations")
         if got:
             violations[rel] = got
@@ -101,5 +105,20 @@ def test_search_works_under_the_policy(csp_context, site_url):
     page.keyboard.type("再登记")
     page.keyboard.press("End")  # typed text arrives without key events; the theme searches on keyup
     page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    assert page.evaluate("window.__violations") == []
+    page.close()
+
+
+def test_the_team_page_reads_a_file_and_exports_under_the_policy(csp_context, site_url, site_dir):
+    """The file goes to the worker and the exports come back as Blob URLs, under the policy."""
+    page = csp_context.new_page()
+    page.goto(site_url + "calculator/team/")
+    data = (site_dir / "assets" / "calculator" / "team-template.xlsx").read_bytes()
+    page.set_input_files("#sg-team-file", files=[{"name": "t.xlsx", "mimeType": "application/octet-stream", "buffer": data}])
+    until(page, "document.querySelector('#sg-result').dataset.state === 'ok'")
+    for fmt in ("xlsx", "csv", "ics"):
+        with page.expect_download() as d:
+            page.click(f"[data-export='{fmt}']")
+        assert d.value.suggested_filename.endswith("." + fmt)
     assert page.evaluate("window.__violations") == []
     page.close()

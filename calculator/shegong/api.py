@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any, Callable
 
-from . import certificate, idcard, photo, plan, registration, titles, training
+from . import batch, certificate, ics, idcard, photo, plan, registration, sheets, titles, training
 from .inputs import InputError, describe, printable
 from .policy import Policy, load
 
@@ -146,3 +146,44 @@ def evaluate(request: Any, today: dt.date | None = None, policy: Policy | None =
 def evaluate_json(text: str, today: dt.date | None = None) -> str:
     """The browser's entry point: JSON text in, JSON text out (never raises)."""
     return json.dumps(evaluate(text, today), ensure_ascii=False)
+
+
+# --- a team from a spreadsheet (shegong.batch): file bytes in, not a JSON request ----------
+# Not a tool of RULES: it has no questions of its own, it asks the registration and
+# training rules a question per row.  The team page and `python -m shegong batch` call
+# these; the page passes the file's bytes and its local today.
+
+EXPORTS = {"xlsx", "csv", "ics"}
+
+
+def evaluate_sheet(data: bytes, filename: str = "", today: dt.date | None = None,
+                   policy: Policy | None = None) -> dict[str, Any]:
+    """Every worker of an .xlsx or .csv file; a file that cannot be read is one error."""
+    try:
+        return batch.evaluate(sheets.read(bytes(data), filename), policy or load(), today or dt.date.today())
+    except InputError as e:
+        return _failure(e.errors, "team")
+    except Exception as e:  # the safety net, as in evaluate()
+        return _failure([{"field": "file", "message": f"读取文件时出现内部错误({type(e).__name__}),这是本站的问题,请反馈给维护者。"}],
+                        "team", internal=True)
+
+
+def evaluate_sheet_json(data: bytes, filename: str = "", today: str = "") -> str:
+    """The browser's entry point for a spreadsheet: JSON text out (never raises)."""
+    day = dt.date.fromisoformat(today) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", today or "") else None
+    return json.dumps(evaluate_sheet(data, filename, day), ensure_ascii=False)
+
+
+def export(response: dict[str, Any] | str, fmt: str) -> bytes:
+    """A team's result as a file: .xlsx, .csv (UTF-8 with BOM), or .ics of every worker's windows."""
+    if isinstance(response, str):
+        response = json.loads(response)
+    workers = response["workers"]
+    if fmt == "xlsx":
+        return sheets.write_xlsx(workers)
+    if fmt == "csv":
+        return sheets.write_csv(workers)
+    if fmt == "ics":
+        stamp = dt.datetime.combine(dt.date.fromisoformat(response["today"]), dt.time(), dt.timezone.utc)
+        return ics.calendar(list(batch.events(workers)), stamp, "社工登记期限(团队)").encode("utf-8")
+    raise ValueError(f"unknown export format {fmt!r}; one of {sorted(EXPORTS)}")

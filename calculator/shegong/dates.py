@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import chinese_calendar
@@ -81,6 +82,10 @@ _HOLIDAY_ZH = {
 }
 
 
+# The published calendar is fixed data for a run: both answers below depend on the day
+# alone, and a team's sheet asks the same few thousand days again and again (make bench
+# found the year range rebuilt from every holiday on each call).
+@functools.cache
 def known_years() -> tuple[int, int]:
     """The years for which the published working-day calendar is available."""
     years = [d.year for d in chinese_calendar.holidays] + [d.year for d in chinese_calendar.workdays]
@@ -98,6 +103,7 @@ def _next_workday(day: dt.date) -> dt.date | None:
         day += dt.timedelta(days=1)
 
 
+@functools.lru_cache(maxsize=16384)
 def holiday_check(day: dt.date) -> HolidayCheck:
     """Apply 第二百零三条 to a last day, using only published calendars."""
     first, last = known_years()

@@ -11,6 +11,7 @@ the guides and the calculator cannot disagree.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 from functools import lru_cache
 from importlib import resources
@@ -28,6 +29,7 @@ class NotInForce(Exception):
         self.label = label
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of strings, parsed on every value lookup
 def parse_from(text: str | None) -> _dt.date | None:
     """``YYYY-MM-DD``, or ``YYYY-MM`` when only the month of issue is known.
 

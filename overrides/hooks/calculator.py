@@ -37,6 +37,9 @@ def on_config(config):
                     f"_rest-{bundle.packages_hash}",
         "stdlib": offline.stdlib_path(bundle),
         "download": offline.first_download(bundle),
+        # The team page's own packages (calculator_pages.TEAM_PAGE): loaded there only.
+        "page_packages": list(bundle.page_only),
+        "page_download": offline.first_download(bundle, ("shegong", *bundle.page_only)),
     })
     return config
 

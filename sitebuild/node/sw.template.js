@@ -30,6 +30,9 @@ const SITE_CACHE = "shegong-site-" + VERSION;
 const RUNTIME_CACHE = "shegong-runtime";
 const SITE_FILES = __SITE_FILES__;
 const RUNTIME_FILES = __RUNTIME_FILES__;
+// Wheels only the team page loads (openpyxl): kept when that page's worker caches them,
+// but not downloaded for the other pages by "precache".
+const PAGE_ONLY_FILES = __PAGE_ONLY_FILES__;
 
 const scopeURL = new URL(self.registration.scope);
 const abs = (path) => new URL(path, scopeURL).href;
@@ -63,7 +66,8 @@ async function addMissing(cacheName, urls) {
 
 async function precacheAll() {
   const site = await addMissing(SITE_CACHE, SITE_FILES.map(abs));
-  const runtime = await addMissing(RUNTIME_CACHE, [...RUNTIME_URLS]);
+  const pageOnly = new Set(PAGE_ONLY_FILES.map(abs));
+  const runtime = await addMissing(RUNTIME_CACHE, [...RUNTIME_URLS].filter((u) => !pageOnly.has(u)));
   return { site, runtime, version: VERSION };
 }
 

@@ -119,6 +119,7 @@
         return;
       }
       if (m.error) p.reject(new Error(m.error));
+      else if (m.bytes) p.resolve(m.bytes);
       else if (typeof m.response !== "string") p.reject(new Error("计算引擎没有给出有效的结果"));
       else {
         try { p.resolve(JSON.parse(m.response)); } catch (e) { p.reject(new Error("计算引擎没有给出有效的结果")); }
@@ -130,6 +131,7 @@
     // The worker reads where Pyodide and the wheels are from its name: a query
     // string would be lost when the service worker answers from its cache.
     var name = JSON.stringify({
+      load: cfg.load || [],
       runtime: new URL(cfg.runtime, root).href,
       packages: new URL(cfg.packages, root).href,
       snapshot: cfg.snapshot || "",
@@ -151,7 +153,12 @@
     w.addEventListener("messageerror", function () { if (w === worker) workerFailed("worker"); });
     watchStall();
     // Requests sent to a worker that died go to this one.
-    for (var id in pending) w.postMessage({ type: "evaluate", id: Number(id), request: pending[id].text });
+    for (var id in pending) {
+      if (pending[id].message) {
+        var again = pending[id].message();
+        w.postMessage(again[0], again[1]);
+      } else w.postMessage({ type: "evaluate", id: Number(id), request: pending[id].text });
+    }
   }
 
   var needsTool = !!cfg.tool;
@@ -181,6 +188,17 @@
     return "";
   }
 
+  function send(message) {
+    if (!needsTool) return Promise.reject(new Error("这个页面没有计算器"));
+    if (state.phase === "failed") return Promise.reject(new Error(state.error));
+    var id = nextId++;
+    return new Promise(function (resolve, reject) {
+      pending[id] = { resolve: resolve, reject: reject, message: function () { return message(id); } };
+      var first = message(id);
+      worker.postMessage(first[0], first[1]);
+    });
+  }
+
   window.shegongCalculator = {
     /** The same JSON response as `python -m shegong`, once the worker is ready. */
     evaluate: function (request) {
@@ -206,6 +224,19 @@
         // The worker queues requests that arrive while Pyodide is still loading.
         worker.postMessage({ type: "evaluate", id: id, request: text });
       });
+    },
+    /** The team page: a spreadsheet's bytes (ArrayBuffer) -> the response of
+     * shegong.api.evaluate_sheet. A copy of the bytes is transferred, so that a restarted
+     * worker can be sent them again. */
+    evaluateSheet: function (buffer, name, today) {
+      return send(function (id) {
+        var copy = buffer.slice(0);
+        return [{ type: "sheet", id: id, bytes: copy, name: name, today: today }, [copy]];
+      });
+    },
+    /** The team page: a response (JSON text) as a file, "xlsx", "csv" or "ics" -> Uint8Array. */
+    exportFile: function (responseText, format) {
+      return send(function (id) { return [{ type: "export", id: id, response: responseText, format: format }, []]; });
     },
     /** Resolves once Pyodide and the rules are loaded (by the first worker or the restarted one). */
     ready: ready,

@@ -65,7 +65,7 @@ function save(tool, values, unsaved = []) {
 /** 清除数据, in order of what matters: the reader's inputs first, then the caches, each
  * step on its own so that one that throws (Cache Storage in older private windows) does
  * not stop the other. Returns what was removed and what could not be. */
-async function clearAll() {
+export async function clearAll() {
   const removed = [];
   const failed = [];
   try {
@@ -106,7 +106,7 @@ function failureText(reason) {
 
 const SPEAK_EVERY_MS = 3000;
 
-function watchStatus() {
+export function watchStatus() {
   const box = document.getElementById("sg-status");
   if (!box) return;
   const text = box.querySelector(".sg-status-text");
@@ -159,7 +159,7 @@ function watchStatus() {
         const retry = el("button", { type: "button", class: "md-button sg-retry" }, "重试");
         retry.addEventListener("click", () => {
           box.classList.remove("sg-failed");
-          api.retry().then(() => document.getElementById("sg-form").dispatchEvent(new Event("sg-recompute")), () => {});
+          api.retry().then(() => { const f = document.getElementById("sg-form"); if (f) f.dispatchEvent(new Event("sg-recompute")); }, () => {});
         });
         text.append(" ", retry);
       }
@@ -587,6 +587,12 @@ export function compact(obj) {
 }
 
 // --- calendar file -------------------------------------------------------------------
+
+/** Today on this device, as YYYY-MM-DD. */
+export function localToday() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
 
 /** The response's calendar (made by the rules, shegong.ics) as a download, or nothing
  * when no step is still to come. */

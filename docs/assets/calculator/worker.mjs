@@ -7,7 +7,9 @@
 
 // Where Pyodide and the wheels are: set by the page in the worker's name (a query
 // string would be lost when the service worker answers from its cache).
-const { runtime: runtimeURL, packages: packagesURL, snapshot: snapshotKey, stdlib: stdlibURL, download: sizes = {} } =
+// `load`: the page's own packages besides the rules (the team page's openpyxl).
+const { runtime: runtimeURL, packages: packagesURL, snapshot: snapshotKey, stdlib: stdlibURL, download: sizes = {},
+  load: pagePackages = [] } =
   JSON.parse(self.name);
 
 // --- fetching the runtime -------------------------------------------------------------
@@ -136,6 +138,9 @@ self.addEventListener("unhandledrejection", (ev) => fail(ev.reason && ev.reason.
 
 const queue = [];
 let evaluateJSON = null;
+// The team page's entry points (shegong.api.evaluate_sheet_json and export), set at boot
+// when the page loads the spreadsheet packages.
+let sheetFns = null;
 
 // Deep JSON is refused by the rules before they parse it (shegong.api.parse counts the
 // nesting without recursing), so a 10,000-deep request cannot overflow the stack here.
@@ -157,6 +162,30 @@ function answer(id, request) {
   self.postMessage({ type: "result", id, response: out });
 }
 
+function dispatch(m) {
+  if (m.type === "evaluate") {
+    answer(m.id, m.request);
+    return;
+  }
+  if (!sheetFns) {
+    self.postMessage({ type: "result", id: m.id, error: "这个页面没有载入读取表格的模块" });
+    return;
+  }
+  try {
+    if (m.type === "sheet") {
+      // The file's bytes arrive as a transferred ArrayBuffer; Python reads them (to_py).
+      self.postMessage({ type: "result", id: m.id, response: sheetFns.sheet(m.bytes, m.name || "", m.today || "") });
+    } else {
+      const out = sheetFns.exportFile(m.response, m.format);
+      const bytes = new Uint8Array(out);
+      self.postMessage({ type: "result", id: m.id, bytes }, [bytes.buffer]);
+    }
+  } catch (err) {
+    self.postMessage({ type: "result", id: m.id, fatal: true,
+      error: "计算引擎出错:" + String(err && err.message ? err.message : err).slice(0, 200) });
+  }
+}
+
 let snapshotForgotten = false;
 self.addEventListener("message", (event) => {
   const m = event.data || {};
@@ -166,8 +195,8 @@ self.addEventListener("message", (event) => {
     pendingSnapshot = null;
     return;
   }
-  if (m.type !== "evaluate") return;
-  if (evaluateJSON) answer(m.id, m.request);
+  if (!["evaluate", "sheet", "export"].includes(m.type)) return;
+  if (evaluateJSON) dispatch(m);
   else queue.push(m);
 });
 
@@ -383,7 +412,7 @@ async function boot(loadPyodide, snapshots) {
   const pyodide = await loadPyodide({
     ...baseOptions(),
     // Downloaded while Pyodide boots, from this site (no CDN, no micropip).
-    packages: ["shegong"],
+    packages: ["shegong", ...pagePackages],
     _makeSnapshot: snapshots,
   });
   lap("pyodide_loaded");
@@ -401,6 +430,18 @@ else:
   pyodide.runPython("from shegong.api import evaluate_json as _shegong_evaluate_json");
   const fn = pyodide.globals.get("_shegong_evaluate_json");
   const warm = fn(WARMUP);
+  if (pagePackages.length) {
+    // Imported now, with a round trip through both entry points, so that the first file
+    // chosen does not wait for openpyxl's modules (nor the standard library they need).
+    pyodide.runPython(`from shegong.api import evaluate_sheet_json as _sheet_json, export as _export
+from pyodide.ffi import to_js as _to_js
+def _shegong_sheet(buf, name, today):
+    return _sheet_json(buf.to_py(), name, today)
+def _shegong_export(text, fmt):
+    return _to_js(_export(text, fmt))
+_sheet_json(_export({"workers": []}, "xlsx"), "warm-up.xlsx", "")`);
+    sheetFns = { sheet: pyodide.globals.get("_shegong_sheet"), exportFile: pyodide.globals.get("_shegong_export") };
+  }
   lap("rules_imported");
   let made = snapshotForgotten ? "清除数据" : "off";
   if (snapshots && !snapshotForgotten) {
@@ -462,8 +503,7 @@ async function start() {
   // Only the newest queued request of each kind matters to a page, but the API promises
   // an answer to every call: answer them all, in order.
   while (queue.length) {
-    const m = queue.shift();
-    answer(m.id, m.request);
+    dispatch(queue.shift());
   }
   // Stored once the page has its first answers, so packing and writing it do not delay them.
   if (pendingSnapshot) setTimeout(storeSnapshot, 0);

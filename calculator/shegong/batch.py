@@ -1,0 +1,294 @@
+"""A whole team from one spreadsheet: each worker's stage, next deadline and hours.
+
+Composed from the rules, not a second copy of them: each row becomes a registration
+request (stage, periods, windows) and, once registered, a training request (the current
+period's hours), and the answers are read off those responses.  A bad row gets its own
+Chinese messages naming its row and column, and never stops the others.
+
+本期已获学时 (a total the coordinator keeps) is passed to the training rules as one
+online-learning record dated today: today always lies in the period they choose (the
+one holding today), and online hours count as recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Iterable, Iterator
+
+from . import registration, training
+from .ics import Event, uid
+from .inputs import InputError
+from .policy import Policy
+from .sheets import FLAG_ZH, DAY, FIRST, HOURS, ID, KIND, LEVEL, NAME, PASSED, QUALIFIED, APPROVED, RECORD_HOURS, REREG, Row, Table
+
+# How soon a deadline counts as near in the page's filter and the summary: a reading aid
+# of this tool, not a rule.
+SOON_DAYS = 30
+STAGE_ZH = {
+    "not_passed_yet": "尚未通过考试",
+    "first_registration_open": "待首次登记",
+    "first_registration_missed": "首次登记逾期",
+    "registered": "登记有效",
+    "reregistration_open": "再登记受理中",
+    "reregistration_missed": "再登记逾期",
+}
+OVERDUE = ("first_registration_missed", "reregistration_missed")
+# The request's fields, as the sheet's columns name them.
+FIELD_COLUMN = {"level": LEVEL, "passed_on": PASSED, "first_registered_on": FIRST, "reregistered_on": REREG,
+                "records": HOURS}
+RECORD_FIELD_COLUMN = {"kind": KIND, "date": DAY, "hours": RECORD_HOURS, "certified": QUALIFIED,
+                       "passed": QUALIFIED, "awarded": QUALIFIED, "approved": APPROVED}
+KIND_ZH = {"培训": "training", "社会工作培训": "training", "线上学习": "online", "网络学习": "online",
+           "学历教育课程": "course", "课程": "course", "学历": "degree", "学位": "degree", "学历或学位": "degree",
+           **{k: k for k in training.KINDS}}
+YES = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
+       "合格": True, "不合格": False, "已通过": True, "未通过": False, "y": True, "n": False}
+_RECORD_ERROR = re.compile(r"records\[([0-9]+)\]\.?(\w*)")
+
+
+def key_of(values: dict[str, Any]) -> str | None:
+    """How a record finds its worker: the staff number if given, else the name."""
+    for col in (ID, NAME):
+        if values.get(col) not in (None, ""):
+            return f"{col}:{str(values[col]).strip()}"
+    return None
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, str):
+        return YES.get(value.strip().lower(), value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
+        return bool(value)
+    return value
+
+
+def _record(values: dict[str, Any]) -> dict[str, Any]:
+    kind = values.get(KIND)
+    kind = KIND_ZH.get(kind.strip(), kind) if isinstance(kind, str) else kind
+    out: dict[str, Any] = {"kind": kind, "date": values.get(DAY)}
+    if RECORD_HOURS in values:
+        out["hours"] = values[RECORD_HOURS]
+    if QUALIFIED in values and kind in training.FLAG:
+        out[training.FLAG[kind][0]] = _flag(values[QUALIFIED])
+    if APPROVED in values:
+        out["approved"] = _flag(values[APPROVED])
+    return out
+
+
+def _problem(row: int, column: str, message: str) -> dict[str, Any]:
+    return {"row": row, "column": column, "message": f"第{row}行「{column}」:{message}"}
+
+
+def _problems(errors: list[dict[str, str]], row: Row, records: list[Row]) -> list[dict[str, Any]]:
+    out = []
+    for e in errors:
+        m = _RECORD_ERROR.match(e["field"])
+        if m and records:
+            rec = records[int(m.group(1))]
+            col = RECORD_FIELD_COLUMN.get(m.group(2), KIND)
+            out.append({"row": rec.number, "column": col,
+                        "message": f"学习记录表第{rec.number}行「{col}」(第{row.number}行的人员):{e['message']}"})
+        else:
+            col = FIELD_COLUMN.get(e["field"].split("[")[0].split(".")[0], HOURS)
+            out.append(_problem(row.number, col, e["message"]))
+    return out
+
+
+def _ask(module: Any, request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    """One rules request; bad input is returned as errors, and a bug too (for this row only)."""
+    try:
+        return module.evaluate(request, policy, today)
+    except InputError as e:
+        return {"ok": False, "errors": e.errors}
+    except Exception as e:  # the safety net: one row's bug must not stop the team
+        return {"ok": False, "internal_error": True, "errors": [{"field": "request", "message":
+                f"计算这一行时出现内部错误({type(e).__name__}),这是本站的问题,请把这一行反馈给维护者。"}]}
+
+
+def _last(p: dict[str, Any]) -> str:
+    return p["holiday_extended_last_day"] or p["end"]
+
+
+def _deadline(reg: dict[str, Any], later: Any) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:
+    """(last day, what it is for, when its window opens, the period) of the next deadline.
+    ``later(day)`` is the registration answer as of ``day``, for a period the chain did not reach."""
+    stage, periods, first = reg["stage"], reg["periods"], reg["first_registration"]
+    code = stage["code"]
+    if code == "not_passed_yet":
+        return None, None, None, None
+    if code in ("first_registration_open", "first_registration_missed"):
+        return first["holiday_extended_last_day"] or first["last_day"], "首次登记", reg["passed_on"], None
+    p = periods[stage["period"] - 1]
+    if code == "registered" and p["reregistered_on"]:
+        # Re-registered in this period's window: the next deadline is the next period's.
+        if stage["period"] >= len(periods):
+            # The chain stops at the first period that reaches today: ask from the day after it.
+            periods = later(dt.date.fromisoformat(p["end"]) + dt.timedelta(days=1))["periods"]
+        p = periods[stage["period"]]
+    return _last(p), f"第{p['index']}次再登记", p["reregistration_opens"], p
+
+
+def _windows(reg: dict[str, Any], today: dt.date) -> list[dict[str, str]]:
+    """The registration windows still to come (or open), for the calendar file."""
+    out = []
+    code = reg["stage"]["code"]
+    if code == "first_registration_open":
+        first = reg["first_registration"]
+        out.append({"key": "first", "label": "首次登记受理期", "start": reg["passed_on"],
+                    "end": first["holiday_extended_last_day"] or first["last_day"]})
+    if code in ("registered", "reregistration_open"):
+        for p in reg["periods"]:
+            if not p["reregistered_on"] and dt.date.fromisoformat(_last(p)) >= today:
+                out.append({"key": f"rereg{p['index']}", "label": f"第{p['index']}次再登记受理期",
+                            "start": p["reregistration_opens"], "end": _last(p)})
+    return out
+
+
+def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns: Iterable[str] = ()) -> dict[str, Any]:
+    v = row.values
+    request: dict[str, Any] = {"tool": "registration", "level": v.get(LEVEL), "passed_on": v.get(PASSED),
+                               "first_registered_on": v.get(FIRST), "today": today.isoformat()}
+    if REREG in columns:
+        # With the column in the sheet, an empty cell says "none done": a window already
+        # closed then shows as missed instead of being assumed kept.
+        request["reregistered_on"] = v.get(REREG, [])
+    out: dict[str, Any] = {
+        "row": row.number, "name": _text(v.get(NAME)), "id": _text(v.get(ID)), "level": None,
+        "stage": None, "stage_zh": None, "stage_text": None,
+        "deadline": None, "deadline_label": None, "window_opens": None, "days_left": None, "conditional": False,
+        "period_start": None, "period_end": None,
+        "hours_required": None, "hours_counted": None, "hours_remaining": None, "hours_pending": None,
+        "flags": [], "problems": [], "windows": [],
+    }
+    reg = _ask(registration, request, policy, today)
+    problems = [] if reg["ok"] else _problems(reg["errors"], row, [])
+    if records and HOURS in v:
+        problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一:这一行的学时已按学习记录计算。"))
+    if reg["ok"]:
+        stage = reg["stage"]
+        deadline, label, opens, _period = _deadline(
+            reg, lambda day: registration.evaluate({**request, "today": day.isoformat()}, policy, today))
+        out.update(level=reg["level"], stage=stage["code"], stage_zh=STAGE_ZH[stage["code"]], stage_text=stage["text"],
+                   deadline=deadline, deadline_label=label, window_opens=opens,
+                   days_left=None if deadline is None else (dt.date.fromisoformat(deadline) - today).days,
+                   conditional=stage["conditional"], windows=_windows(reg, today))
+        if stage["code"] in ("registered", "reregistration_open"):
+            problems += _hours(out, request, v, row, records, policy, today)
+        elif stage["code"] in ("not_passed_yet", "first_registration_open"):
+            out["hours_required"] = reg["required_hours"]
+        if stage["code"] in OVERDUE:
+            out["flags"].append("overdue")
+        elif out["days_left"] is not None and out["days_left"] <= SOON_DAYS:
+            out["flags"].append("due_soon")
+        if out["hours_remaining"]:
+            out["flags"].append("hours_short")
+    if problems:
+        out["flags"].append("error")
+    out["problems"] = problems
+    return out
+
+
+def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], row: Row, records: list[Row],
+           policy: Policy, today: dt.date) -> list[dict[str, Any]]:
+    request = {k: reg_request[k] for k in ("level", "first_registered_on", "reregistered_on", "today") if k in reg_request}
+    request["tool"] = "training"
+    if records:
+        request["records"] = [_record(r.values) for r in records]
+    elif HOURS in v:
+        request["records"] = [{"kind": "online", "date": today.isoformat(), "hours": v[HOURS]}]
+    else:
+        request["records"] = []
+    res = _ask(training, request, policy, today)
+    if not res["ok"]:
+        return _problems(res["errors"], row, records)
+    out.update(period_start=res["period_start"], period_end=res["period_end"], hours_required=res["required_hours"],
+               hours_counted=res["counted_hours"], hours_remaining=res["remaining_hours"],
+               hours_pending=res["pending_hours"])
+    if not records and HOURS not in v:
+        out["hours_counted"] = None  # not given: only what is required is known
+    return []
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a staff number typed as a number
+    return str(value)
+
+
+def evaluate_rows(table: Table, policy: Policy, today: dt.date) -> Iterator[dict[str, Any]]:
+    """Each worker's answer, in the sheet's order; records left unmatched become problems
+    in ``table.problems`` once every worker has been read."""
+    by_key: dict[str, list[Row]] = {}
+    for rec in table.records:
+        by_key.setdefault(key_of(rec.values) or "", []).append(rec)
+    used: set[str] = set()
+    seen: dict[str, int] = {}
+    for row in table.workers:
+        key = key_of(row.values)
+        found = by_key.get(key, []) if key else []
+        if key:
+            used.add(key)
+        answer = worker(row, found, policy, today, table.columns)
+        if key and key in seen and found:
+            col = ID if key.startswith(ID) else NAME
+            answer["problems"].append(_problem(row.number, col, f"与第{seen[key]}行重复,学习记录表里的记录两行都计入了。请用不同的「工号」区分。"))
+            if "error" not in answer["flags"]:
+                answer["flags"].append("error")
+        seen.setdefault(key or "", row.number)
+        yield answer
+    for key, recs in by_key.items():
+        if key not in used:
+            for rec in recs:
+                table.problems.append({"row": rec.number, "column": ID if key.startswith(ID) else NAME, "message":
+                                       f"学习记录表第{rec.number}行找不到对应的人员(按「工号」,没有工号时按「姓名」对应)。"})
+
+
+def count(counts: dict[str, int], w: dict[str, Any]) -> None:
+    """Adds one worker to the summary's counts (started as ``summary([])``)."""
+    counts["total"] += 1
+    for f in w["flags"]:
+        counts[f] += 1
+
+
+def summary(workers: Iterable[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(("total", *FLAG_ZH), 0)
+    for w in workers:
+        count(counts, w)
+    return counts
+
+
+def summary_text(counts: dict[str, int]) -> str:
+    text = (f"共 {counts['total']} 人:{counts['overdue']} 人逾期,{counts['due_soon']} 人{SOON_DAYS}天内到期,"
+            f"{counts['hours_short']} 人学时不足")
+    return text + (f",{counts['error']} 人的输入有误。" if counts["error"] else "。")
+
+
+def evaluate(table: Table, policy: Policy, today: dt.date) -> dict[str, Any]:
+    workers = list(evaluate_rows(table, policy, today))
+    counts = summary(workers)
+    return {
+        "ok": True,
+        "tool": "team",
+        "today": today.isoformat(),
+        "columns": table.columns,
+        "workers": workers,
+        "problems": table.problems,
+        "counts": counts,
+        "summary": summary_text(counts),
+        "labels": FLAG_ZH,
+        "explanation": [],
+    }
+
+
+def events(workers: Iterable[dict[str, Any]]) -> Iterator[Event]:
+    """Each worker's windows as calendar events, with a reminder on the day each opens."""
+    for w in workers:
+        who = w["name"] or w["id"] or f"第{w['row']}行"
+        for win in w["windows"]:
+            start, end = dt.date.fromisoformat(win["start"]), dt.date.fromisoformat(win["end"])
+            yield Event(uid=uid("team", str(w["row"]), win["key"], win["start"]), summary=f"{who}:{win['label']}",
+                        start=start, end=end, description=f"{who}的{win['label']}:{win['start']}至{win['end']}。"
+                        "以当地民政部门通知为准。", alarms=(0,))

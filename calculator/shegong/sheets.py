@@ -1,0 +1,274 @@
+"""Reading a team's spreadsheet and writing the result: .xlsx (openpyxl) and .csv.
+
+A CSV is UTF-8 (with or without a byte-order mark) or GB18030, which is what Excel on a
+Chinese Windows saves (GB18030 reads GBK and GB2312 too).  Cells are passed to the rules
+as they are written, except Excel's date cells, which become ISO dates: the rules read
+2024-09-10, 2024/9/10 and 2024年9月10日 themselves.
+
+Rows are numbered as the spreadsheet shows them (the header is row 1), so that a message
+can point at the cell.  Rows are read lazily: the command line streams a large sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from .inputs import InputError, closest
+
+# The workers' sheet.  再登记日期 may be repeated (再登记日期2, 再登记日期(2) …), and a cell may
+# hold several dates.
+NAME, ID, LEVEL, PASSED, FIRST, REREG, HOURS = "姓名", "工号", "级别", "通过考试日期", "首次登记日期", "再登记日期", "本期已获学时"
+COLUMNS = (NAME, ID, LEVEL, PASSED, FIRST, REREG, HOURS)
+DATE_COLUMNS = (PASSED, FIRST, REREG)
+# The learning records' sheet (an .xlsx's second sheet): one row per record.
+KIND, DAY, RECORD_HOURS, QUALIFIED, APPROVED = "形式", "日期", "学时", "是否合格", "已审核通过"
+RECORD_COLUMNS = (NAME, ID, KIND, DAY, RECORD_HOURS, QUALIFIED, APPROVED)
+# Other spellings a coordinator's sheet may use for a column.
+ALIASES = {"证书级别": LEVEL, "考试通过日期": PASSED, "登记日期": FIRST}
+
+MAX_BYTES = 50 * 1024 * 1024  # an input check: a team's sheet is far smaller
+_SPLIT = re.compile(r"[,，;；、\n]+|\s{1,}(?=[0-9])")
+_MIDNIGHT = re.compile(r"(\S+)\s+0?0:00(:00)?\Z")
+_REREG = re.compile(r"再登记日期[\s(（第]*[0-9]*[次)）]*\Z")
+
+
+class SheetError(InputError):
+    """The whole file cannot be read (as opposed to one bad row)."""
+
+    def __init__(self, message: str):
+        super().__init__([{"field": "file", "message": message}])
+
+
+@dataclass
+class Row:
+    number: int  # the row number the spreadsheet shows
+    values: dict[str, Any]  # column -> cell; 再登记日期 -> a list of cells
+
+
+@dataclass
+class Table:
+    workers: Iterator[Row]
+    records: list[Row] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)  # about the file, not a row
+    columns: list[str] = field(default_factory=list)  # the known columns the sheet has
+
+
+def _header(text: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text if text is not None else "")))
+
+
+def _known(name: str, known: tuple[str, ...]) -> str | None:
+    if name in known:
+        return name
+    if REREG in known and _REREG.fullmatch(name):
+        return REREG
+    alias = ALIASES.get(name)
+    return alias if alias in known else None
+
+
+def _columns(header: list[Any], known: tuple[str, ...], sheet: str, problems: list[dict[str, Any]]) -> list[str | None]:
+    """Each position's column; an unknown name is reported with the closest known one."""
+    out: list[str | None] = []
+    for i, raw in enumerate(header):
+        name = _header(raw)
+        col = _known(name, known)
+        out.append(col)
+        if col is None and name:
+            guess = closest(name, known + tuple(a for a, c in ALIASES.items() if c in known))
+            hint = f"你是不是要写「{_known(guess, known)}」?" if guess else f"可用的列:{'、'.join(known)}。"
+            problems.append({"row": 1, "column": name, "message":
+                             f"{sheet}第1行(表头)第{i + 1}列「{name}」不是认识的列名,这一列没有读入。{hint}"})
+    return out
+
+
+def _cell(value: Any, column: str) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        value = value.strip()
+        if column in DATE_COLUMNS or column == DAY:
+            m = _MIDNIGHT.match(value)
+            value = m.group(1) if m else value
+    return value
+
+
+def _rows(lines: Iterable[tuple[int, list[Any]]], columns: list[str | None]) -> Iterator[Row]:
+    for number, cells in lines:
+        values: dict[str, Any] = {}
+        for col, raw in zip(columns, cells):
+            if col is None or raw is None or raw == "":
+                continue
+            value = _cell(raw, col)
+            if value == "":
+                continue
+            if col == REREG:
+                parts = [p for p in _SPLIT.split(value) if p] if isinstance(value, str) else [value]
+                values.setdefault(REREG, []).extend(parts)
+            elif col not in values:
+                values[col] = value
+        if values:
+            yield Row(number, values)
+
+
+def read(data: bytes, filename: str = "") -> Table:
+    """The workers (and records) of an .xlsx or .csv file; SheetError if it cannot be read."""
+    if not data:
+        raise SheetError("文件是空的。请选择填好的 .xlsx 或 .csv 文件(可以先下载模板)。")
+    if len(data) > MAX_BYTES:
+        raise SheetError(f"文件太大(超过 {MAX_BYTES // 1024 // 1024} MB)。")
+    if data[:4] == b"PK\x03\x04":
+        return _xlsx(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise SheetError("这是旧版 Excel 的 .xls 文件,无法读取。请在 Excel 里“另存为” .xlsx 或 CSV 后再选择。")
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise SheetError("文件的扩展名是 .xlsx,但内容不是 Excel 工作簿(可能已损坏)。请在 Excel 里重新保存后再选择。")
+    return _csv(data)
+
+
+def decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise SheetError("无法识别文件的编码:既不是 UTF-8,也不是 GBK/GB18030。请在 Excel 里另存为“CSV UTF-8”或 .xlsx。") from None
+
+
+def _csv(data: bytes) -> Table:
+    text = decode(data)
+    if "\x00" in text:
+        raise SheetError("文件不是文本格式的 CSV,也不是 .xlsx。请选择 .xlsx 或 .csv 文件。")
+    lines = csv.reader(io.StringIO(text, newline=""))
+    header = next(lines, None) or []
+    problems: list[dict[str, Any]] = []
+    columns = _columns(header, COLUMNS, "", problems)
+    _require(columns, problems)
+    return Table(_rows(enumerate(lines, start=2), columns), [], problems, [c for c in columns if c])
+
+
+def _require(columns: list[str | None], problems: list[dict[str, Any]]) -> None:
+    for needed in (LEVEL, PASSED):
+        if needed not in columns:
+            problems.append({"row": 1, "column": needed, "message": f"表头里没有「{needed}」列。每一行都需要这一项。"})
+
+
+def _xlsx(data: bytes) -> Table:
+    import openpyxl  # only the page that reads spreadsheets loads it (and the CLI's batch)
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file: all say the same to a reader
+        raise SheetError("无法打开这个 Excel 文件(可能已损坏或有密码保护)。请在 Excel 里重新保存为 .xlsx 后再选择。") from None
+    sheets = book.worksheets
+    problems: list[dict[str, Any]] = []
+    records: list[Row] = []
+    if len(sheets) > 1:
+        lines = sheets[1].iter_rows(values_only=True)
+        header = list(next(lines, None) or [])
+        if any(h is not None for h in header):
+            cols = _columns(header, RECORD_COLUMNS, f"第2个工作表「{sheets[1].title}」", problems)
+            records = list(_rows(enumerate(lines, start=2), cols))
+    lines = sheets[0].iter_rows(values_only=True)
+    header = list(next(lines, None) or [])
+    columns = _columns(header, COLUMNS, "", problems)
+    _require(columns, problems)
+    return Table(_rows(enumerate(lines, start=2), columns), records, problems, [c for c in columns if c])
+
+
+# --- the result ------------------------------------------------------------------------
+
+RESULT_COLUMNS = ("行号", "姓名", "工号", "级别", "阶段", "下一个期限", "期限事项", "剩余天数", "本期开始", "本期结束",
+                  "本期要求学时", "已计入学时", "还差学时", "标记", "问题")
+FLAG_ZH = {"overdue": "逾期", "due_soon": "30天内到期", "hours_short": "学时不足", "error": "输入有误"}
+
+
+def result_row(w: dict[str, Any]) -> list[Any]:
+    """One worker's line of the result, dates as ISO text (the .xlsx writer makes them dates)."""
+    return [w["row"], w["name"], w["id"], w["level"], w["stage_zh"], w["deadline"], w["deadline_label"],
+            w["days_left"], w["period_start"], w["period_end"], w["hours_required"], w["hours_counted"],
+            w["hours_remaining"], "、".join(FLAG_ZH[f] for f in w["flags"]),
+            ";".join(p["message"] for p in w["problems"])]
+
+
+def write_csv(workers: Iterable[dict[str, Any]], out: io.TextIOBase | None = None) -> bytes:
+    """UTF-8 with a byte-order mark, which Excel needs to show Chinese correctly."""
+    buf = out or io.StringIO(newline="")
+    buf.write("\ufeff")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(RESULT_COLUMNS)
+    for worker in workers:
+        w.writerow(["" if v is None else v for v in result_row(worker)])
+    return b"" if out else buf.getvalue().encode("utf-8")
+
+
+def write_xlsx(workers: Iterable[dict[str, Any]], target: Any = None) -> bytes:
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("结果")
+    bold = Font(bold=True)
+    head = []
+    for name in RESULT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        head.append(cell)
+    sheet.append(head)
+    dates = {RESULT_COLUMNS.index(c) for c in ("下一个期限", "本期开始", "本期结束")}
+    for worker in workers:
+        row = result_row(worker)
+        cells = []
+        for i, v in enumerate(row):
+            if i in dates and v:
+                cell = WriteOnlyCell(sheet, value=dt.date.fromisoformat(v))
+                cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            else:
+                cells.append(v)
+        sheet.append(cells)
+    buf = target or io.BytesIO()
+    book.save(buf)
+    return b"" if target else buf.getvalue()
+
+
+def template_xlsx(workers: list[list[Any]], records: list[list[Any]]) -> bytes:
+    """The template: the workers' columns with example rows, and a records sheet."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "人员"
+    sheet.append(list(COLUMNS))
+    for row in workers:
+        # Real date cells, as Excel makes them when a date is typed.
+        sheet.append([dt.date.fromisoformat(v) if i in (3, 4, 5) and v else v for i, v in enumerate(row)])
+        for cell in sheet[sheet.max_row][3:6]:
+            cell.number_format = "yyyy-mm-dd"
+    second = book.create_sheet("学习记录")
+    second.append(list(RECORD_COLUMNS))
+    for row in records:
+        second.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def template_csv(workers: list[list[Any]]) -> bytes:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    w.writerows(workers)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

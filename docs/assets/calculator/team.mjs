@@ -1,0 +1,241 @@
+// The team page: a spreadsheet chosen on the device goes to the worker as bytes
+// (shegong.api.evaluate_sheet); the answer is a table to sort and filter, and files to save.
+// Nothing leaves the device. The file is kept (localStorage) only when 在本机保存 is ticked.
+
+import { el, zhDate, watchStatus, clearAll, localToday, requestOffline } from "./ui.mjs";
+
+const api = window.shegongCalculator;
+const KEY = "shegong:calculator:team";
+const form = document.getElementById("sg-form");
+const input = document.getElementById("sg-team-file");
+const saveBox = document.getElementById("sg-team-save");
+const result = document.getElementById("sg-result");
+const answer = document.getElementById("sg-answer");
+
+let current = null; // {response, text, name}
+let last = null; // the file last chosen: {name, buffer}, for 重试 after the engine failed
+let filter = "all";
+let sortAsc = true;
+let seq = 0;
+let offlineAsked = false;
+
+watchStatus();
+
+function busy(on) {
+  if (on) result.dataset.busy = "";
+  else delete result.dataset.busy;
+}
+
+function toBase64(bytes) {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(text) {
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out.buffer;
+}
+
+function keep(name, buffer) {
+  try {
+    if (saveBox.checked) localStorage.setItem(KEY, JSON.stringify({ name, data: toBase64(new Uint8Array(buffer)) }));
+    else localStorage.removeItem(KEY);
+  } catch {
+    answer.textContent = "这个浏览器不允许在本机保存(可能是隐私模式或空间已满);表格照常计算,但不会保存。";
+  }
+}
+
+async function run(name, buffer) {
+  last = { name, buffer };
+  const mine = ++seq;
+  busy(true);
+  try {
+    const t0 = performance.now();
+    const response = await api.evaluateSheet(buffer, name, localToday());
+    if (mine !== seq) return;
+    performance.measure("shegong:team", { start: t0, end: performance.now() });
+    current = { response, text: JSON.stringify(response), name };
+    render();
+    performance.mark("shegong:team-table");
+    if (!offlineAsked) {
+      offlineAsked = true;
+      requestOffline();
+    }
+  } catch (err) {
+    if (mine !== seq) return;
+    result.replaceChildren();
+    result.dataset.state = "failed";
+    answer.textContent = "计算器无法运行,请阅读相关指南。";
+  } finally {
+    if (mine === seq) busy(false);
+  }
+}
+
+input.addEventListener("change", async () => {
+  const file = input.files && input.files[0];
+  if (!file) return;
+  performance.mark("shegong:team-file");
+  const buffer = await file.arrayBuffer();
+  keep(file.name, buffer);
+  run(file.name, buffer);
+});
+
+saveBox.addEventListener("change", () => {
+  if (!saveBox.checked) {
+    try { localStorage.removeItem(KEY); } catch { /* nothing was saved */ }
+    return;
+  }
+  const file = input.files && input.files[0];
+  if (file) file.arrayBuffer().then((b) => keep(file.name, b));
+});
+
+document.getElementById("sg-clear").addEventListener("click", async () => {
+  seq++;
+  current = null;
+  last = null;
+  input.value = "";
+  saveBox.checked = false;
+  result.replaceChildren();
+  result.dataset.state = "empty";
+  busy(false);
+  answer.textContent = "";
+  const { removed, failed } = await clearAll();
+  try { localStorage.removeItem(KEY); } catch { /* clearAll said so */ }
+  const note = document.getElementById("sg-cleared");
+  note.textContent = `已清除:${removed.join("、") || "没有可清除的内容"}。` + (failed.length ? `未能清除:${failed.join("、")}。` : "");
+  note.hidden = false;
+});
+
+form.addEventListener("submit", (ev) => ev.preventDefault());
+form.addEventListener("sg-recompute", () => {
+  if (last) run(last.name, last.buffer);
+});
+
+// --- the table ---------------------------------------------------------------------------
+
+function shown(workers) {
+  const out = filter === "all" ? workers.slice() : workers.filter((w) => w.flags.includes(filter));
+  // No deadline (an error, not yet passed) sorts last either way.
+  out.sort((a, b) => {
+    if (a.deadline === b.deadline) return a.row - b.row;
+    if (!a.deadline) return 1;
+    if (!b.deadline) return -1;
+    return (a.deadline < b.deadline ? -1 : 1) * (sortAsc ? 1 : -1);
+  });
+  return out;
+}
+
+function hours(w) {
+  if (w.hours_required === null) return "—";
+  if (w.hours_remaining === null) return `要求${w.hours_required}小时`;
+  const done = w.hours_counted === null ? "未填" : `已计入${w.hours_counted}`;
+  return w.hours_remaining ? `${done},还差${w.hours_remaining}小时` : `${done},已达到${w.hours_required}小时`;
+}
+
+function days(w) {
+  if (w.days_left === null) return "—";
+  if (w.days_left < 0) return `已过${-w.days_left}天`;
+  return `${w.days_left}天` + (w.conditional ? "(可能顺延)" : "");
+}
+
+function row(w, labels) {
+  const who = [w.name, w.id].filter(Boolean).join(" ") || `第${w.row}行`;
+  return el(
+    "tr",
+    { "data-flags": w.flags.join(" ") },
+    el("td", { class: "sg-rownum" }, String(w.row)),
+    el("th", { scope: "row" }, who),
+    el("td", {}, w.stage_zh || "—"),
+    el("td", {}, w.deadline ? [el("time", { datetime: w.deadline }, zhDate(w.deadline, { weekday: false })), el("br"), w.deadline_label] : "—"),
+    el("td", { class: "sg-days" }, days(w)),
+    el("td", {}, hours(w)),
+    el("td", {}, w.flags.map((f) => el("span", { class: `sg-flag sg-flag-${f}` }, labels[f])),
+      w.problems.map((p) => el("p", { class: "sg-error" }, p.message)))
+  );
+}
+
+function exportButton(format, label, mime) {
+  const button = el("button", { type: "button", class: "md-button", "data-export": format }, label);
+  button.addEventListener("click", async () => {
+    const bytes = await api.exportFile(current.text, format);
+    const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+    const a = el("a", { href: url, download: `团队期限-${current.response.today}.${format}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  });
+  return button;
+}
+
+function render() {
+  const r = current.response;
+  if (!r.ok) {
+    result.replaceChildren(el("ul", { class: "sg-problems" }, r.errors.map((e) => el("li", { class: "sg-error" }, e.message))));
+    result.dataset.state = "errors";
+    answer.textContent = r.errors.map((e) => e.message).join(" ");
+    return;
+  }
+  const labels = r.labels;
+  const choices = [["all", "全部", r.counts.total], ...Object.keys(labels).map((f) => [f, labels[f], r.counts[f]])];
+  const filters = el(
+    "fieldset",
+    { class: "sg-filters" },
+    el("legend", {}, "只看"),
+    choices.map(([value, text, n]) =>
+      el("label", {}, el("input", { type: "radio", name: "sg-filter", value, checked: value === filter }), ` ${text}(${n})`))
+  );
+  filters.addEventListener("change", (ev) => {
+    filter = ev.target.value;
+    fillBody();
+  });
+  const sortButton = el("button", { type: "button", class: "sg-sort" }, "下一个期限");
+  const sortHead = el("th", { scope: "col", "aria-sort": sortAsc ? "ascending" : "descending" }, sortButton);
+  sortButton.addEventListener("click", () => {
+    sortAsc = !sortAsc;
+    sortHead.setAttribute("aria-sort", sortAsc ? "ascending" : "descending");
+    fillBody();
+  });
+  const body = el("tbody");
+  const caption = el("caption");
+  function fillBody() {
+    const list = shown(r.workers);
+    body.replaceChildren(...list.map((w) => row(w, labels)));
+    caption.textContent = `${list.length} 人(按下一个期限${sortAsc ? "从近到远" : "从远到近"}排列)`;
+  }
+  const table = el(
+    "table",
+    { class: "sg-team-table" },
+    caption,
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "行"), el("th", { scope: "col" }, "姓名/工号"), el("th", { scope: "col" }, "阶段"),
+      sortHead, el("th", { scope: "col" }, "剩余"), el("th", { scope: "col" }, "本期学时"), el("th", { scope: "col" }, "标记和问题"))),
+    body
+  );
+  fillBody();
+  result.replaceChildren(...[
+    el("h2", { id: "sg-result-title" }, "结果"),
+    r.problems.length ? el("ul", { class: "sg-problems" }, r.problems.map((p) => el("li", { class: "sg-error" }, p.message))) : null,
+    filters,
+    el("div", { class: "sg-table-wrap", tabindex: "0", role: "region", "aria-labelledby": "sg-result-title" }, table),
+    el("div", { class: "sg-actions" },
+      exportButton("xlsx", "导出 .xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+      exportButton("csv", "导出 .csv", "text/csv;charset=utf-8"),
+      exportButton("ics", "导出日历 .ics", "text/calendar;charset=utf-8")),
+    el("p", { class: "sg-hint" }, "导出的文件在本机生成,不经过网络。日历文件包含每个人还没有结束的受理期,开始那天提醒。")
+  ].filter(Boolean));
+  result.dataset.state = "ok";
+  answer.textContent = r.summary;
+}
+
+// A saved team is read again with today's date.
+try {
+  const saved = JSON.parse(localStorage.getItem(KEY) || "null");
+  if (saved && saved.data) {
+    saveBox.checked = true;
+    run(saved.name, fromBase64(saved.data));
+  }
+} catch { /* nothing saved, or unreadable: start empty */ }

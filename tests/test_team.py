@@ -1,0 +1,377 @@
+"""The team tool (shegong.batch, shegong.sheets, shegong.ics): named cases from spreadsheets,
+each row answered by the registration and training rules, bad rows reported by row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+
+import icalendar
+import openpyxl
+import pytest
+
+from shegong import api, batch, registration, sheets
+from shegong.cli import main
+from shegong.policy import load
+from support.rulecases import ROOT
+
+TODAY = dt.date(2026, 3, 1)
+TEMPLATES = ROOT / "docs" / "assets" / "calculator"
+HEAD = "姓名,工号,级别,通过考试日期,首次登记日期,再登记日期,本期已获学时"
+
+
+def run(data: bytes, name: str = "team.csv", today: dt.date = TODAY) -> dict:
+    r = api.evaluate_sheet(data, name, today)
+    assert json.loads(json.dumps(r, ensure_ascii=False)) == r
+    return r
+
+
+def csv(*rows: str, head: str = HEAD, encoding: str = "utf-8") -> bytes:
+    return ("\n".join([head, *rows]) + "\n").encode(encoding)
+
+
+def xlsx(rows: list[list], records: list[list] | None = None, head: list[str] | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(head or HEAD.split(","))
+    for r in rows:
+        sheet.append(r)
+    if records is not None:
+        second = book.create_sheet("学习记录")
+        for r in records:
+            second.append(r)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def by_row(r: dict) -> dict[int, dict]:
+    return {w["row"]: w for w in r["workers"]}
+
+
+def same(a: dict, b: dict) -> bool:
+    keep = ("row", "name", "stage", "deadline", "days_left", "hours_remaining", "flags")
+    return [{k: w[k] for k in keep} for w in a["workers"]] == [{k: w[k] for k in keep} for w in b["workers"]]
+
+
+# --- named cases ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["team-template.xlsx", "team-template.csv"])
+def test_clean_sheet_the_template(name):
+    r = run((TEMPLATES / name).read_bytes(), name)
+    assert r["ok"] and r["problems"] == [] and r["counts"]["error"] == 0
+    assert [w["name"] for w in r["workers"]] == ["示例甲", "示例乙", "示例丙"]
+    a, b, c = r["workers"]
+    assert a["stage"] == "registered" and a["deadline_label"] == "第1次再登记" and a["hours_counted"] == 36
+    assert b["period_start"] == "2023-09-01" and b["deadline_label"] == "第2次再登记"
+    assert c["stage"] == "first_registration_open" and c["deadline"] and c["days_left"] > 0
+    assert r["summary"].startswith("共 3 人:")
+
+
+def test_the_two_templates_agree():
+    assert same(run((TEMPLATES / "team-template.xlsx").read_bytes(), "t.xlsx"),
+                run((TEMPLATES / "team-template.csv").read_bytes(), "t.csv"))
+
+
+ROWS = ("张三,A01,社会工作师,2024-06-15,2024-09-10,,20", "李四,A02,助理社会工作师,2025-06-14,,,")
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
+def test_gbk_and_utf8_bom_csv_read_as_utf8(encoding):
+    plain = run(csv(*ROWS))
+    other = run(csv(*ROWS, encoding=encoding))
+    assert same(plain, other) and other["workers"][0]["name"] == "张三" and other["counts"]["error"] == 0
+
+
+def test_excel_date_cells_and_text_dates_agree():
+    cells = run(xlsx([["张三", "A01", "社会工作师", dt.datetime(2024, 6, 15), dt.date(2024, 9, 10), None, 20]]), "t.xlsx")
+    slash = run(csv("张三,A01,社会工作师,2024/6/15,2024/9/10 0:00,,20"))
+    zh = run(csv("张三,A01,社会工作师,2024年6月15日,2024年9月10日,,20"))
+    assert same(cells, slash) and same(cells, zh)
+    assert cells["workers"][0]["period_start"] == "2024-09-10"
+
+
+def test_a_bad_date_row_is_reported_and_the_others_computed():
+    r = run(csv("张三,A01,社会工作师,2024-13-01,,,", *ROWS))
+    bad = by_row(r)[2]
+    assert bad["flags"] == ["error"] and bad["stage"] is None
+    assert bad["problems"][0]["column"] == "通过考试日期" and bad["problems"][0]["message"].startswith("第2行「通过考试日期」")
+    assert "2024-13-01" in bad["problems"][0]["message"]
+    assert by_row(r)[3]["stage"] == "registered" and r["counts"]["error"] == 1
+    assert "1 人的输入有误" in r["summary"]
+
+
+def test_an_unknown_level():
+    r = run(csv("张三,A01,中级社工,2024-06-15,,,"))
+    p = r["workers"][0]["problems"][0]
+    assert p["row"] == 2 and p["column"] == "级别" and "中级社工" in p["message"] and "社会工作师" in p["message"]
+
+
+def test_an_unknown_column_names_the_closest_known_one():
+    r = run(csv("张三,社会工作师,2024-06-15,2024-09-10,x", head="姓名,级别,通过考试日起,首次登记日期,备注"))
+    msgs = [p["message"] for p in r["problems"]]
+    assert any("通过考试日起" in m and "「通过考试日期」" in m for m in msgs)
+    assert any("「备注」" in m and "可用的列" in m for m in msgs)
+    assert any("没有「通过考试日期」列" in m for m in msgs)
+    assert r["workers"][0]["problems"][0]["column"] == "通过考试日期"
+
+
+def test_a_worker_with_re_registrations_in_columns_and_in_one_cell():
+    head = "姓名,级别,通过考试日期,首次登记日期,再登记日期,再登记日期(2)"
+    two_columns = run(csv("王五,社会工作师,2013-06-01,2014-01-10,2016-12-01,2019-12-01", head=head), today=dt.date(2021, 3, 1))
+    one_cell = run(csv('王五,社会工作师,2013-06-01,2014-01-10,"2016-12-01、2019-12-01"',
+                       head="姓名,级别,通过考试日期,首次登记日期,再登记日期"), today=dt.date(2021, 3, 1))
+    assert same(two_columns, one_cell)
+    w = two_columns["workers"][0]
+    assert w["stage"] == "registered" and w["period_start"] == "2020-01-10" and w["deadline_label"] == "第3次再登记"
+    assert [x["label"] for x in w["windows"]][0] == "第3次再登记受理期"
+
+
+def test_a_worker_who_is_overdue():
+    r = run(csv("赵六,A04,社会工作师,2019-06-20,2019-08-01,,"))
+    w = r["workers"][0]
+    assert w["stage"] == "reregistration_missed" and w["flags"] == ["overdue"] and w["days_left"] < 0
+    assert r["counts"]["overdue"] == 1 and "1 人逾期" in r["summary"]
+
+
+def test_without_a_re_registration_column_each_one_is_assumed_on_time():
+    r = run(csv("赵六,社会工作师,2019-06-20,2019-08-01", head="姓名,级别,通过考试日期,首次登记日期"))
+    assert r["workers"][0]["stage"] == "registered"
+
+
+def test_due_soon_and_first_registration():
+    r = run(csv("甲,,社会工作师,2025-03-10,,,"), today=dt.date(2026, 2, 20))
+    w = r["workers"][0]
+    assert w["stage"] == "first_registration_open" and w["flags"] == ["due_soon"] and w["hours_required"]
+    assert w["windows"][0]["key"] == "first"
+
+
+def test_not_passed_yet_has_no_deadline():
+    w = run(csv("甲,,社会工作师,2026-06-10,,,"))["workers"][0]
+    assert w["stage"] == "not_passed_yet" and w["deadline"] is None and w["days_left"] is None and w["flags"] == []
+
+
+def test_the_next_deadline_after_a_re_registration_beyond_the_chain():
+    """Re-registered in the window of the period holding today: the next period's window is next."""
+    r = run(csv('甲,,社会工作师,2013-06-01,2014-01-10,"2016-12-01,2019-12-01,2022-12-01",'), today=dt.date(2023, 1, 5))
+    w = r["workers"][0]
+    assert w["stage"] == "registered" and w["deadline_label"] == "第4次再登记"
+    short = run(csv('甲,,社会工作师,2020-06-01,2021-01-10,"2023-12-01",'), today=dt.date(2023, 12, 5))
+    assert short["workers"][0]["deadline_label"] == "第2次再登记"
+
+
+def test_records_on_a_second_sheet():
+    records = [["工号", "形式", "日期", "学时", "是否合格", "已审核通过"],
+               ["A01", "培训", dt.date(2025, 1, 5), 30, "是", None],
+               ["A01", "线上学习", "2025/3/1", 12.5, None, "否"],
+               ["A01", "学历", "2025-06-30", None, 1, None],
+               ["A01", "课程", "2025-07-01", 10, "不合格", None],
+               ["A09", "培训", "2025-07-01", 10, "是", None],
+               ["A02", "魔法", "2025-07-01", 10, "是", None],
+               [None, None, None, None, None, None]]
+    rows = [["张三", "A01", "社会工作师", dt.date(2024, 6, 15), dt.date(2024, 9, 10), None, None],
+            ["李四", "A02", "社会工作师", dt.date(2024, 6, 15), dt.date(2024, 9, 10), None, 30],
+            ["王五", 1003.0, "社会工作师", dt.date(2024, 6, 15), dt.date(2024, 9, 10), None, None]]
+    r = run(xlsx(rows, records), "t.xlsx")
+    zhang, li, wang = r["workers"]
+    assert zhang["hours_counted"] == 120 and zhang["hours_pending"] == 12.5 and "hours_short" not in zhang["flags"]
+    assert [p["column"] for p in li["problems"]] == ["本期已获学时", "形式"]
+    assert "学习记录表第7行「形式」(第3行的人员)" in li["problems"][1]["message"]
+    assert wang["id"] == "1003" and wang["hours_counted"] is None and wang["hours_remaining"] == wang["hours_required"]
+    assert any(p["row"] == 6 and "找不到对应的人员" in p["message"] for p in r["problems"])
+
+
+def test_duplicate_workers_share_records_and_are_flagged():
+    records = [["姓名", "形式", "日期", "学时"], ["张三", "线上学习", "2025-01-05", 10]]
+    rows = [["张三", None, "社会工作师", "2024-06-15", "2024-09-10"], ["张三", None, "社会工作师", "2024-06-15", "2024-09-10"]]
+    r = run(xlsx(rows, records, head=["姓名", "工号", "级别", "通过考试日期", "首次登记日期"]), "t.xlsx")
+    assert r["workers"][1]["flags"] == ["hours_short", "error"] and "与第2行重复" in r["workers"][1]["problems"][0]["message"]
+    rows = [["张三", None, "社会工作师", "2024-06-15", "2024-13-10"], ["张三", None, "社会工作师", "2024-06-15", "2024-13-10"]]
+    r = run(xlsx(rows, records, head=["姓名", "工号", "级别", "通过考试日期", "首次登记日期"]), "t.xlsx")
+    assert r["workers"][1]["flags"] == ["error"] and len(r["workers"][1]["problems"]) == 2
+
+
+def test_an_empty_records_sheet_and_blank_rows():
+    book = openpyxl.Workbook()
+    book.active.append(["级别", "通过考试日期"])
+    book.active.append([None, None])
+    book.active.append(["社会工作师", " 2024-06-15 "])
+    book.create_sheet("空")
+    buf = io.BytesIO()
+    book.save(buf)
+    r = run(buf.getvalue(), "t.xlsx")
+    assert [w["row"] for w in r["workers"]] == [3] and r["problems"] == []
+
+
+def test_a_row_whose_rules_fail_is_reported_alone(monkeypatch):
+    real = registration.evaluate
+
+    def broken(request, policy, today):
+        if request["passed_on"] == "2024-06-15":
+            raise ZeroDivisionError
+        return real(request, policy, today)
+
+    monkeypatch.setattr(registration, "evaluate", broken)
+    r = run(csv(*ROWS))
+    assert "内部错误(ZeroDivisionError)" in r["workers"][0]["problems"][0]["message"]
+    assert r["workers"][1]["stage"] == "first_registration_open"
+
+
+# --- files that cannot be read ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("data, name, words", [
+    (b"", "a.csv", "文件是空的"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "a.xls", ".xls"),
+    (b"not a zip", "a.xlsx", "不是 Excel 工作簿"),
+    (b"PK\x03\x04broken", "a.xlsx", "无法打开"),
+    (b"\xff\xfe\xfd\xfc" * 4, "a.csv", "无法识别文件的编码"),
+    ("级别\x00,x".encode(), "a.csv", "不是文本格式"),
+])
+def test_unreadable_files_are_one_chinese_error(data, name, words):
+    r = run(data, name)
+    assert r["ok"] is False and r["errors"][0]["field"] == "file" and words in r["errors"][0]["message"]
+
+
+def test_a_file_too_large(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_BYTES", 10)
+    assert "文件太大" in run(csv(*ROWS))["errors"][0]["message"]
+
+
+def test_an_internal_error_reading_a_file(monkeypatch):
+    monkeypatch.setattr(sheets, "read", lambda data, name: 1 / 0)
+    r = run(b"x")
+    assert r["internal_error"] is True and "ZeroDivisionError" in r["errors"][0]["message"]
+
+
+def test_an_empty_csv_reports_the_missing_columns():
+    r = run(b"\n")
+    assert r["workers"] == [] and {p["column"] for p in r["problems"]} == {"级别", "通过考试日期"}
+
+
+def test_the_browser_entry_point():
+    data = csv(*ROWS)
+    assert json.loads(api.evaluate_sheet_json(data, "t.csv", "2026-03-01")) == api.evaluate_sheet(data, "t.csv", TODAY)
+    assert json.loads(api.evaluate_sheet_json(data, "t.csv", ""))["today"] == dt.date.today().isoformat()
+
+
+# --- exports ---------------------------------------------------------------------------
+
+
+def test_exports_xlsx_csv_and_ics():
+    r = run((TEMPLATES / "team-template.xlsx").read_bytes(), "t.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(api.export(r, "xlsx")))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0] == sheets.RESULT_COLUMNS and rows[1][1] == "示例甲" and isinstance(rows[1][5], dt.datetime)
+    text = api.export(json.dumps(r, ensure_ascii=False), "csv").decode("utf-8")
+    assert text.startswith("\ufeff行号,姓名") and "示例乙" in text and text.endswith("\r\n")
+    cal = icalendar.Calendar.from_ical(api.export(r, "ics"))
+    events = [e for e in cal.walk("VEVENT")]
+    assert len(events) == sum(len(w["windows"]) for w in r["workers"]) > 0
+    assert all(isinstance(e.decoded("DTSTART"), dt.date) and not isinstance(e.decoded("DTSTART"), dt.datetime) for e in events)
+    assert {str(e["SUMMARY"]).split(":")[0] for e in events} == {"示例甲", "示例乙", "示例丙"}
+    with pytest.raises(ValueError):
+        api.export(r, "pdf")
+
+
+# --- the command line: the same answers as the page's entry point --------------------------
+
+MESSY = csv("张三,A01,社会工作师,2024/6/15,2024年9月10日,,20", "李四,A02,中级,2024-06-15,,,",
+            "王五,A03,社会工作师,2019-06-20,2019-08-01,,", "钱七,A05,社会工作师,2024-02-30,,,",
+            head="姓名,工号,级别,通过考试日期,首次登记日期,再登记日期,本期已获学时,备注", encoding="gbk")
+
+
+@pytest.mark.parametrize("name, data", [("template.xlsx", (TEMPLATES / "team-template.xlsx").read_bytes()), ("messy.csv", MESSY)])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_the_cli_gives_the_pages_answers(tmp_path, name, data, fmt):
+    src, out = tmp_path / name, tmp_path / f"result.{fmt}"
+    src.write_bytes(data)
+    stdout = io.StringIO()
+    assert main(["batch", str(src), "-o", str(out), "--today", "2026-03-01"], stdout=stdout) == 0
+    page = json.loads(api.evaluate_sheet_json(data, name, "2026-03-01"))
+    assert stdout.getvalue().startswith(page["summary"])
+    if fmt == "json":
+        assert json.loads(out.read_bytes()) == page
+    else:
+        assert out.read_bytes() == api.export(page, fmt) or fmt == "xlsx"
+    if fmt == "xlsx":
+        got = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+        want = list(openpyxl.load_workbook(io.BytesIO(api.export(page, "xlsx"))).active.iter_rows(values_only=True))
+        assert got == want
+
+
+def test_the_cli_writes_ics_and_shows_problems(tmp_path):
+    src = tmp_path / "messy.csv"
+    src.write_bytes(MESSY)
+    stdout = io.StringIO()
+    assert main(["batch", str(src), "-o", str(tmp_path / "r.ics")], stdout=stdout) == 0
+    assert icalendar.Calendar.from_ical((tmp_path / "r.ics").read_bytes())
+    assert "第3行「级别」" in stdout.getvalue() and "「备注」" in stdout.getvalue()
+    stdout = io.StringIO()
+    assert main(["batch", str(src)], stdout=stdout) == 0 and "结果已写入" not in stdout.getvalue()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--today", "2026-13-01"], "--today"),
+    (["-o", "r.pdf"], ".pdf"),
+])
+def test_the_cli_refuses_bad_options(tmp_path, capsys, args, words):
+    src = tmp_path / "a.csv"
+    src.write_bytes(MESSY)
+    assert main(["batch", str(src), *args], stdout=io.StringIO()) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_the_cli_on_a_missing_or_unreadable_file(tmp_path, capsys):
+    assert main(["batch", str(tmp_path / "none.xlsx")], stdout=io.StringIO()) == 2
+    assert "无法读取文件" in capsys.readouterr().err
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"nope")
+    stdout = io.StringIO()
+    assert main(["batch", str(bad)], stdout=stdout) == 2 and "不是 Excel 工作簿" in stdout.getvalue()
+    stdout = io.StringIO()
+    assert main(["batch", str(bad), "-o", str(tmp_path / "r.csv")], stdout=stdout) == 2 and "不是 Excel 工作簿" in stdout.getvalue()
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_the_real_cli_process(tmp_path):
+    out = tmp_path / "result.csv"
+    proc = subprocess.run([sys.executable, "-m", "shegong", "batch", str(TEMPLATES / "team-template.csv"), "-o", str(out)],
+                          capture_output=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert out.read_bytes().startswith("\ufeff行号".encode()) and proc.stderr == b""
+
+
+def test_batch_helpers():
+    assert batch.key_of({}) is None and batch._text(None) is None
+    assert batch._flag(2) == 2 and batch._flag(True) is True
+    assert batch._record({"形式": 5, "日期": "2025-01-01"}) == {"kind": 5, "date": "2025-01-01"}
+    p = load()
+    assert list(batch.events([{"row": 4, "name": None, "id": None, "windows": [
+        {"key": "first", "label": "首次登记受理期", "start": "2026-01-01", "end": "2026-02-01"}]}]))[0].summary.startswith("第4行")
+    assert p is not None
+
+
+def test_cells_as_the_sheet_gives_them():
+    assert batch._text(1003.0) == "1003" and batch._text(2.5) == "2.5"
+    assert sheets._cell(dt.date(2024, 9, 10), "日期") == "2024-09-10"
+    r = run(csv("张三,甲,社会工作师,  ,2024-06-15", head="姓名,姓名,级别,首次登记日期,通过考试日期"))
+    w = r["workers"][0]
+    assert w["name"] == "张三" and w["stage"] == "first_registration_missed"
+
+
+def test_the_committed_templates_are_the_generated_ones():
+    """scripts/team_template.py writes them; the .xlsx differs only in its timestamps."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import team_template
+
+    assert sheets.template_csv(team_template.WORKERS) == (TEMPLATES / "team-template.csv").read_bytes()
+    made = openpyxl.load_workbook(io.BytesIO(sheets.template_xlsx(team_template.WORKERS, [["张三", "A01", "培训", "2025-01-05", 30, "是", "是"]])))
+    kept = openpyxl.load_workbook(TEMPLATES / "team-template.xlsx")
+    assert list(made.worksheets[0].values) == list(kept.worksheets[0].values)
+    assert [ws.title for ws in kept.worksheets] == ["人员", "学习记录"]
+    assert list(kept.worksheets[1].values)[0] == sheets.RECORD_COLUMNS
