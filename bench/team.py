@@ -20,7 +20,6 @@ import datetime as dt
 import io
 import json
 import random
-import resource
 import statistics
 import subprocess
 import sys
