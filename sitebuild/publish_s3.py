@@ -61,6 +61,9 @@ CONTENT_TYPES = {
     ".svg": "image/svg+xml",
     ".xml": "application/xml",
     ".txt": "text/plain; charset=utf-8",
+    # The team page's templates (UTF-8 with a BOM, which Excel needs to read it as UTF-8).
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".png": "image/png",
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",

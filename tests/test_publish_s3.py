@@ -45,9 +45,11 @@ TYPES = {
     ".whl": "application/zip",
     ".zip": "application/zip",
     ".gz": "application/gzip",
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 GZIPPED = {".html", ".js", ".mjs", ".wasm", ".css", ".json", ".map", ".webmanifest", ".svg", ".xml"}
-NOT_GZIPPED = {".png", ".whl", ".gz"}  # already compressed
+NOT_GZIPPED = {".png", ".whl", ".gz", ".xlsx"}  # already compressed
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
