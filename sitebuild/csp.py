@@ -31,12 +31,14 @@ CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>", re.I)
 # theme's search worker and the service worker are files of this site. The diagrams
 # (SVG drawn by `make diagrams`, put inline by sitebuild/diagrams.py) carry style attributes and a
 # <style> element, and the theme sets styles from its scripts: styles may be inline,
-# which cannot run code.
+# which cannot run code. No form is ever submitted: the calculators and the search answer
+# on the page, and with scripts off or failed, Enter in a form must not put what was typed
+# (an ID number) into a URL.
 POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; "
     "style-src 'self' 'unsafe-inline'; worker-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; font-src 'self'; manifest-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'"
+    "base-uri 'self'; form-action 'none'"
 )
 
 

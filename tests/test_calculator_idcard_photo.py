@@ -124,6 +124,23 @@ def test_idcard_number_is_never_kept_or_sent(tab, ctx):
     assert stored(page, "idcard") is None
 
 
+def test_without_scripts_enter_does_not_put_the_number_in_a_url(browser, site_url):
+    """With scripts off (or failed), Enter in the form would submit it as a GET: the
+    page's policy (form-action 'none') refuses, so the number never reaches a URL."""
+    ctx = browser.new_context(locale="zh-CN", java_script_enabled=False, bypass_csp=False)
+    urls = []
+    ctx.on("request", lambda r: urls.append(r.url))
+    page = ctx.new_page()
+    page.goto(site_url + "calculator/idcard/")
+    page.fill("#sg-id_number", NUMBER)
+    page.focus("#sg-id_number")
+    with page.expect_console_message(lambda m: "form-action" in m.text, timeout=WAIT):
+        page.keyboard.press("Enter")
+    assert page.url == site_url + "calculator/idcard/"
+    assert not [u for u in urls if NUMBER[:15] in u]
+    ctx.close()
+
+
 def test_idcard_by_keyboard(tab):
     page = tab
     page.evaluate("document.activeElement.blur()")

@@ -137,15 +137,18 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
              f"(毫米÷{float(MM_PER_INCH)}×{goal['dpi']},四舍五入)。", policy.cite(DPI, on=today), DPI),
     ]
     explanation += [step(c["text"], c["source"]) for c in checks]
-    ready = all(c["ok"] for c in checks) if checks else None
-    complete = None not in (file_bytes, width, height, fmt)
-    wanted = f"{size}照片({goal['width_px']}×{goal['height_px']}像素,不超过{max_kb}KB)"
+    # Only the size limit is the system's rule (the source's 500KB); the shape, the pixels
+    # and the format are the usual convention, so they advise and never decide.
+    rule = [c for c in checks if c["required"]]
+    ready = all(c["ok"] for c in rule) if rule else None
+    advice = ";".join(c["short"] for c in checks if not c["ok"] and not c["required"])
+    advice = f"另外建议:{advice}(常见规格,不是系统的规定),可以用下面的工具裁剪并转成 JPEG。" if advice else ""
     if ready is None:
-        summary = f"选择照片后检查。{wanted}。"
+        summary = f"填写或选择照片后检查:系统要求不超过{max_kb}KB。{advice}"
     elif ready:
-        summary = f"照片符合{wanted}的要求,可以直接上传。" if complete else f"已填写的几项都符合{wanted}的要求。"
+        summary = f"照片不超过{max_kb}KB,符合系统的大小要求。{advice}"
     else:
-        summary = f"照片还不符合{wanted}的要求:" + ";".join(c["short"] for c in checks if not c["ok"]) + "。可以用下面的工具裁剪并压缩。"
+        summary = f"照片超过{max_kb}KB,系统不接受:需要压缩,可以用下面的工具裁剪并压缩。{advice}"
     return {
         "ok": True,
         "tool": "photo",
@@ -153,7 +156,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "max_bytes": max_bytes,
         "fit_bytes": fit_bytes,
         "file": {"bytes": file_bytes, "width": width, "height": height, "format": fmt},
-        "checks": [{k: c[k] for k in ("code", "ok", "text")} for c in checks],
+        "checks": [{k: c[k] for k in ("code", "ok", "required", "text")} for c in checks],
         "ready": ready,
         "summary": summary,
         "explanation": explanation,
@@ -167,7 +170,7 @@ def _checks(goal: dict[str, Any], sources: dict[str, str], max_kb: int, max_byte
     source_rule, convention = sources["rule"], sources["convention"]
     if file_bytes is not None:
         ok = file_bytes <= max_bytes
-        out.append({"code": "bytes", "ok": ok, "source": source_rule,
+        out.append({"code": "bytes", "ok": ok, "required": True, "source": source_rule,
                     "short": f"文件{_kb(file_bytes, per_kb)},超过{max_kb}KB",
                     "text": f"文件大小{file_bytes:,}字节(约{_kb(file_bytes, per_kb)})," + (
                         f"不超过{max_kb}KB。" if ok else f"超过{max_kb}KB,系统不接受,需要压缩。")})
@@ -175,19 +178,19 @@ def _checks(goal: dict[str, Any], sources: dict[str, str], max_kb: int, max_byte
         w_mm, h_mm = goal["width_mm"], goal["height_mm"]
         off = abs(Fraction(width * h_mm, height * w_mm) - 1)
         shape = off <= SHAPE_TOLERANCE
-        out.append({"code": "shape", "ok": shape, "source": convention,
+        out.append({"code": "shape", "ok": shape, "required": False, "source": convention,
                     "short": f"宽高比不是{goal['size']}照片的{w_mm}:{h_mm}",
                     "text": f"照片{width}×{height}像素," + (
                         f"宽高比与{goal['size']}照片({w_mm}×{h_mm}毫米)相同。" if shape
                         else f"宽高比与{goal['size']}照片({w_mm}×{h_mm}毫米)不同,需要裁剪。")})
         enough = width >= goal["width_px"] and height >= goal["height_px"]
-        out.append({"code": "pixels", "ok": enough, "source": convention,
+        out.append({"code": "pixels", "ok": enough, "required": False, "source": convention,
                     "short": "像素不足",
                     "text": (f"像素不少于{goal['width_px']}×{goal['height_px']},足够清晰。" if enough
                              else f"像素少于{goal['width_px']}×{goal['height_px']}:放大后可能不够清晰,最好换一张更大的照片。")})
     if fmt is not None:
         jpeg = fmt == "JPEG"
-        out.append({"code": "format", "ok": jpeg, "source": "本站输入检查",
+        out.append({"code": "format", "ok": jpeg, "required": False, "source": "本站输入检查",
                     "short": f"{fmt}格式",
                     "text": "JPEG 格式,证件照通常用这种格式。" if jpeg else (
                         f"{fmt}格式:原文没有说系统接受哪些格式,证件照通常用 JPEG,下面的工具会转成 JPEG。"
