@@ -17,7 +17,7 @@ import re
 from typing import Any, Iterable, Iterator
 
 from . import registration, training
-from .ics import Event, uid
+from .ics import Event, as_json, uid
 from .inputs import InputError
 from .policy import Policy
 from .sheets import FLAG_ZH, DAY, FIRST, HOURS, ID, KIND, LEVEL, NAME, PASSED, QUALIFIED, APPROVED, RECORD_HOURS, REREG, Row, Table
@@ -106,43 +106,20 @@ def _ask(module: Any, request: dict[str, Any], policy: Policy, today: dt.date) -
                 f"计算这一行时出现内部错误({type(e).__name__}),这是本站的问题,请把这一行反馈给维护者。"}]}
 
 
-def _last(p: dict[str, Any]) -> str:
-    return p["holiday_extended_last_day"] or p["end"]
-
-
-def _deadline(reg: dict[str, Any], later: Any) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:
-    """(last day, what it is for, when its window opens, the period) of the next deadline.
-    ``later(day)`` is the registration answer as of ``day``, for a period the chain did not reach."""
-    stage, periods, first = reg["stage"], reg["periods"], reg["first_registration"]
+def _deadline(reg: dict[str, Any], ahead: list[dict[str, Any]]) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:
+    """(last day, what it is for, when its window opens, the period) of the next deadline;
+    ``ahead`` is registration.periods_ahead (it reaches past a window already kept)."""
+    stage, first = reg["stage"], reg["first_registration"]
     code = stage["code"]
     if code == "not_passed_yet":
         return None, None, None, None
     if code in ("first_registration_open", "first_registration_missed"):
         return first["holiday_extended_last_day"] or first["last_day"], "首次登记", reg["passed_on"], None
-    p = periods[stage["period"] - 1]
+    p = ahead[stage["period"] - 1]
     if code == "registered" and p["reregistered_on"]:
         # Re-registered in this period's window: the next deadline is the next period's.
-        if stage["period"] >= len(periods):
-            # The chain stops at the first period that reaches today: ask from the day after it.
-            periods = later(dt.date.fromisoformat(p["end"]) + dt.timedelta(days=1))["periods"]
-        p = periods[stage["period"]]
-    return _last(p), f"第{p['index']}次再登记", p["reregistration_opens"], p
-
-
-def _windows(reg: dict[str, Any], today: dt.date) -> list[dict[str, str]]:
-    """The registration windows still to come (or open), for the calendar file."""
-    out = []
-    code = reg["stage"]["code"]
-    if code == "first_registration_open":
-        first = reg["first_registration"]
-        out.append({"key": "first", "label": "首次登记受理期", "start": reg["passed_on"],
-                    "end": first["holiday_extended_last_day"] or first["last_day"]})
-    if code in ("registered", "reregistration_open"):
-        for p in reg["periods"]:
-            if not p["reregistered_on"] and dt.date.fromisoformat(_last(p)) >= today:
-                out.append({"key": f"rereg{p['index']}", "label": f"第{p['index']}次再登记受理期",
-                            "start": p["reregistration_opens"], "end": _last(p)})
-    return out
+        p = ahead[stage["period"]]
+    return registration.last_day(p).isoformat(), f"第{p['index']}次再登记", p["reregistration_opens"], p
 
 
 def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns: Iterable[str] = ()) -> dict[str, Any]:
@@ -167,14 +144,17 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
         problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一:这一行的学时已按学习记录计算。"))
     if reg["ok"]:
         stage = reg["stage"]
-        deadline, label, opens, _period = _deadline(
-            reg, lambda day: registration.evaluate({**request, "today": day.isoformat()}, policy, today))
+        ahead = registration.periods_ahead(reg, policy)
+        deadline, label, opens, period = _deadline(reg, ahead)
         out.update(level=reg["level"], stage=stage["code"], stage_zh=STAGE_ZH[stage["code"]], stage_text=stage["text"],
                    deadline=deadline, deadline_label=label, window_opens=opens,
                    days_left=None if deadline is None else (dt.date.fromisoformat(deadline) - today).days,
-                   conditional=stage["conditional"], windows=_windows(reg, today))
+                   conditional=stage["conditional"],
+                   windows=[as_json(e) for e in registration.calendar_events(reg, ahead, today)])
         if stage["code"] in ("registered", "reregistration_open"):
-            problems += _hours(out, request, v, row, records, policy, today)
+            # Re-registered early: the hours that matter are those of the next period.
+            upcoming = period if period and period["index"] != stage["period"] else None
+            problems += _hours(out, request, v, row, records, policy, today, upcoming)
         elif stage["code"] in ("not_passed_yet", "first_registration_open"):
             out["hours_required"] = reg["required_hours"]
         if stage["code"] in OVERDUE:
@@ -190,8 +170,15 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
 
 
 def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], row: Row, records: list[Row],
-           policy: Policy, today: dt.date) -> list[dict[str, Any]]:
-    request = {k: reg_request[k] for k in ("level", "first_registered_on", "reregistered_on", "today") if k in reg_request}
+           policy: Policy, today: dt.date, upcoming: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The training rules' answer for today's period, or for ``upcoming`` (the next one)
+    when today's window was already kept."""
+    if upcoming is None:
+        request = {k: reg_request[k] for k in ("level", "first_registered_on", "reregistered_on", "today") if k in reg_request}
+    else:
+        # 本期已获学时 were earned before that period starts: the training rules count none of them.
+        request = {"level": reg_request["level"], "period_start": upcoming["start"], "period_end": upcoming["end"],
+                   "first_period": False, "today": reg_request["today"]}
     request["tool"] = "training"
     if records:
         request["records"] = [_record(r.values) for r in records]
@@ -284,11 +271,14 @@ def evaluate(table: Table, policy: Policy, today: dt.date) -> dict[str, Any]:
 
 
 def events(workers: Iterable[dict[str, Any]]) -> Iterator[Event]:
-    """Each worker's windows as calendar events, with a reminder on the day each opens."""
+    """Each worker's windows as the registration rules give them (their reminders included),
+    named for the worker.  The UID follows the person (工号, else the name), not the row,
+    so a re-sorted sheet's file replaces each person's own events."""
     for w in workers:
         who = w["name"] or w["id"] or f"第{w['row']}行"
+        person = w["id"] or w["name"] or f"row{w['row']}"
         for win in w["windows"]:
-            start, end = dt.date.fromisoformat(win["start"]), dt.date.fromisoformat(win["end"])
-            yield Event(uid=uid("team", str(w["row"]), win["key"], win["start"]), summary=f"{who}:{win['label']}",
-                        start=start, end=end, description=f"{who}的{win['label']}:{win['start']}至{win['end']}。"
-                        "以当地民政部门通知为准。", alarms=(0,))
+            start = dt.date.fromisoformat(win["start"])
+            yield Event(uid=uid("team", person, win["uid"].split("@")[0]), summary=f"{who}:{win['summary']}",
+                        start=start, end=dt.date.fromisoformat(win["end"]), description=f"{who}:{win['description']}",
+                        alarms=tuple((dt.date.fromisoformat(a) - start).days for a in win["alarms"]))

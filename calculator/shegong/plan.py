@@ -124,14 +124,7 @@ def _periods(reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
         start = max(dt.date.fromisoformat(reg["passed_on"]), dt.date.fromisoformat(reg["today"]))
         return [{"index": 1, "assumed": True, "start": iso(start), "required_hours": reg["required_hours"]}]
     current = reg["stage"].get("period") or 1
-    out = [p | {"assumed": False} for p in periods[: current + 1]]
-    if reg["stage"]["code"] != "reregistration_missed" and len(out) == current:
-        # The chain stopped at today's period; the next is the chain's own continuation.
-        end = dt.date.fromisoformat(out[-1]["end"])
-        after = registration.chain(end, end, policy, None).periods[0]
-        out.append(after | {"index": current + 1, "assumed": False,
-                            "required_hours": registration._hours(policy, reg["level"], end)})
-    return out
+    return [p | {"assumed": False} for p in registration.periods_ahead(reg, policy)[: current + 1]]
 
 
 def _hours(request: dict[str, Any], reg: dict[str, Any], periods: list[dict[str, Any]], policy: Policy,

@@ -226,8 +226,21 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "summary": stage["text"],
         "explanation": explanation,
     }
-    out["calendar"] = ics.attachment(calendar_events(out, found.periods, today), today, "社工证登记期限", CALENDAR_FILE)
+    out["calendar"] = ics.attachment(calendar_events(out, periods_ahead(out, policy), today), today,
+                                     "社工证登记期限", CALENDAR_FILE)
     return out
+
+
+def periods_ahead(reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
+    """The answer's periods, and the one after today's where the chain stopped at today's:
+    a worker who re-registered early in the last period the chain reached has a next window."""
+    periods = list(reg["periods"])
+    current = reg["stage"].get("period")
+    if not periods or current is None or reg["stage"]["code"] == "reregistration_missed" or len(periods) > current:
+        return periods
+    end = dt.date.fromisoformat(periods[-1]["end"])
+    after = chain(end, end, policy, None).periods[0]
+    return periods + [after | {"index": current + 1, "required_hours": _hours(policy, reg["level"], end)}]
 
 
 def last_day(period: dict[str, Any]) -> dt.date:

@@ -83,7 +83,8 @@ def stored(page, tool: str) -> str | None:
 
 def axe_violations(page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations on the page as it is now (after transitions)."""
-    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
+    # allSettled: an animation cancelled meanwhile (a resize ends a transition) rejects.
+    page.evaluate("Promise.allSettled(document.getAnimations().map(a => a.finished))")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(f"() => axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}}})")
