@@ -67,18 +67,12 @@ serve: site
 	@echo "网站已构建:http://$(HOST):$(PORT)/   (Ctrl-C 停止)"
 	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
 
-# Two processes (pytest-xdist): a browser test mostly waits, for Chromium or Pyodide, so
-# two keep both cores busy. Each module's tests stay together (tests/conftest.py).
-# PYTEST_WORKERS=0 runs them in this one process.
-PYTEST_WORKERS ?= 2
-PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup)
-
 test: setup chromium site
-	$(PY) -m pytest $(PARALLEL) --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
+	$(PY) -m pytest --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
 
 # Everything but the tests that build temporary copies of the repository (marked slow).
 test-fast: setup chromium site
-	$(PY) -m pytest $(PARALLEL) -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # Only the rules package: quick, no browser and no site.
 # The request part of calculator/shegong/schema.json, from the tools' declared questions.

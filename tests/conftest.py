@@ -26,10 +26,8 @@ settings.load_profile("shegong")
 
 BROWSER_FIXTURES = {"site_dir", "site_url", "browser", "context", "page", "own_server", "changed_site"}
 SLOW_FIXTURES = {"changed_site"}
-CHANGED_FIXTURES = {"changed_project", "changed_site"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
@@ -37,11 +35,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
         if SLOW_FIXTURES & names:
             item.add_marker(pytest.mark.slow)
-        # `make test` runs two processes (pytest-xdist, --dist loadgroup): a module's tests
-        # stay in one, so its module-scoped browser context (and snapshot) is made once, and
-        # every test of the changed copy goes to one, so that copy is built once.
-        changed = CHANGED_FIXTURES & names
-        item.add_marker(pytest.mark.xdist_group("changed" if changed else item.module.__name__))
 
 
 @pytest.fixture(scope="session")
