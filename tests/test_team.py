@@ -117,7 +117,9 @@ def test_an_unknown_column_names_the_closest_known_one():
     assert any("通过考试日起" in m and "「通过考试日期」" in m for m in msgs)
     assert any("「备注」" in m and "可用的列" in m for m in msgs)
     assert any("没有「通过考试日期」列" in m for m in msgs)
-    assert r["workers"][0]["problems"][0]["column"] == "通过考试日期"
+    # Said once, about the header; the row is marked, not told the same again.
+    w = r["workers"][0]
+    assert w["problems"] == [] and w["flags"] == ["error"] and w["stage"] is None
 
 
 def test_a_worker_with_re_registrations_in_columns_and_in_one_cell():
@@ -355,6 +357,44 @@ def test_the_cli_on_a_missing_or_unreadable_file(tmp_path, capsys):
     assert not (tmp_path / "r.csv").exists()
 
 
+def test_the_cli_says_in_chinese_what_the_system_refused(tmp_path, capsys, monkeypatch):
+    src = tmp_path / "a.csv"
+    src.write_bytes(MESSY)
+    assert main(["batch", str(tmp_path / "none.csv")], stdout=io.StringIO()) == 2
+    assert main(["batch", str(tmp_path)], stdout=io.StringIO()) == 2
+    assert main(["batch", str(src), "-o", str(tmp_path / "no" / "r.csv")], stdout=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "文件不存在" in err and "这是一个文件夹,不是文件" in err and "文件夹" in err and "不存在" in err
+    # The output cannot be written: the reader's words, exit 2, never "内部错误".
+    for error, words in [(PermissionError(13, "Permission denied"), "没有权限"), (OSError(28, "No space"), "errno 28")]:
+        def refuse(*_a, _e=error, **_k):
+            raise _e
+        monkeypatch.setattr(sheets, "write_csv", refuse)
+        stdout = io.StringIO()
+        assert main(["batch", str(src), "-o", str(tmp_path / "r.csv")], stdout=stdout) == 2
+        err = capsys.readouterr().err
+        assert "无法写入结果文件" in err and words in err and "内部错误" not in stdout.getvalue()
+        monkeypatch.undo()
+
+
+def test_a_sheet_without_people_is_an_error_not_a_result(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text("甲,社会工作师,2024-09-10\n", encoding="utf-8")  # no header line: its only row is read as one
+    for args in ([], ["-o", str(tmp_path / "r.csv")]):
+        stdout = io.StringIO()
+        assert main(["batch", str(src), *args], stdout=stdout) == 2
+        assert "没有读到任何人员" in stdout.getvalue() and "没有「级别」列" in stdout.getvalue()
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text():
+    r = run(csv("=HYPERLINK(\"x\"),社会工作师,2024-06-15,", head="姓名,级别,通过考试日期,首次登记日期"))
+    assert r["workers"][0]["name"].startswith("=")
+    book = openpyxl.load_workbook(io.BytesIO(api.export(r, "xlsx")))
+    cell = list(book.active.iter_rows())[1][1]
+    assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"x\")"
+    assert '"\'=HYPERLINK' in api.export(r, "csv").decode("utf-8")
+
+
 def test_the_real_cli_process(tmp_path):
     out = tmp_path / "result.csv"
     proc = subprocess.run([sys.executable, "-m", "shegong", "batch", str(TEMPLATES / "team-template.csv"), "-o", str(out)],
@@ -373,6 +413,13 @@ def test_batch_helpers():
          "end": "2026-02-01", "description": "说明", "alarms": ["2026-01-01", "2026-01-02"]}]}]))[0]
     assert event.summary.startswith("第4行") and event.uid == "team-row4-first-2025-12-01@shegong-guide"
     assert event.alarms == (0, 1) and p.value("registration.validity_years", on=dt.date(2026, 1, 1)) >= 1
+
+
+def test_row_messages_name_the_column_not_the_json_field():
+    r = run(csv("甲,中级社工,2024-06-15,", head="姓名,级别,通过考试日期,首次登记日期"))
+    message = r["workers"][0]["problems"][0]["message"]
+    assert message.startswith("第2行「级别」") and "中级社工" in message
+    assert "(level)" not in message and "assistant" not in message
 
 
 def test_cells_as_the_sheet_gives_them():

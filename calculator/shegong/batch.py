@@ -20,7 +20,7 @@ from . import registration, training
 from .ics import Event, as_json, uid
 from .inputs import InputError
 from .policy import Policy
-from .sheets import FLAG_ZH, DAY, FIRST, HOURS, ID, KIND, LEVEL, NAME, PASSED, QUALIFIED, APPROVED, RECORD_HOURS, REREG, Row, Table
+from .sheets import FLAG_ZH, DAY, FIRST, HOURS, ID, KIND, LEVEL, NAME, PASSED, QUALIFIED, APPROVED, RECORD_HOURS, REQUIRED, REREG, Row, Table
 
 # How soon a deadline counts as near in the page's filter and the summary: a reading aid
 # of this tool, not a rule.
@@ -45,6 +45,8 @@ KIND_ZH = {"培训": "training", "社会工作培训": "training", "线上学习
 YES = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
        "合格": True, "不合格": False, "已通过": True, "未通过": False, "y": True, "n": False}
 _RECORD_ERROR = re.compile(r"records\[([0-9]+)\]\.?(\w*)")
+# The English spellings of a level that the command line also accepts, in the rules' message.
+_ENGLISH = re.compile(r"\(或 [a-z]+(?:, [a-z]+)*\)")
 
 
 def key_of(values: dict[str, Any]) -> str | None:
@@ -80,9 +82,20 @@ def _problem(row: int, column: str, message: str) -> dict[str, Any]:
     return {"row": row, "column": column, "message": f"第{row}行「{column}」:{message}"}
 
 
-def _problems(errors: list[dict[str, str]], row: Row, records: list[Row]) -> list[dict[str, Any]]:
+def _for_sheet(e: dict[str, str]) -> str:
+    """The rules' message as a sheet's reader needs it: the column names the field, so the
+    JSON field name and the English spellings the command line accepts are left out."""
+    return _ENGLISH.sub("", e["message"].replace(f"({e['field']})", ""))
+
+
+def _problems(errors: list[dict[str, str]], row: Row, records: list[Row],
+              columns: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Each error of a row's answer, named by row and column.  A column the sheet does not
+    have at all is said once, about the header (sheets._require), not on every row."""
     out = []
+    missing = set(REQUIRED) - set(columns)
     for e in errors:
+        e = {**e, "message": _for_sheet(e)}
         m = _RECORD_ERROR.match(e["field"])
         if m and records:
             rec = records[int(m.group(1))]
@@ -91,7 +104,8 @@ def _problems(errors: list[dict[str, str]], row: Row, records: list[Row]) -> lis
                         "message": f"学习记录表第{rec.number}行「{col}」(第{row.number}行的人员):{e['message']}"})
         else:
             col = FIELD_COLUMN.get(e["field"].split("[")[0].split(".")[0], HOURS)
-            out.append(_problem(row.number, col, e["message"]))
+            if col not in missing:
+                out.append(_problem(row.number, col, e["message"]))
     return out
 
 
@@ -139,7 +153,7 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
         "flags": [], "problems": [], "windows": [],
     }
     reg = _ask(registration, request, policy, today)
-    problems = [] if reg["ok"] else _problems(reg["errors"], row, [])
+    problems = [] if reg["ok"] else _problems(reg["errors"], row, [], columns)
     if records and HOURS in v:
         problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一:这一行的学时已按学习记录计算。"))
     if reg["ok"]:
@@ -163,7 +177,7 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
             out["flags"].append("due_soon")
         if out["hours_remaining"]:
             out["flags"].append("hours_short")
-    if problems:
+    if problems or not reg["ok"]:
         out["flags"].append("error")
     out["problems"] = problems
     return out

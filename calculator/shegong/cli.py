@@ -116,8 +116,7 @@ def batch(args: argparse.Namespace, stdout: TextIO) -> int:
     import datetime as dt
     from pathlib import Path
 
-    from . import api, batch, sheets
-    from .inputs import InputError
+    from . import api
 
     today = None
     if args.today:
@@ -129,13 +128,40 @@ def batch(args: argparse.Namespace, stdout: TextIO) -> int:
     try:
         data = Path(args.file).read_bytes()
     except OSError as e:
-        sys.stderr.write(f"无法读取文件 {args.file}:{e.strerror}\n")
+        sys.stderr.write(f"无法读取文件 {args.file}:{_why(e)}\n")
         return EXIT_BAD_INPUT
     out = Path(args.output) if args.output else None
     fmt = out.suffix.lower().lstrip(".") if out else ""
     if out and fmt not in api.EXPORTS | {"json"}:
         sys.stderr.write(f"参数错误:结果文件应为 .xlsx、.csv、.ics 或 .json,收到 {out.name}\n")
         return EXIT_BAD_INPUT
+    if out and not out.parent.is_dir():
+        sys.stderr.write(f"无法写入结果文件 {out}:文件夹 {out.parent} 不存在\n")
+        return EXIT_BAD_INPUT
+    try:
+        return _batch_to(args, data, out, fmt, today, stdout)
+    except OSError as e:
+        sys.stderr.write(f"无法写入结果文件 {out}:{_why(e)}\n")
+        return EXIT_BAD_INPUT
+
+
+def _why(e: OSError) -> str:
+    """An operating-system error in the reader's words (its own text is English)."""
+    if isinstance(e, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(e, IsADirectoryError):
+        return "这是一个文件夹,不是文件"
+    if isinstance(e, PermissionError):
+        return "没有权限"
+    return f"系统错误(errno {e.errno})"
+
+
+def _batch_to(args: argparse.Namespace, data: bytes, out: Any, fmt: str, today: Any, stdout: TextIO) -> int:
+    import datetime as dt
+
+    from . import api, batch, sheets
+    from .inputs import InputError
+
     if fmt in ("csv", "xlsx"):
         # Streamed, row by row, through the same functions the page's answer and export use:
         # a sheet of 100,000 rows is never held as one answer (README, 性能).
@@ -174,6 +200,10 @@ def batch(args: argparse.Namespace, stdout: TextIO) -> int:
     lines += [f"  - {m}" for m in problems]
     if out:
         lines.append(f"结果已写入 {out}")
+    if (counts["total"] if fmt in ("csv", "xlsx") else len(response["workers"])) == 0:
+        lines.append("表格里没有读到任何人员:第1行应是列名,从第2行起每行一人。")
+        _write(stdout, "\n".join(lines) + "\n")
+        return EXIT_BAD_INPUT
     _write(stdout, "\n".join(lines) + "\n")
     return EXIT_OK
 

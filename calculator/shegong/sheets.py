@@ -158,8 +158,12 @@ def _csv(data: bytes) -> Table:
     return Table(_rows(enumerate(lines, start=2), columns), [], problems, [c for c in columns if c])
 
 
+# The columns every row needs (the registration rules' required questions).
+REQUIRED = (LEVEL, PASSED)
+
+
 def _require(columns: list[str | None], problems: list[dict[str, Any]]) -> None:
-    for needed in (LEVEL, PASSED):
+    for needed in REQUIRED:
         if needed not in columns:
             problems.append({"row": 1, "column": needed, "message": f"表头里没有「{needed}」列。每一行都需要这一项。"})
 
@@ -194,12 +198,22 @@ RESULT_COLUMNS = ("行号", "姓名", "工号", "级别", "阶段", "下一个�
 FLAG_ZH = {"overdue": "逾期", "due_soon": "30天内到期", "hours_short": "学时不足", "error": "输入有误"}
 
 
+# A cell starting with one of these is read by Excel as a formula: a name typed as
+# "=HYPERLINK(…)" must come back as the text it was, never as something that runs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def result_row(w: dict[str, Any]) -> list[Any]:
     """One worker's line of the result, dates as ISO text (the .xlsx writer makes them dates)."""
-    return [w["row"], w["name"], w["id"], w["level"], w["stage_zh"], w["deadline"], w["deadline_label"],
-            w["days_left"], w["period_start"], w["period_end"], w["hours_required"], w["hours_counted"],
-            w["hours_remaining"], "、".join(FLAG_ZH[f] for f in w["flags"]),
-            ";".join(p["message"] for p in w["problems"])]
+    return [_as_text(v) for v in (
+        w["row"], w["name"], w["id"], w["level"], w["stage_zh"], w["deadline"], w["deadline_label"],
+        w["days_left"], w["period_start"], w["period_end"], w["hours_required"], w["hours_counted"],
+        w["hours_remaining"], "、".join(FLAG_ZH[f] for f in w["flags"]),
+        ";".join(p["message"] for p in w["problems"]))]
 
 
 def write_csv(workers: Iterable[dict[str, Any]], out: io.TextIOBase | None = None) -> bytes:
