@@ -33,7 +33,7 @@ PAGE_ONLY = re.compile(r"openpyxl|et_xmlfile")
 
 
 def shown_rows(page) -> list[str]:
-    return page.eval_on_selector_all("#sg-result tbody tr", "rows => rows.map(r => r.cells[0].textContent)")
+    return page.eval_on_selector_all("#sg-result tbody tr:not(.sg-problem-row)", "rows => rows.map(r => r.cells[0].textContent)")
 
 
 def choose(page, name: str, data: bytes, mime: str) -> None:

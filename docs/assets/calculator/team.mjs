@@ -141,6 +141,17 @@ function days(w) {
   return `${w.days_left}天` + (w.conditional ? "(可能顺延)" : "");
 }
 
+// A worker's row, and under it a full-width row with the problems: on a phone the table
+// scrolls sideways, and a message squeezed into its last column could not be read.
+function rows(w, labels) {
+  const out = [row(w, labels)];
+  if (w.problems.length) {
+    out.push(el("tr", { class: "sg-problem-row", "data-flags": w.flags.join(" ") },
+      el("td", { colspan: "7" }, w.problems.map((p) => el("p", { class: "sg-error" }, p.message)))));
+  }
+  return out;
+}
+
 function row(w, labels) {
   const who = [w.name, w.id].filter(Boolean).join(" ") || `第${w.row}行`;
   return el(
@@ -152,8 +163,7 @@ function row(w, labels) {
     el("td", {}, w.deadline ? [el("time", { datetime: w.deadline }, zhDate(w.deadline, { weekday: false })), el("br"), w.deadline_label] : "—"),
     el("td", { class: "sg-days" }, days(w)),
     el("td", {}, hours(w)),
-    el("td", {}, w.flags.map((f) => el("span", { class: `sg-flag sg-flag-${f}` }, labels[f])),
-      w.problems.map((p) => el("p", { class: "sg-error" }, p.message)))
+    el("td", {}, w.flags.map((f) => el("span", { class: `sg-flag sg-flag-${f}` }, labels[f])))
   );
 }
 
@@ -203,7 +213,7 @@ function render() {
   const caption = el("caption");
   function fillBody() {
     const list = shown(r.workers);
-    body.replaceChildren(...list.map((w) => row(w, labels)));
+    body.replaceChildren(...list.flatMap((w) => rows(w, labels)));
     caption.textContent = `${list.length} 人(按下一个期限${sortAsc ? "从近到远" : "从远到近"}排列)`;
   }
   const table = el(
@@ -220,12 +230,13 @@ function render() {
     el("h2", { id: "sg-result-title" }, "结果"),
     r.problems.length ? el("ul", { class: "sg-problems" }, r.problems.map((p) => el("li", { class: "sg-error" }, p.message))) : null,
     filters,
+    el("p", { class: "sg-hint" }, "表格较宽时,可以左右滑动查看。"),
     el("div", { class: "sg-table-wrap", tabindex: "0", role: "region", "aria-labelledby": "sg-result-title" }, table),
     el("div", { class: "sg-actions" },
       exportButton("xlsx", "导出 .xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
       exportButton("csv", "导出 .csv", "text/csv;charset=utf-8"),
       exportButton("ics", "导出日历 .ics", "text/calendar;charset=utf-8")),
-    el("p", { class: "sg-hint" }, "导出的文件在本机生成,不经过网络。日历文件包含每个人还没有结束的受理期,开始那天提醒。")
+    el("p", { class: "sg-hint" }, "导出的文件在本机生成,不经过网络。日历文件包含每个人还没有结束的受理期,提醒和“登记期限”计算器的日历文件相同。")
   ].filter(Boolean));
   result.dataset.state = "ok";
   answer.textContent = r.summary;
