@@ -194,11 +194,13 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     well_formed = not problems
     if well_formed:
         advice = ("号码格式正确:长度、出生日期和校验码都对。如果姓名也核对无误,系统却一直提示“请输入正确的身份证号”,"
-                  "说明系统社工库里暂时没有你的信息:点[反馈]按钮,等民政部门审核,收到审核通过的短信后再注册账户。")
+                  "按来源文章的说法,这说明系统社工库里暂时没有你的信息:点[反馈]按钮,等民政部门审核,"
+                  "收到审核通过的短信后再注册账户;审核结果以民政部门的答复为准。")
         explanation.append(step(advice, policy.cite_document("system_guide")))
         summary = f"{masked}:号码格式正确。系统仍提示“请输入正确的身份证号”时,点[反馈]并等待短信通知。"
     else:
-        advice = "请按上面说的位置对照身份证改正,再到系统里输入。号码格式正确之前,先不要点[反馈]。"
+        where = "按上面说的位置" if any(p["positions"] for p in problems) else ""
+        advice = f"请{where}对照身份证改正,再到系统里输入。号码格式正确之前,先不要点[反馈]。"
         explanation.append(step("号码有误:" + "".join(p["message"] for p in problems), STANDARD))
         summary = f"{masked}:号码有误。{problems[0]['message']}"
     if changes:

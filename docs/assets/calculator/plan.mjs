@@ -87,8 +87,12 @@ function nextStep(res) {
     el("h3", { id: "sg-next-title", class: "admonition-title" }, "下一步"),
     el("p", {}, n.text),
     n.date ? el("p", {}, "日期:", el("time", { datetime: n.date }, zhDate(n.date))) : null,
-    el("p", {}, "怎么办理:", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)));
+    el("p", {}, "怎么办理:", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)),
+    el("p", { class: "sg-hint" }, LOCAL_NOTICE));
 }
+
+// The dates are worked out from the national rules; where a local notice differs, it wins.
+const LOCAL_NOTICE = "日期按规定推算,具体以当地民政部门的通知为准。";
 
 function deadlineNote(d) {
   if (d.done) return "已办理";
@@ -104,7 +108,8 @@ function deadlinesTable(res) {
     el("tbody", {}, res.deadlines.map((d) => el("tr", { class: d.done ? "sg-done" : null },
       el("th", { scope: "row" }, d.label),
       el("td", {}, el("time", { datetime: d.date }, zhDate(d.date))),
-      el("td", {}, deadlineNote(d))))));
+      el("td", {}, deadlineNote(d))))),
+    el("tfoot", {}, el("tr", {}, el("td", { colspan: "3", class: "sg-hint" }, LOCAL_NOTICE))));
 }
 
 const hours = (h) => (h === null || h === undefined ? "—" : `${h} 小时`);
