@@ -109,10 +109,11 @@ def _problems(errors: list[dict[str, str]], row: Row, records: list[Row],
     return out
 
 
-def _ask(module: Any, request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    """One rules request; bad input is returned as errors, and a bug too (for this row only)."""
+def _ask(rules: Any, request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    """One rules request (``rules(request, policy, today)``); bad input is returned as
+    errors, and a bug too (for this row only)."""
     try:
-        return module.evaluate(request, policy, today)
+        return rules(request, policy, today)
     except InputError as e:
         return {"ok": False, "errors": e.errors}
     except Exception as e:  # the safety net: one row's bug must not stop the team
@@ -152,7 +153,8 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
         "hours_required": None, "hours_counted": None, "hours_remaining": None, "hours_pending": None,
         "flags": [], "problems": [], "windows": [],
     }
-    reg = _ask(registration, request, policy, today)
+    # The answer without its own calendar file: the team's file is made once, from the events.
+    reg = _ask(registration.answer, request, policy, today)
     problems = [] if reg["ok"] else _problems(reg["errors"], row, [], columns)
     if records and HOURS in v:
         problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一:这一行的学时已按学习记录计算。"))
@@ -200,7 +202,7 @@ def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], 
         request["records"] = [{"kind": "online", "date": today.isoformat(), "hours": v[HOURS]}]
     else:
         request["records"] = []
-    res = _ask(training, request, policy, today)
+    res = _ask(training.evaluate, request, policy, today)
     if not res["ok"]:
         return _problems(res["errors"], row, records)
     out.update(period_start=res["period_start"], period_end=res["period_end"], hours_required=res["required_hours"],

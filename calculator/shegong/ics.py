@@ -55,6 +55,8 @@ def escape(text: str) -> str:
 def fold(line: str) -> str:
     """A content line folded so that no physical line passes 75 octets (3.1); a continuation
     starts with one space, which counts toward its own 75."""
+    if len(line) * 4 <= FOLD or len(line.encode("utf-8")) <= FOLD:
+        return line
     out, current, size = [], "", 0
     for ch in line:
         width = len(ch.encode("utf-8"))

@@ -112,6 +112,14 @@ def chain(start: dt.date, today: dt.date, policy: Policy, done: list[dt.date] | 
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    """The answer and its calendar file."""
+    out = answer(request, policy, today)
+    events = calendar_events(out, periods_ahead(out, policy), dt.date.fromisoformat(out["today"]))
+    return out | {"calendar": ics.attachment(events, dt.date.fromisoformat(out["today"]), "社工证登记期限", CALENDAR_FILE)}
+
+
+def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    """The answer without the calendar file (the team tool makes one file for everyone)."""
     r = Reader(request)
     r.reject_unknown(FIELDS)
     level = r.level()
@@ -226,8 +234,6 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "summary": stage["text"],
         "explanation": explanation,
     }
-    out["calendar"] = ics.attachment(calendar_events(out, periods_ahead(out, policy), today), today,
-                                     "社工证登记期限", CALENDAR_FILE)
     return out
 
 
