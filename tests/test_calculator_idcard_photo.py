@@ -249,6 +249,33 @@ def test_a_large_photo_is_cropped_and_compressed(photo, ctx):
     assert [u for u in ctx.request_log.urls[before:] if not u.startswith("blob:")] == []
     # Its details are not kept; the chosen size is.
     assert stored(page, "photo") == '{"size":"一寸"}'
+    # Nor the photo: no cache holds a blob or data URL, and no cached body (the engine's
+    # memory snapshot included) holds a piece of the original or of the fixed photo.
+    page.wait_for_function("window.shegongCalculator.offlineReady.then(r => r.ok)", timeout=WAIT)
+    found = page.evaluate(
+        """async ([a, b]) => {
+            const has = (bytes, piece) => {
+                outer: for (let i = bytes.indexOf(piece[0]); i !== -1; i = bytes.indexOf(piece[0], i + 1)) {
+                    for (let j = 1; j < piece.length; j++) if (bytes[i + j] !== piece[j]) continue outer;
+                    return true;
+                }
+                return false;
+            };
+            const out = {keys: 0, hits: []};
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const req of await cache.keys()) {
+                    out.keys++;
+                    if (/^(blob|data):/.test(req.url)) out.hits.push(req.url);
+                    const bytes = new Uint8Array(await (await cache.match(req)).arrayBuffer());
+                    if (has(bytes, a) || has(bytes, b)) out.hits.push(name + ' ' + req.url);
+                }
+            }
+            return out;
+        }""",
+        [list(big[4096:4128]), list(data[-64:-32])],
+    )
+    assert found["keys"] > 0 and found["hits"] == []
 
 
 def test_the_frame_moves_by_keyboard_and_by_dragging(photo):
