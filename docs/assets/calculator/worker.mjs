@@ -49,7 +49,7 @@ async function cachedFetch(key, input, init) {
       if (hit) return hit;
     } catch { /* fall through to the network */ }
   }
-  await planned;
+  await plan();
   downloading(1);
   let res;
   try {
@@ -72,13 +72,18 @@ let active = 0;
 let lastProgress = 0;
 let received = 0;
 let expected = 0;
-// Counted before any download starts (cachedFetch waits for it), so that no file is put
-// in the cache before it is looked up here.
-const planned = cacheReady.then(async (cache) => {
-  const entries = Object.entries(sizes);
-  const hits = await Promise.all(entries.map(([key]) => (cache ? cache.match(key).catch(() => null) : null)));
-  expected = entries.reduce((sum, [, size], i) => sum + (hits[i] ? 0 : size), 0);
-});
+// Counted at the first cache miss, so a visit that finds everything on the device does
+// no extra work; every download waits for it, so no file is put in the cache before it
+// is looked up here.
+let planned = null;
+function plan() {
+  planned = planned || cacheReady.then(async (cache) => {
+    const entries = Object.entries(sizes);
+    const hits = await Promise.all(entries.map(([key]) => (cache ? cache.match(key).catch(() => null) : null)));
+    expected = entries.reduce((sum, [, size], i) => sum + (hits[i] ? 0 : size), 0);
+  });
+  return planned;
+}
 function downloading(delta) {
   active += delta;
   self.postMessage({ type: "progress", stage: "download", active, received, expected });
