@@ -124,12 +124,12 @@ def _ask(rules: Any, request: dict[str, Any], policy: Policy, today: dt.date) ->
 def _deadline(reg: dict[str, Any], ahead: list[dict[str, Any]]) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:
     """(last day, what it is for, when its window opens, the period) of the next deadline;
     ``ahead`` is registration.periods_ahead (it reaches past a window already kept)."""
-    stage, first = reg["stage"], reg["first_registration"]
+    stage = reg["stage"]
     code = stage["code"]
     if code == "not_passed_yet":
         return None, None, None, None
     if code in ("first_registration_open", "first_registration_missed"):
-        return first["holiday_extended_last_day"] or first["last_day"], "首次登记", reg["passed_on"], None
+        return registration.first_last_day(reg).isoformat(), "首次登记", reg["passed_on"], None
     p = ahead[stage["period"] - 1]
     if code == "registered" and p["reregistered_on"]:
         # Re-registered in this period's window: the next deadline is the next period's.

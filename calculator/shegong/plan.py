@@ -189,7 +189,7 @@ def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) ->
     stage = reg["stage"]
     code = stage["code"]
     first = reg["first_registration"]
-    deadline = dt.date.fromisoformat(first["holiday_extended_last_day"] or first["last_day"])
+    deadline = registration.first_last_day(reg)
     may_move = registration.MAY_MOVE if first["holiday_check"] == "unknown" else ""
     if code in ("not_passed_yet", "first_registration_open"):
         return _step("first", f"办理首次登记,最晚{z(deadline)}。{may_move}", deadline)

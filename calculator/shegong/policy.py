@@ -11,7 +11,6 @@ the guides and the calculator cannot disagree.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import json
 from functools import lru_cache
 from importlib import resources
@@ -29,7 +28,7 @@ class NotInForce(Exception):
         self.label = label
 
 
-@functools.lru_cache(maxsize=1024)  # a handful of strings, parsed on every value lookup
+@lru_cache(maxsize=1024)  # a handful of strings, parsed on every value lookup
 def parse_from(text: str | None) -> _dt.date | None:
     """``YYYY-MM-DD``, or ``YYYY-MM`` when only the month of issue is known.
 

@@ -249,6 +249,12 @@ def periods_ahead(reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
     return periods + [after | {"index": current + 1, "required_hours": _hours(policy, reg["level"], end)}]
 
 
+def first_last_day(reg: dict[str, Any]) -> dt.date:
+    """The last day of the first-registration window, moved past a holiday where the rules move it."""
+    first = reg["first_registration"]
+    return dt.date.fromisoformat(first["holiday_extended_last_day"] or first["last_day"])
+
+
 def last_day(period: dict[str, Any]) -> dt.date:
     """The last day a re-registration window takes, moved past a holiday where the rules move it."""
     return dt.date.fromisoformat(period["holiday_extended_last_day"] or period["reregistration_last_day"])
@@ -262,7 +268,7 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
     first = reg["first_registration"]
     if reg["stage"]["code"] in ("not_passed_yet", "first_registration_open") and reg["first_registered_on"] is None:
         start = dt.date.fromisoformat(reg["passed_on"])
-        last = dt.date.fromisoformat(first["holiday_extended_last_day"] or first["last_day"])
+        last = first_last_day(reg)
         may = MAY_MOVE if first["holiday_check"] == "unknown" else ""
         out.append(ics.Event(
             ics.uid("first", start.isoformat()), "社工证首次登记受理期", start, last,

@@ -4,7 +4,7 @@
 // request, no storage (its fields are declared saved=False); the previews are canvases,
 // so the Content-Security-Policy needs no blob: or data: images. Every limit (the pixel
 // size, the byte target, the file name) comes from the rules' answer.
-import { runTool, el } from "./ui.mjs";
+import { runTool, el, saveFile } from "./ui.mjs";
 
 const form = document.getElementById("sg-form");
 const result = document.getElementById("sg-result");
@@ -15,7 +15,7 @@ const QUALITY_FLOOR = 0.3;
 const SEARCH_STEPS = 7;
 const PREVIEW_MAX = 720; // the crop view's canvas width in pixels; the photo itself keeps its own
 
-const state = { file: null, bitmap: null, target: null, frame: null, zoom: 1, seq: 0, url: null, timer: null };
+const state = { file: null, bitmap: null, target: null, frame: null, zoom: 1, seq: 0, blob: null, timer: null };
 
 // --- the file picker, first in the form -------------------------------------------------
 
@@ -86,8 +86,7 @@ function showPickError(text) {
 
 function forget() {
   if (state.bitmap) state.bitmap.close();
-  if (state.url) URL.revokeObjectURL(state.url);
-  Object.assign(state, { file: null, bitmap: null, frame: null, zoom: 1, url: null });
+  Object.assign(state, { file: null, bitmap: null, frame: null, zoom: 1, blob: null });
   editor.hidden = true;
   download.disabled = true;
 }
@@ -263,13 +262,11 @@ async function make() {
   ctx.drawImage(bitmap, frame.x, frame.y, frame.w, frame.h, 0, 0, out.width, out.height);
   const made = await encode(out, state.fit);
   if (mine !== state.seq) return;
-  if (state.url) URL.revokeObjectURL(state.url);
-  state.url = null;
+  state.blob = null;
   if (!made) {
     status.textContent = "没能压缩到要求的大小,请换一张照片。";
     download.disabled = true;
   } else {
-    state.url = URL.createObjectURL(made.blob);
     state.blob = made.blob;
     const upscaled = frame.w < target.width_px;
     outCaption.textContent = `处理后:${fmt(made.blob.size)} 字节,${target.width_px}×${target.height_px} 像素,JPEG`;
@@ -282,11 +279,7 @@ async function make() {
 }
 
 download.addEventListener("click", () => {
-  if (!state.url || !state.target) return;
-  const a = el("a", { href: state.url, download: state.target.file_name });
-  document.body.append(a);
-  a.click();
-  a.remove();
+  if (state.blob && state.target) saveFile(state.blob, state.target.file_name);
 });
 
 // --- the rules' answer ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // (shegong.api.evaluate_sheet); the answer is a table to sort and filter, and files to save.
 // Nothing leaves the device. The file is kept (localStorage) only when 在本机保存 is ticked.
 
-import { el, zhDate, watchStatus, clearAll, localToday, requestOffline } from "./ui.mjs";
+import { el, zhDate, watchStatus, clearAll, localToday, requestOffline, saveFile } from "./ui.mjs";
 
 const api = window.shegongCalculator;
 const KEY = "shegong:calculator:team";
@@ -102,8 +102,7 @@ document.getElementById("sg-clear").addEventListener("click", async () => {
   result.dataset.state = "empty";
   busy(false);
   answer.textContent = "";
-  const { removed, failed } = await clearAll();
-  try { localStorage.removeItem(KEY); } catch { /* clearAll said so */ }
+  const { removed, failed } = await clearAll();  // the saved team included (its key has the calculators' prefix)
   const note = document.getElementById("sg-cleared");
   note.textContent = `已清除:${removed.join("、") || "没有可清除的内容"}。` + (failed.length ? `未能清除:${failed.join("、")}。` : "");
   note.hidden = false;
@@ -171,12 +170,7 @@ function exportButton(format, label, mime) {
   const button = el("button", { type: "button", class: "md-button", "data-export": format }, label);
   button.addEventListener("click", async () => {
     const bytes = await api.exportFile(current.text, format);
-    const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-    const a = el("a", { href: url, download: `团队期限-${current.response.today}.${format}` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    saveFile(new Blob([bytes], { type: mime }), `团队期限-${current.response.today}.${format}`);
   });
   return button;
 }

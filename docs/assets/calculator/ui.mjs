@@ -594,19 +594,22 @@ export function localToday() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
+/** Saves ``blob`` as a file named ``name``: made on this device, nothing is sent. */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 /** The response's calendar (made by the rules, shegong.ics) as a download, or nothing
  * when no step is still to come. */
 export function icsButton(label, calendar) {
   if (!calendar || !calendar.events.length) return null;
   const button = el("button", { type: "button", class: "md-button sg-ics" }, label);
-  button.addEventListener("click", () => {
-    const url = URL.createObjectURL(new Blob([calendar.ics], { type: "text/calendar;charset=utf-8" }));
-    const a = el("a", { href: url, download: calendar.filename });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  });
+  button.addEventListener("click", () => saveFile(new Blob([calendar.ics], { type: "text/calendar;charset=utf-8" }), calendar.filename));
   return el(
     "div",
     { class: "sg-ics-box" },
