@@ -2,7 +2,9 @@
 
 * After one visit to a calculator page, every page and every tool work with the network
   cut (the browser context offline and the server stopped).
-* No request ever goes to another host.
+* No request ever goes to another host (here with the network cut; every calculator
+  page with its result shown: the module context of test_calculator_a11y; every guide
+  page: the walk of test_site_browser).
 * A reader of a guide page never downloads the Pyodide runtime.
 """
 
@@ -88,13 +90,3 @@ def test_a_guide_page_never_fetches_the_runtime(browser, own_server):
     assert ctx.request_log.foreign() == []
     ctx.close()
 
-
-def test_no_request_leaves_the_site(context, site_url):
-    """Every page of the calculator section, the home page and a guide: only 127.0.0.1."""
-    page = context.new_page()
-    for path in ["", "calculator/", *[f"calculator/{t}/" for t in TOOLS], "registration/reregistration/"]:
-        page.goto(site_url + path)
-        if path.startswith("calculator/") and path != "calculator/":
-            settled(page)
-        page.wait_for_load_state("networkidle")
-    assert context.request_log.foreign() == []

@@ -81,17 +81,40 @@ def stored(page, tool: str) -> str | None:
     return page.evaluate("t => localStorage.getItem('shegong:calculator:' + t)", tool)
 
 
+def with_axe(ctx):
+    """``ctx`` with axe-core in every page it opens, before the page's own scripts: a
+    context that checks many pages parses it once per page instead of receiving it
+    through the driver each time."""
+    ctx.add_init_script(path=str(AXE))
+    return ctx
+
+
 def axe_violations(page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations on the page as it is now (after transitions)."""
     # allSettled: an animation cancelled meanwhile (a resize ends a transition) rejects.
     page.evaluate("Promise.allSettled(document.getAnimations().map(a => a.finished))")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
-    result = page.evaluate(f"() => axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}}})")
+    # resultTypes: the passes are not collected node by node; the violations are all there.
+    result = page.evaluate(
+        f"() => axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}, resultTypes: ['violations']}})")
     return [
         f"{v['id']}: {v['help']} — " + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
         for v in result["violations"]
     ]
+
+
+def scheme(page) -> str:
+    return "dark" if page.evaluate("document.body.dataset.mdColorScheme") == "slate" else "light"
+
+
+def switch_scheme(page) -> str:
+    """Switches light and dark with the theme's own toggle in the header, as a reader
+    does (the choice is kept for the next pages); returns the scheme now shown."""
+    before = page.evaluate("document.body.dataset.mdColorScheme")
+    page.locator("form[data-md-component=palette] label:not([hidden])").click()
+    page.wait_for_function("b => document.body.dataset.mdColorScheme !== b", arg=before)
+    return scheme(page)
 
 
 # --- the theme's search -----------------------------------------------------------
