@@ -137,33 +137,6 @@ for (const url of [
     (err) => fail(`${url.split("/").pop()}: ${err && err.message ? err.message : err}`)
   );
 }
-
-// Pyodide compiles its wasm only once pyodide.asm.mjs has loaded and the snapshot has
-// been read (its loadPyodide awaits them in turn); compiled here, from the download
-// started above, the compile overlaps both. Pyodide's instantiateStreaming of that same
-// response then gets this module; any other call, or a failed compile, takes the normal
-// path with the response's own bytes (the compile read a clone). The README has the
-// figures (`make bench`, on-disk profiles).
-const WASM_URL = new URL("pyodide.asm.wasm", runtimeURL).href;
-// Likewise its script: loadPyodide imports pyodide.asm.mjs only after pyodide.mjs; the
-// same URL imported here is the same module, fetched and compiled meanwhile.
-import(new URL("pyodide.asm.mjs", runtimeURL).href).catch(() => {});
-const precompiledFor = new WeakSet();
-const wasmModule = early.get(WASM_URL).then((res) => {
-  if (!res.ok || typeof WebAssembly.compileStreaming !== "function") return null;
-  precompiledFor.add(res);
-  return WebAssembly.compileStreaming(res.clone());
-}).catch(() => null);
-const instantiateStreaming = WebAssembly.instantiateStreaming && WebAssembly.instantiateStreaming.bind(WebAssembly);
-WebAssembly.instantiateStreaming = async (source, imports) => {
-  const res = await source;
-  const module = precompiledFor.has(res) ? await wasmModule : null;
-  if (!module) return instantiateStreaming(res, imports);
-  precompiledFor.delete(res);
-  // Its bytes are not needed: the clone compiled them.
-  if (res.body) res.body.cancel().catch(() => {});
-  return { module, instance: await WebAssembly.instantiate(module, imports) };
-};
 self.addEventListener("unhandledrejection", (ev) => fail(ev.reason && ev.reason.message ? ev.reason.message : ev.reason));
 
 // --- the rules ---------------------------------------------------------------------------
@@ -409,8 +382,7 @@ async function storeSnapshot() {
   }
 }
 
-/** One of two places this file leans on Pyodide internals (the other: WebAssembly.instantiateStreaming
- * above). The lockfile bookkeeping of loaded
+/** The one place this file leans on Pyodide internals: the lockfile bookkeeping of loaded
  * packages is a JS object the snapshot cannot carry, so it is emptied while the snapshot
  * is taken (the packages themselves are in the heap) and put back. */
 function makeSnapshot(pyodide) {
