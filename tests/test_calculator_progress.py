@@ -1,6 +1,6 @@
 """The engine's first download shows real progress: bytes of the build's own files, a bar
 that only moves forward and ends full, a spoken text that changes at most every few
-seconds, and 已可离线使用 at the end. A later visit downloads nothing and says nothing
+seconds, and 已可离线使用 at the end, in a box whose height never changes meanwhile. A later visit downloads nothing and says nothing
 about bytes.
 """
 
@@ -24,9 +24,10 @@ new MutationObserver(() => {
   if (!box) return;
   const bar = box.querySelector('progress');
   const row = {t: performance.now(), hidden: bar.hidden, value: bar.getAttribute('value'),
-               max: bar.getAttribute('max'), text: box.querySelector('.sg-status-text').textContent};
+               max: bar.getAttribute('max'), text: box.querySelector('.sg-status-text').textContent,
+               height: box.getBoundingClientRect().height};
   const last = window.__progress[window.__progress.length - 1];
-  if (!last || ['hidden', 'value', 'max', 'text'].some(k => last[k] !== row[k])) window.__progress.push(row);
+  if (!last || ['hidden', 'value', 'max', 'text', 'height'].some(k => last[k] !== row[k])) window.__progress.push(row);
 }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
 """
 
@@ -67,6 +68,9 @@ def test_the_progress_bar_counts_the_builds_own_bytes(browser, own_server, site_
     times = [t for _, _, t in shown]
     assert all(b - a >= 2900 for a, b in zip(times, times[1:])), times
     assert rows[-1]["hidden"] and "已可离线使用" in rows[-1]["text"]
+    # On a phone the box keeps its height from the first message to the last, so the form
+    # below it never jumps (a layout shift) while the engine loads.
+    assert {r["height"] for r in rows} == {rows[0]["height"]}, [(r["height"], r["text"]) for r in rows]
 
     # The next visit finds every file on the device: nothing to count, no byte figures.
     page.evaluate("window.shegongCalculator.snapshotStored")
