@@ -13,7 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
-from sitebuild.pyodide_bundle import RUNTIME_FILES, STDLIB, Bundle
+from sitebuild.pyodide_bundle import RUNTIME_FILES, STDLIB, Bundle, closure
 
 SW_TEMPLATE = Path(__file__).resolve().parent / "node" / "sw.template.js"
 # Not worth keeping offline: compressed duplicates and source maps; the runtime has its own list.
@@ -38,12 +38,7 @@ def first_download(bundle: Bundle, packages: tuple[str, ...] = ("shegong",)) -> 
     the wasm, the stdlib zip, the lockfile and the wheels of ``packages`` and their
     dependencies. The page's progress bar counts against these sizes."""
     lock = json.loads((bundle.packages_dir / "pyodide-lock.json").read_text())["packages"]
-    wanted, todo = set(), list(packages)
-    while todo:
-        name = todo.pop()
-        if name not in wanted:
-            wanted.add(name)
-            todo.extend(lock[name]["depends"])
+    wanted = closure(lock, packages)
     files = {runtime_path(bundle) + "pyodide.asm.wasm": bundle.pyodide_dir / "pyodide.asm.wasm",
              stdlib_path(bundle): (bundle.packages_dir if bundle.own_stdlib else bundle.pyodide_dir) / STDLIB,
              packages_path(bundle) + "pyodide-lock.json": bundle.packages_dir / "pyodide-lock.json"}

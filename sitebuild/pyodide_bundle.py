@@ -13,7 +13,8 @@ Two caches under ``<checkout>/.cache/calculator/``, each keyed by what feeds it:
   stdlib zip. Key: the rules' ``.py`` sources, the dependency pins and requirements.lock,
   Pyodide's lockfile, the Node scripts and this module. This is the slow part (two Pyodide boots in Node).
 * ``packages-<key>``: what the site ships. Key: the code key plus the rules' data files
-  and metadata (policy.json, schema.json, pyproject.toml, README.md). A policy change
+  and metadata (policy.json, schema.json, pyproject.toml; not README.md, which the shipped
+  wheel leaves out). A policy change
   only re-zips the rules wheel and re-registers it.
 """
 
@@ -108,29 +109,48 @@ def _dependencies(root: Path) -> list[str]:
     return list(project.get("dependencies", [])) + [r for e in PAGE_EXTRAS for r in extras.get(e, [])]
 
 
+def normalized(name: str) -> str:
+    """A package name as the lockfiles write it (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
+
+
 def page_packages(root: Path) -> list[str]:
-    """The lockfile names of the page-only packages (normalized as Pyodide's lockfile does)."""
+    """The lockfile names of the page-only packages."""
     with open(root / "pyproject.toml", "rb") as f:
         extras = tomllib.load(f)["project"].get("optional-dependencies", {})
-    return [re.sub(r"[-_.]+", "-", r.partition("==")[0]).lower() for e in PAGE_EXTRAS for r in extras.get(e, [])]
+    return [normalized(r.partition("==")[0]) for e in PAGE_EXTRAS for r in extras.get(e, [])]
+
+
+def locked_requirements(root: Path) -> dict[str, tuple[str, str, list[str]]]:
+    """requirements.lock: normalized name -> (name as written, version, its sha256 hashes)."""
+    entries = re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)((?:\s*\\\n\s*--hash=sha256:[0-9a-f]{64})+)",
+                          (root / "requirements.lock").read_text(encoding="utf-8"), re.M)
+    return {normalized(m.group(1)): (m.group(1), m.group(2), re.findall(r"[0-9a-f]{64}", m.group(3))) for m in entries}
+
+
+def closure(packages: dict, names) -> set[str]:
+    """``names`` and everything they depend on, in a Pyodide lockfile's ``packages``."""
+    found, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(packages[name]["depends"])
+    return found
 
 
 def _locked_requirement(root: Path, req: str, out: Path) -> Path:
     """A requirements file for ``req`` with the hashes requirements.lock gives it, so pip
     (--require-hashes) refuses a wheel shipped to readers that is not the locked one."""
-    def norm(name: str) -> str:
-        return re.sub(r"[-_.]+", "-", name).lower()
-
     name, _, version = req.partition("==")
-    entries = re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)((?:\s*\\\n\s*--hash=sha256:[0-9a-f]{64})+)",
-                          (root / "requirements.lock").read_text(encoding="utf-8"), re.M)
-    for m in entries:
-        if norm(m.group(1)) == norm(name.strip()):
-            if version and m.group(2) != version.strip():
-                raise RuntimeError(f"{req} is not the version in requirements.lock ({m.group(2)}): run `make lock`")
-            hashes = re.findall(r"--hash=sha256:[0-9a-f]{64}", m.group(3))
-            out.write_text(f"{m.group(1)}=={m.group(2)} {' '.join(hashes)}\n", encoding="utf-8")
-            return out
+    entry = locked_requirements(root).get(normalized(name))
+    if entry:
+        written, locked_version, hashes = entry
+        if version and locked_version != version.strip():
+            raise RuntimeError(f"{req} is not the version in requirements.lock ({locked_version}): run `make lock`")
+        out.write_text(f"{written}=={locked_version} " + " ".join(f"--hash=sha256:{h}" for h in hashes) + "\n",
+                       encoding="utf-8")
+        return out
     raise RuntimeError(f"{req} is not in requirements.lock: run `make lock`")
 
 
@@ -150,7 +170,7 @@ def cache_keys(root: Path) -> tuple[str, str]:
     )
     data_key = _digest(
         [("code", code_key.encode())]
-        + _files(root, [p for p in sources if p.suffix != ".py"] + [root / "pyproject.toml", root / "README.md"])
+        + _files(root, [p for p in sources if p.suffix != ".py"] + [root / "pyproject.toml"])
     )
     return code_key, data_key
 
@@ -202,7 +222,10 @@ def _rules_wheel(root: Path, tmp: Path) -> Path:
     src = tmp / "src"
     (src / "calculator").mkdir(parents=True)
     shutil.copy2(root / "pyproject.toml", src)
-    shutil.copy2(root / "README.md", src)
+    # The wheel's METADATA would carry the whole README (pyproject's readme): bytes every
+    # reader downloads, and a new rules-wheel hash (so a new snapshot for every reader)
+    # whenever the README changes. The shipped wheel gets a one-line description instead.
+    (src / "README.md").write_text("社工证书指南的规则包 shegong。说明见项目仓库的 README.md。\n", encoding="utf-8")
     shutil.copytree(root / "calculator" / "shegong", src / "calculator" / "shegong",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     # setuptools is pinned in this environment: no isolated build environment to set up.
@@ -281,12 +304,7 @@ def _write_lockfile(pyodide_dir: Path, packages: Path, tmp: Path, extra: list[st
     _run([Path(sys.executable).with_name("pyodide"), "lockfile", "add-wheels",
           "--input", pyodide_dir / "pyodide-lock.json", "--output", full, *wheels])
     lock = json.loads(full.read_text())
-    keep, todo = set(), ["shegong", *extra]
-    while todo:
-        name = todo.pop()
-        if name not in keep:
-            keep.add(name)
-            todo.extend(lock["packages"][name]["depends"])
+    keep = closure(lock["packages"], ["shegong", *extra])
     lock["packages"] = {k: v for k, v in lock["packages"].items() if k in keep}
     for name, pkg in lock["packages"].items():
         if not (packages / pkg["file_name"]).exists():

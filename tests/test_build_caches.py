@@ -44,3 +44,27 @@ def test_bytecode_left_by_a_local_run_changes_nothing(tmp_path):
     cache.mkdir()
     (cache / "dates.cpython-312.pyc").write_bytes(b"\0" * 16)
     assert cache_keys(root) == keys
+
+
+def test_a_readme_change_changes_nothing_shipped(tmp_path):
+    """The shipped rules wheel carries a one-line description, not the README: editing the
+    README neither rebuilds it nor gives readers a new snapshot key."""
+    root = _checkout(tmp_path)
+    keys = cache_keys(root)
+    (root / "README.md").write_text("# changed\n", encoding="utf-8")
+    assert cache_keys(root) == keys
+
+
+def test_the_shipped_rules_wheel_leaves_the_readme_out(site_dir):
+    import json
+    import zipfile
+
+    from support.build import calculator_config
+
+    packages = site_dir / calculator_config(site_dir)["packages"]
+    lock = json.loads((packages / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
+    with zipfile.ZipFile(packages / lock["shegong"]["file_name"]) as wheel:
+        metadata = next(wheel.read(n) for n in wheel.namelist() if n.endswith(".dist-info/METADATA")).decode()
+    assert "Name: shegong" in metadata
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.splitlines()[2] not in metadata and len(metadata) < 4000

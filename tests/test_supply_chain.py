@@ -15,6 +15,8 @@ LOCK = ROOT / "requirements.lock"
 
 
 def locked() -> dict[str, tuple[str, set[str]]]:
+    """requirements.lock read here, not by sitebuild.pyodide_bundle.locked_requirements: a
+    parsing mistake there must not hide itself by being the check too."""
     out = {}
     for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)((?:\s*\\\n\s*--hash=sha256:[0-9a-f]{64})+)",
                          LOCK.read_text(encoding="utf-8"), re.M):
