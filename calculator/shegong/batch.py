@@ -130,10 +130,7 @@ def _deadline(reg: dict[str, Any], ahead: list[dict[str, Any]]) -> tuple[str | N
         return None, None, None, None
     if code in ("first_registration_open", "first_registration_missed"):
         return registration.first_last_day(reg).isoformat(), "首次登记", reg["passed_on"], None
-    p = ahead[stage["period"] - 1]
-    if code == "registered" and p["reregistered_on"]:
-        # Re-registered in this period's window: the next deadline is the next period's.
-        p = ahead[stage["period"]]
+    p = registration.next_period(reg, ahead)
     return registration.last_day(p).isoformat(), f"第{p['index']}次再登记", p["reregistration_opens"], p
 
 

@@ -195,11 +195,9 @@ def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) ->
         return _step("first", f"办理首次登记,最晚{z(deadline)}。{may_move}", deadline)
     if code == "first_registration_missed":
         return _step("first", f"首次登记的受理期限已过,逾期如何补办{registration.LOCAL}。", None)
-    p = next(p for p in periods if p["index"] == stage["period"])
+    p = registration.next_period(reg, periods)
     if code == "reregistration_missed":
         return _step("reregistration", f"第{p['index']}次再登记的受理期限已过,逾期后如何办理{registration.LOCAL}。", None)
-    if code == "registered" and p["reregistered_on"]:
-        p = next((q for q in periods if q["index"] == p["index"] + 1), p)
     t = p["training"]
     short = f"还差{t['remaining_hours']}小时继续教育学时(本期需{t['required_hours']}小时)" if t and not t["met"] else ""
     if code == "reregistration_open":

@@ -260,6 +260,17 @@ def last_day(period: dict[str, Any]) -> dt.date:
     return dt.date.fromisoformat(period["holiday_extended_last_day"] or period["reregistration_last_day"])
 
 
+def next_period(reg: dict[str, Any], periods: list[dict[str, Any]]) -> dict[str, Any]:
+    """Of ``periods`` (each with its ``index``), the one whose re-registration comes next for
+    a registered worker: the stage's period, or the one after it once its window was kept
+    early (periods_ahead reaches that far)."""
+    by_index = {p["index"]: p for p in periods}
+    p = by_index[reg["stage"]["period"]]
+    if reg["stage"]["code"] == "registered" and p["reregistered_on"]:
+        p = by_index.get(p["index"] + 1, p)
+    return p
+
+
 def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) -> list[ics.Event]:
     """The first-registration window (while it is still to do) and each re-registration
     window of ``periods`` not yet done or gone, as calendar events."""
