@@ -4,8 +4,8 @@
 // the calendar file is the response's own text (shegong.ics), offered as a download.
 import { runTool, readFields, writeFields, compact, el, zhDate, datesTable, icsButton } from "./ui.mjs";
 import { KINDS, recordsTable, recordsRequest } from "./records.mjs";
+import { timelineSvg } from "./timeline.mjs";
 
-const SVG = "http://www.w3.org/2000/svg";
 const form = document.getElementById("sg-form");
 const declaredForm = JSON.parse(form.dataset.form);
 const FIELDS = declaredForm.fields;
@@ -141,18 +141,6 @@ function recordsResult(res) {
 
 // --- the timeline ----------------------------------------------------------------------
 
-function svg(tag, attrs = {}, ...children) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
-}
-
-const dayNumber = (iso) => {
-  const [y, m, d] = iso.split("-").map(Number);
-  return Date.UTC(y, m - 1, d) / 86400000;
-};
-
 /** The rows of the plan: first registration, each period (its window inside), the paper
  * certificate's estimate. Each row says itself in words too (the text alternative). */
 function planRows(res) {
@@ -180,42 +168,11 @@ function rowText(r) {
 
 function timeline(res) {
   const rows = planRows(res);
-  const all = rows.flatMap((r) => [r.from, r.to]).concat([res.today]);
-  const min = Math.min(...all.map(dayNumber));
-  const max = Math.max(...all.map(dayNumber));
-  const W = 400, side = 4, rowH = 44, top = 26;
-  const H = top + rows.length * rowH + 20;
-  const x = (iso) => side + ((dayNumber(iso) - min) / Math.max(1, max - min)) * (W - 2 * side);
-  const words = rows.map(rowText).join(";") + `;今天是${short(res.today)}。`;
-  const root = svg("svg", {
-    viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "sg-plan-tl-title sg-plan-tl-desc", class: "sg-timeline",
-    preserveAspectRatio: "xMinYMin meet",
-  }, svg("title", { id: "sg-plan-tl-title" }, "我的时间表"), svg("desc", { id: "sg-plan-tl-desc" }, words));
-
-  const y0 = Number(all.reduce((a, b) => (a < b ? a : b)).slice(0, 4));
-  const y1 = Number(all.reduce((a, b) => (a > b ? a : b)).slice(0, 4)) + 1;
-  const every = Math.max(1, Math.ceil((y1 - y0) / 8));
-  for (let y = y0; y <= y1; y += every) {
-    const iso = `${y}-01-01`;
-    if (dayNumber(iso) < min || dayNumber(iso) > max) continue;
-    const xx = x(iso);
-    root.append(svg("line", { x1: xx, x2: xx, y1: top - 6, y2: H - 16, class: "sg-tl-grid" }));
-    if (xx < W - 28) root.append(svg("text", { x: xx + 2, y: H - 4, class: "sg-tl-year" }, String(y)));
-  }
-  rows.forEach((r, i) => {
-    const yy = top + i * rowH;
-    const g = svg("g", { class: `sg-tl-row sg-tl-${r.kind}` });
-    const est = [...r.label].length * 14;
-    g.append(svg("text", { x: Math.max(0, Math.min(x(r.from), W - est)), y: yy + 10, class: "sg-tl-label" }, r.label));
-    g.append(svg("rect", { x: x(r.from), y: yy + 16, width: Math.max(2, x(r.to) - x(r.from)), height: 14, rx: 3, class: "sg-tl-bar" }));
-    if (r.window) {
-      g.append(svg("rect", { x: x(r.window[0]), y: yy + 14, width: Math.max(3, x(r.window[1]) - x(r.window[0])), height: 18, rx: 2, class: "sg-tl-window" }));
-    }
-    root.append(g);
+  const root = timelineSvg({
+    rows: rows.map((r) => ({ ...r, text: r.label })),
+    today: res.today, title: "我的时间表", desc: rows.map(rowText).join(";") + `;今天是${short(res.today)}。`,
+    id: "sg-plan-tl",
   });
-  const xt = x(res.today);
-  root.append(svg("line", { x1: xt, x2: xt, y1: 4, y2: H - 16, class: "sg-tl-today" }));
-  root.append(svg("text", { x: xt > W - 40 ? xt - 4 : xt + 4, y: 14, class: "sg-tl-today-label", "text-anchor": xt > W - 40 ? "end" : "start" }, "今天"));
 
   const legend = el("ul", { class: "sg-legend" },
     el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "受理期、登记有效期、证书发放(估计)"),
