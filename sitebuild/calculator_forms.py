@@ -35,7 +35,7 @@ OVERVIEW = "overview"
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 STATUS = ('<div id="sg-status" class="sg-status" role="status"><span class="sg-status-text">'
           "正在加载计算引擎……现在就可以填写表格。</span> <progress aria-label=\"计算引擎下载进度\"></progress></div>")
-PRIVACY = "你填写的内容只保存在这台设备的浏览器里,不会发送到任何地方;点“清除数据”即可删除。"
+PRIVACY = "你填写的内容只保存在这台设备的浏览器里，不会发送到任何地方；点“清除数据”即可删除。"
 # The training records: a table whose rows the page's script builds (training.mjs).
 RECORD_COLUMNS = ("序号", "形式", "日期", "学时", "结果", "已审核通过", "计入")
 
@@ -110,8 +110,8 @@ def _privacy(shown: list[Any]) -> str:
     if not unsaved:
         return PRIVACY
     if len(unsaved) == len(shown):
-        return "你填写的内容只在这台设备上使用,不保存,也不发送到任何地方;刷新或关闭页面后就不在了。"
-    return PRIVACY + f"其中{'、'.join(unsaved)}不保存:只在这台设备上使用,刷新或关闭页面后就不在了。"
+        return "你填写的内容只在这台设备上使用，不保存，也不发送到任何地方；刷新或关闭页面后就不在了。"
+    return PRIVACY + f"其中{'、'.join(unsaved)}不保存：只在这台设备上使用，刷新或关闭页面后就不在了。"
 
 
 def _field(f: Any, tools: Tools, required: bool) -> str:
@@ -190,7 +190,7 @@ def _form_values(q: Any, example: Mapping[str, Any]) -> dict[str, Any]:
 
 def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: str) -> str:
     if tool not in tools.questions:
-        raise FormError(f"没有计算器 “{tool}”(可用:{'、'.join(tools.questions)})")
+        raise FormError(f"没有计算器 “{tool}”(可用：{'、'.join(tools.questions)})")
     q = tools.questions[tool]
     if not guides:
         raise FormError("页面的 front matter 缺少 guides(不开启 JavaScript 时指向的指南页面)")
@@ -210,9 +210,9 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
     links = _guide_links(guides, page_url)
     parts = [
         f'<div class="sg-calc" data-tool="{_e(tool)}">',
-        f'<noscript><p class="sg-noscript">计算器需要开启 JavaScript 才能使用。不开启也可以直接阅读指南:{links}。</p></noscript>',
+        f'<noscript><p class="sg-noscript">计算器需要开启 JavaScript 才能使用。不开启也可以直接阅读指南：{links}。</p></noscript>',
         STATUS,
-        f'<p id="sg-guides" class="sg-guides" hidden>可以先阅读指南:{links}。</p>',
+        f'<p id="sg-guides" class="sg-guides" hidden>可以先阅读指南：{links}。</p>',
         f'<form id="sg-form" class="sg-form" novalidate aria-label="{_e(q.title)}计算" '
         f'data-form="{_e(json.dumps(spec, ensure_ascii=False))}">',
         '<p class="sg-form-error" role="alert" hidden></p>',
@@ -220,7 +220,7 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
     ]
     if more:
         parts += ['<details class="sg-more">', f"<summary>{_e(q.more or '更多选项(可选)')}</summary>", *more, "</details>"]
-    parts.append('<div class="sg-examples"><span>填入示例:</span>')
+    parts.append('<div class="sg-examples"><span>填入示例：</span>')
     parts += [
         f'<button type="button" class="md-button" data-example="{_e(json.dumps(_form_values(q, ex), ensure_ascii=False))}">'
         f"{_e(label)}</button>"
@@ -265,7 +265,7 @@ def fill_nav(nav: list, tools: Tools) -> None:
                 rest = [c for c in children if c != INDEX and not (isinstance(c, dict) and set(c.values()) <= tool_pages)]
                 section[title] = [INDEX] + [{q.title: f"calculator/{tool}.md"} for tool, q in tools.questions.items()] + rest
                 return
-    raise FormError(f"mkdocs.yml 的 nav 里没有 {INDEX}:计算器的页面要放在它所在的那一节")
+    raise FormError(f"mkdocs.yml 的 nav 里没有 {INDEX}：计算器的页面要放在它所在的那一节")
 
 
 def render(markdown: str, tools: Tools, src: str, page_url: str, meta: Mapping[str, Any], docs_dir: Path) -> str:
@@ -281,5 +281,5 @@ def render(markdown: str, tools: Tools, src: str, page_url: str, meta: Mapping[s
         else:
             out = render_form(found[0], tools, meta.get("guides") or {}, page_url)
     except FormError as exc:
-        raise FormError(f"{src}: 标记 {{{{ form:{found[0]} }}}} 无法生成:{exc}") from None
+        raise FormError(f"{src}: 标记 {{{{ form:{found[0]} }}}} 无法生成：{exc}") from None
     return MARKER.sub(lambda _m: out, markdown)

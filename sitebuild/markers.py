@@ -285,12 +285,12 @@ def series(page: Page, arg: str) -> str:
         return "、".join(names)
     if arg == "count":
         return str(len(names))
-    raise KeyError(f"series 只支持 list 或 count,不支持 “{arg}”")
+    raise KeyError(f"series 只支持 list 或 count，不支持 “{arg}”")
 
 
 def documents_table(page: Page, arg: str) -> str:
     if arg != "table":
-        raise KeyError(f"documents 只支持 table,不支持 “{arg}”")
+        raise KeyError(f"documents 只支持 table，不支持 “{arg}”")
     lines = ["| 文件 | 文号 | 发布机关 | 日期 |", "| --- | --- | --- | --- |"]
     # A date is the document's own unless date_is says what began then (施行, …).
     for doc in page.rules.policy.documents.values():
@@ -318,7 +318,7 @@ def document_field(page: Page, arg: str) -> str:
 
 def note(page: Page, arg: str) -> str:
     if arg != "periods":
-        raise KeyError(f"note 只支持 periods,不支持 “{arg}”")
+        raise KeyError(f"note 只支持 periods，不支持 “{arg}”")
     link = "../" * page.src.count("/") + "sources.md#periods"
     return (
         '!!! info "日期怎么算"\n'
@@ -364,9 +364,9 @@ def render(page: Page, markdown: str) -> str:
             return MARKERS[kind](page, arg)
         except (KeyError, ValueError) as exc:
             msg = exc.args[0] if exc.args else str(exc)
-            raise MarkerError(f"{page.src}: 标记 {m.group(0)} 无法替换:{msg}") from None
+            raise MarkerError(f"{page.src}: 标记 {m.group(0)} 无法替换：{msg}") from None
 
     out = MARKER.sub(replace, markdown)
     if LEFTOVER.search(out):
-        raise MarkerError(f"{page.src}: 有未能识别的标记 {{{{ … }}}},请检查写法")
+        raise MarkerError(f"{page.src}: 有未能识别的标记 {{{{ … }}}}，请检查写法")
     return out

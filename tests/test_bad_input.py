@@ -208,7 +208,7 @@ def test_a_known_holiday_extension_of_a_period_end_is_explained():
     """《民法典》第二百零三条: 2025-05-31 is a rest day, so the window's last day moves to 2025-06-03."""
     r = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2021-12-01",
                   "first_registered_on": "2022-05-31", "today": "2025-03-01"})
-    assert any(s["text"].startswith("第1次再登记:2025年5月31日是") and "2025年6月3日" in s["text"] for s in r["explanation"])
+    assert any(s["text"].startswith("第1次再登记：2025年5月31日是") and "2025年6月3日" in s["text"] for s in r["explanation"])
     assert r["stage"]["conditional"] is False
 
 

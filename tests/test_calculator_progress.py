@@ -14,7 +14,7 @@ from support.build import calculator_config
 PAGE = "calculator/registration/"
 # A network slow enough that the download takes a few seconds on localhost.
 THROUGHPUT = 3_000_000  # bytes per second
-SHOWN = re.compile(r"正在下载计算引擎:(\d+\.\d) / (\d+\.\d) MB")
+SHOWN = re.compile(r"正在下载计算引擎：(\d+\.\d) / (\d+\.\d) MB")
 
 # Every change of the bar or the status text, with its time on the page's clock.
 RECORD = """

@@ -45,8 +45,8 @@ def test_registration_in_words():
                      "--first-registered-on", "2025-03-15", "--today", "2026-01-01"])
     assert code == 0
     assert "2028年3月15日" in out.splitlines()[0]
-    assert "首次登记受理期限最后一天:2025-09-10" in out
-    assert "依据:《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条" in out
+    assert "首次登记受理期限最后一天：2025-09-10" in out
+    assert "依据：《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条" in out
 
 
 def test_training_in_words_with_records():
@@ -54,15 +54,15 @@ def test_training_in_words_with_records():
                      "--record", "kind=training,date=2022-06-01,hours=30,certified=是",
                      "--record", "kind=online,date=2023-01-01,hours=32,approved=false"])
     assert code == 0
-    assert "已累计30小时,还差42小时" in out and "另有32小时待审核" in out
-    assert "记录2:计 0 小时" in out
+    assert "已累计30小时，还差42小时" in out and "另有32小时待审核" in out
+    assert "记录2：计 0 小时" in out
 
 
 def test_title_and_certificate_in_words():
     code, out = run(["title", "--from", "技师", "--since", "2021-07-02", "--today", "2024-07-01", "--series", "工程技术"])
     assert code == 0 and "暂不符合" in out and "2024年7月2日" in out
     code, out = run(["title", "--from", "社会工作师", "--today", "2024-07-01"])
-    assert code == 0 and "直接对应中级职称:符合" in out and "可直接申报评审或考试高一层级职称:有前提条件" in out
+    assert code == 0 and "直接对应中级职称：符合" in out and "可直接申报评审或考试高一层级职称：有前提条件" in out
     code, out = run(["title", "--from", "中级", "--today", "2024-07-01"])
     assert code == 0 and "需补充信息" in out
     code, out = run(["title", "--from", "高级技师", "--since", "2018-01-01", "--today", "2024-07-01", "--series", "社会工作"])

@@ -165,11 +165,11 @@ LOOKUP: dict[str, tuple[Any, Callable[[Any], Any], list[Probe]]] = {
     "certificate.annotation_max_valid": (5, lambda v: v, [
         # The count's step cites the count, then its window (once when the two are the same).
         ("certificate annotation", annotation, lambda r: r["annotation_limit"]["max_valid"],
-         lambda r: step(r, "certificate.annotation_max_valid").split(";")[0]),
+         lambda r: step(r, "certificate.annotation_max_valid").split("；")[0]),
     ]),
     "certificate.annotation_count_window_days": (60, lambda v: v, [
         ("certificate annotation", annotation, lambda r: r["annotation_limit"]["window_days"],
-         lambda r: step(r, "certificate.annotation_max_valid").split(";")[-1]),
+         lambda r: step(r, "certificate.annotation_max_valid").split("；")[-1]),
     ]),
     "certificate.paper_months_min": (4, lambda v: v, [
         ("certificate results", results, lambda r: months(r["results_published_on"], r["paper_expected"]["from"]),
@@ -279,8 +279,8 @@ def test_each_registration_period_reads_its_rules_on_its_own_start(tmp_path):
     # The second period starts before D, so it keeps 3 years and 90 hours; the third starts after.
     assert periods == [("2025-06-01", "2028-06-01", 90), ("2028-06-01", "2031-06-01", 90), ("2031-06-01", "2036-06-01", 120)]
     validity = [s for s in res["explanation"] if s.get("parameter") == "registration.validity_years"]
-    assert validity[0]["text"].startswith("第1至第2个登记有效期(开始于2025年6月1日):登记有效期为3年,")
-    assert validity[1]["text"].startswith("第3个登记有效期(开始于2031年6月1日):登记有效期为5年,")
+    assert validity[0]["text"].startswith("第1至第2个登记有效期(开始于2025年6月1日)：登记有效期为3年，")
+    assert validity[1]["text"].startswith("第3个登记有效期(开始于2031年6月1日)：登记有效期为5年，")
     assert "民发〔2009〕44号" in validity[0]["source"] and NEW_CITE in validity[1]["source"]
     assert [d["rule"].startswith(NEW_CITE) for d in res["dates"] if d["key"].endswith("].end")] == [False, False, True]
     hours = [s for s in res["explanation"] if s.get("parameter") == "training.required_hours.社会工作师"]

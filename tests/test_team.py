@@ -69,7 +69,7 @@ def test_clean_sheet_the_template(name):
     assert a["stage"] == "registered" and a["deadline_label"] == "第1次再登记" and a["hours_counted"] == 36
     assert b["period_start"] == "2023-09-01" and b["deadline_label"] == "第2次再登记"
     assert c["stage"] == "first_registration_open" and c["deadline"] and c["days_left"] > 0
-    assert r["summary"].startswith("共 3 人:")
+    assert r["summary"].startswith("共 3 人：")
 
 
 def test_the_two_templates_agree():
@@ -282,7 +282,7 @@ def test_exports_xlsx_csv_and_ics():
     events = [e for e in cal.walk("VEVENT")]
     assert len(events) == sum(len(w["windows"]) for w in r["workers"]) > 0
     assert all(isinstance(e.decoded("DTSTART"), dt.date) and not isinstance(e.decoded("DTSTART"), dt.datetime) for e in events)
-    assert {str(e["SUMMARY"]).split(":")[0] for e in events} == {"示例甲", "示例乙", "示例丙"}
+    assert {str(e["SUMMARY"]).split("：")[0] for e in events} == {"示例甲", "示例乙", "示例丙"}
     # Each event is the worker's own window, with the registration rules' reminders.
     by_uid = {str(e["UID"]): e for e in events}
     for w in r["workers"]:
@@ -364,7 +364,7 @@ def test_the_cli_says_in_chinese_what_the_system_refused(tmp_path, capsys, monke
     assert main(["batch", str(tmp_path)], stdout=io.StringIO()) == 2
     assert main(["batch", str(src), "-o", str(tmp_path / "no" / "r.csv")], stdout=io.StringIO()) == 2
     err = capsys.readouterr().err
-    assert "文件不存在" in err and "这是一个文件夹,不是文件" in err and "文件夹" in err and "不存在" in err
+    assert "文件不存在" in err and "这是一个文件夹，不是文件" in err and "文件夹" in err and "不存在" in err
     # The output cannot be written: the reader's words, exit 2, never "内部错误".
     for error, words in [(PermissionError(13, "Permission denied"), "没有权限"), (OSError(28, "No space"), "errno 28")]:
         def refuse(*_a, _e=error, **_k):

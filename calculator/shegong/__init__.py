@@ -1,4 +1,4 @@
-"""社工证书指南的规则包:登记期限、继续教育学时、职称对应和证书领取时间。
+"""社工证书指南的规则包：登记期限、继续教育学时、职称对应和证书领取时间。
 
 ``shegong.evaluate(request)`` is the one entry point; see ``shegong.api``.
 """

@@ -79,7 +79,7 @@ def _record(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _problem(row: int, column: str, message: str) -> dict[str, Any]:
-    return {"row": row, "column": column, "message": f"第{row}行「{column}」:{message}"}
+    return {"row": row, "column": column, "message": f"第{row}行「{column}」：{message}"}
 
 
 def _for_sheet(e: dict[str, str]) -> str:
@@ -101,7 +101,7 @@ def _problems(errors: list[dict[str, str]], row: Row, records: list[Row],
             rec = records[int(m.group(1))]
             col = RECORD_FIELD_COLUMN.get(m.group(2), KIND)
             out.append({"row": rec.number, "column": col,
-                        "message": f"学习记录表第{rec.number}行「{col}」(第{row.number}行的人员):{e['message']}"})
+                        "message": f"学习记录表第{rec.number}行「{col}」(第{row.number}行的人员)：{e['message']}"})
         else:
             col = FIELD_COLUMN.get(e["field"].split("[")[0].split(".")[0], HOURS)
             if col not in missing:
@@ -118,7 +118,7 @@ def _ask(rules: Any, request: dict[str, Any], policy: Policy, today: dt.date) ->
         return {"ok": False, "errors": e.errors}
     except Exception as e:  # the safety net: one row's bug must not stop the team
         return {"ok": False, "internal_error": True, "errors": [{"field": "request", "message":
-                f"计算这一行时出现内部错误({type(e).__name__}),这是本站的问题,请把这一行反馈给维护者。"}]}
+                f"计算这一行时出现内部错误({type(e).__name__})，这是本站的问题，请把这一行反馈给维护者。"}]}
 
 
 def _deadline(reg: dict[str, Any], ahead: list[dict[str, Any]]) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:
@@ -154,7 +154,7 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
     reg = _ask(registration.answer, request, policy, today)
     problems = [] if reg["ok"] else _problems(reg["errors"], row, [], columns)
     if records and HOURS in v:
-        problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一:这一行的学时已按学习记录计算。"))
+        problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一：这一行的学时已按学习记录计算。"))
     if reg["ok"]:
         stage = reg["stage"]
         ahead = registration.periods_ahead(reg, policy)
@@ -234,7 +234,7 @@ def evaluate_rows(table: Table, policy: Policy, today: dt.date) -> Iterator[dict
         answer = worker(row, found, policy, today, table.columns)
         if key and key in seen and found:
             col = ID if key.startswith(ID) else NAME
-            answer["problems"].append(_problem(row.number, col, f"与第{seen[key]}行重复,学习记录表里的记录两行都计入了。请用不同的「工号」区分。"))
+            answer["problems"].append(_problem(row.number, col, f"与第{seen[key]}行重复，学习记录表里的记录两行都计入了。请用不同的「工号」区分。"))
             if "error" not in answer["flags"]:
                 answer["flags"].append("error")
         seen.setdefault(key or "", row.number)
@@ -243,7 +243,7 @@ def evaluate_rows(table: Table, policy: Policy, today: dt.date) -> Iterator[dict
         if key not in used:
             for rec in recs:
                 table.problems.append({"row": rec.number, "column": ID if key.startswith(ID) else NAME, "message":
-                                       f"学习记录表第{rec.number}行找不到对应的人员(按「工号」,没有工号时按「姓名」对应)。"})
+                                       f"学习记录表第{rec.number}行找不到对应的人员(按「工号」，没有工号时按「姓名」对应)。"})
 
 
 def count(counts: dict[str, int], w: dict[str, Any]) -> None:
@@ -261,7 +261,7 @@ def summary(workers: Iterable[dict[str, Any]]) -> dict[str, int]:
 
 
 def summary_text(counts: dict[str, int]) -> str:
-    text = (f"共 {counts['total']} 人:{counts['overdue']} 人逾期,{counts['due_soon']} 人{SOON_DAYS}天内到期,"
+    text = (f"共 {counts['total']} 人：{counts['overdue']} 人逾期，{counts['due_soon']} 人{SOON_DAYS}天内到期，"
             f"{counts['hours_short']} 人学时不足")
     return text + (f",{counts['error']} 人的输入有误。" if counts["error"] else "。")
 
@@ -292,6 +292,6 @@ def events(workers: Iterable[dict[str, Any]]) -> Iterator[Event]:
         person = w["id"] or w["name"] or f"row{w['row']}"
         for win in w["windows"]:
             start = dt.date.fromisoformat(win["start"])
-            yield Event(uid=uid("team", person, win["uid"].split("@")[0]), summary=f"{who}:{win['summary']}",
-                        start=start, end=dt.date.fromisoformat(win["end"]), description=f"{who}:{win['description']}",
+            yield Event(uid=uid("team", person, win["uid"].split("@")[0]), summary=f"{who}：{win['summary']}",
+                        start=start, end=dt.date.fromisoformat(win["end"]), description=f"{who}：{win['description']}",
                         alarms=tuple((dt.date.fromisoformat(a) - start).days for a in win["alarms"]))

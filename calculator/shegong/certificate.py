@@ -53,17 +53,17 @@ EARLIER_FIELDS = tuple(EARLIER_SCHEMA["properties"])
 QUESTIONS = Questions(
     tool="certificate",
     title="证书领取时间",
-    summary="证书领取时间:电子证书、加注和纸质证书",
+    summary="证书领取时间：电子证书、加注和纸质证书",
     fields=(
         Field("results_published_on", "date", "成绩发布的日期",
               hint="在中国人事考试网查到成绩的那一天(以成绩发布公告为准)。"),
         Field("annotation_requested_at", "datetime", "提交加注申请的时间",
-              hint="在中国人事考试网为电子证书申请加注的日期和时间(北京时间);还没有申请就留空。"),
+              hint="在中国人事考试网为电子证书申请加注的日期和时间(北京时间)；还没有申请就留空。"),
         Field("annotation_valid_days", "integer", "这次加注选择的有效期(天)", form=False,
               hint="默认并且最多为{{ pu:certificate.annotation_max_days }}。", description=_DAYS_NOTE),
         Field("earlier_annotations", "annotations", "之前的一次加注", form=False, flag="--earlier-annotation",
               schema={"items": EARLIER_SCHEMA},
-              hint="可重复:申请时间[,有效期天数],例如 2026-01-05T10:30,30。"),
+              hint="可重复：申请时间[，有效期天数]，例如 2026-01-05T10:30,30。"),
     ),
     examples=(
         ("已申请加注", {"results_published_on": "2025-12-20", "annotation_requested_at": "2026-01-05T10:30"}),
@@ -90,9 +90,9 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     if results is None and requested is None:
         r.error("results_published_on", "请至少填写「成绩发布日期」(估算纸质证书)或「提交加注申请的时间」(估算加注)其中一项。")
     if requested is not None and results is not None and requested.date() < results:
-        r.error("annotation_requested_at", "「提交加注申请的时间」不能早于成绩发布日期:成绩发布后才能下载和加注证书。")
+        r.error("annotation_requested_at", "「提交加注申请的时间」不能早于成绩发布日期：成绩发布后才能下载和加注证书。")
     if requested is None and (earlier or days is not None):
-        r.error("annotation_requested_at", "填写了加注有效期或之前的加注,也请填写本次「提交加注申请的时间」。")
+        r.error("annotation_requested_at", "填写了加注有效期或之前的加注，也请填写本次「提交加注申请的时间」。")
     for i, (at, _days) in enumerate(earlier):
         if requested is not None and at >= requested:
             r.error(f"earlier_annotations[{i}].requested_at", f"第{i + 1}次之前的加注应早于本次提交加注申请的时间。")
@@ -135,12 +135,12 @@ def calendar_events(cert: dict[str, Any], today: dt.date) -> list[ics.Event]:
         # An estimate, not a deadline: one reminder when it may begin.
         text = next(s["text"] for s in cert["explanation"] if s.get("parameter") == PAPER_MIN)
         out.append(ics.Event(ics.uid("paper", cert["results_published_on"]), "纸质证书预计发放(估计)", start, last,
-                             f"{text}这只是估计,以当地人事考试部门的公告为准。", (0,) if start >= today else ()))
+                             f"{text}这只是估计，以当地人事考试部门的公告为准。", (0,) if start >= today else ()))
     again = cert.get("annotate_again_on")
     if again and dt.date.fromisoformat(again) >= today:
         day = dt.date.fromisoformat(again)
-        out.append(ics.Event(ics.uid("annotation", cert["annotation_requested_at"]), "电子证书加注可能到期,需要重新加注",
-                             day, day, "按最早的可能估算(北京时间);实际到期时间以中国人事考试网证书页面显示为准。",
+        out.append(ics.Event(ics.uid("annotation", cert["annotation_requested_at"]), "电子证书加注可能到期，需要重新加注",
+                             day, day, "按最早的可能估算(北京时间)；实际到期时间以中国人事考试网证书页面显示为准。",
                              ics.before(day, (7, 1), today)))
     return out
 
@@ -186,23 +186,23 @@ def _paper(out: dict[str, Any], results: dt.date, since_rule: dict[str, Any], po
     out["electronic_available"] = electronic
     out["paper_expected"] = {"from": iso(paper_from), "to": iso(paper_to)}
     explanation.append(step(
-        f"{z(since)}起推行电子证书,纸质证书和电子证书具有同等法律效力。"
-        + ("成绩发布在此之后,可以在中国人事考试网下载电子证书(需先加注)。" if electronic
-           else "你的成绩发布在此之前,是否有电子证书以中国人事考试网[证书查验]查询结果为准。"),
+        f"{z(since)}起推行电子证书，纸质证书和电子证书具有同等法律效力。"
+        + ("成绩发布在此之后，可以在中国人事考试网下载电子证书(需先加注)。" if electronic
+           else "你的成绩发布在此之前，是否有电子证书以中国人事考试网[证书查验]查询结果为准。"),
         policy.cite_document(since_rule["document"], since_rule["article"]),
         E_SINCE,
     ))
     explanation.append(step(
-        f"来源文章说,纸质证书一般在成绩发布后{months_min}-{months_max}个月左右由各地发布领取通知,"
-        f"据此估计为{z(paper_from)}至{z(paper_to)}之间;这是通常情况,不是期限,以当地人事考试部门的公告为准。",
-        f"{policy.cite(PAPER_MIN, on=results)};{CIVIL_CODE_COUNTING}",
+        f"来源文章说，纸质证书一般在成绩发布后{months_min}-{months_max}个月左右由各地发布领取通知，"
+        f"据此估计为{z(paper_from)}至{z(paper_to)}之间；这是通常情况，不是期限，以当地人事考试部门的公告为准。",
+        f"{policy.cite(PAPER_MIN, on=results)}；{CIVIL_CODE_COUNTING}",
         PAPER_MIN,
     ))
     date_list.append(dated("paper_expected.from", "纸质证书预计最早领取", paper_from, policy.cite(PAPER_MIN, on=results)))
     date_list.append(dated("paper_expected.to", "纸质证书预计最晚领取", paper_to, policy.cite(PAPER_MAX, on=results)))
     if electronic:
-        return f"电子证书:成绩发布后可在中国人事考试网下载,使用前需加注;纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放,以当地通知为准。"
-    return f"纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放,以当地通知为准;电子证书情况以中国人事考试网查询结果为准。"
+        return f"电子证书：成绩发布后可在中国人事考试网下载，使用前需加注；纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放，以当地通知为准。"
+    return f"纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放，以当地通知为准；电子证书情况以中国人事考试网查询结果为准。"
 
 
 def _counted(earlier: list[tuple[dt.datetime, int]], at: dt.datetime, hours: int, window_days: int) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -238,7 +238,7 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
     window_days = policy.value(COUNT_WINDOW, on=on)
     days = days or max_days
     explanation.append(step(
-        f"本工具的时间都是{TIME_ZONE};在其他时区,请先换算成北京时间再填写。",
+        f"本工具的时间都是{TIME_ZONE}；在其他时区，请先换算成北京时间再填写。",
         "本站输入约定",
     ))
     counted = _counted(earlier, requested, hours, window_days)
@@ -253,17 +253,17 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         "possible_from": iso(possible),
     }
     # The count and its window are two values: each cites its own source (once when the same).
-    cite_count = ";".join(dict.fromkeys([policy.cite(ANNOTATION_COUNT, on=on), policy.cite(COUNT_WINDOW, on=on)]))
+    cite_count = "；".join(dict.fromkeys([policy.cite(ANNOTATION_COUNT, on=on), policy.cite(COUNT_WINDOW, on=on)]))
     if possible is not None:
         explanation.append(step(
-            f"同一证书{window_days}天内最多有{max_valid}次有效加注。你填写的之前的加注中,有{len(counted)}次在"
-            f"{_zh_moment(requested)}仍然有效,所以这次申请可能不被受理;最早在{_zh_moment(possible)}之后可以再申请"
-            "(按加注最晚完成、有效期用满估算,以证书页面显示为准)。",
+            f"同一证书{window_days}天内最多有{max_valid}次有效加注。你填写的之前的加注中，有{len(counted)}次在"
+            f"{_zh_moment(requested)}仍然有效，所以这次申请可能不被受理；最早在{_zh_moment(possible)}之后可以再申请"
+            "(按加注最晚完成、有效期用满估算，以证书页面显示为准)。",
             cite_count,
             ANNOTATION_COUNT,
         ))
         return {"fields": fields, "summary": [
-            f"这次加注可能不被受理:{window_days}天内已有{len(counted)}次有效加注,最早在{_zh_moment(possible)}之后可以再申请。"]}
+            f"这次加注可能不被受理：{window_days}天内已有{len(counted)}次有效加注，最早在{_zh_moment(possible)}之后可以再申请。"]}
 
     ready_by = requested + dt.timedelta(hours=hours)
     until_min = requested + dt.timedelta(days=days)
@@ -275,21 +275,21 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         "annotate_again_on": iso(until_min.date()),
     })
     explanation.append(step(
-        f"加注申请提交后,系统在{hours}小时内完成加注,最晚{_zh_moment(ready_by)}可以查看、下载电子证书。",
+        f"加注申请提交后，系统在{hours}小时内完成加注，最晚{_zh_moment(ready_by)}可以查看、下载电子证书。",
         policy.cite(ANNOTATION_HOURS, on=on),
         ANNOTATION_HOURS,
     ))
     explanation.append(step(
-        f"一次加注的有效期最长{max_days}天(如无特别需要,建议按上限申请),这次按{days}天计。到期时间取决于加注完成的时间,"
-        f"在{_zh_moment(until_min)}至{_zh_moment(until_max)}之间,以证书页面显示为准;到期后需要重新加注,"
-        f"按最早的可能,{dates.zh_date(until_min.date())}就需要重新加注。",
+        f"一次加注的有效期最长{max_days}天(如无特别需要，建议按上限申请)，这次按{days}天计。到期时间取决于加注完成的时间，"
+        f"在{_zh_moment(until_min)}至{_zh_moment(until_max)}之间，以证书页面显示为准；到期后需要重新加注，"
+        f"按最早的可能，{dates.zh_date(until_min.date())}就需要重新加注。",
         policy.cite(ANNOTATION_DAYS, on=on),
         ANNOTATION_DAYS,
     ))
     explanation.append(step(
-        f"同一证书{window_days}天内最多有{max_valid}次有效加注;" + (
-            f"你填写的之前的加注中,有{len(counted)}次在这次申请时仍然有效,加上这次不超过{max_valid}次。" if earlier
-            else "没有填写之前的加注,本站无法核对次数。"),
+        f"同一证书{window_days}天内最多有{max_valid}次有效加注；" + (
+            f"你填写的之前的加注中，有{len(counted)}次在这次申请时仍然有效，加上这次不超过{max_valid}次。" if earlier
+            else "没有填写之前的加注，本站无法核对次数。"),
         cite_count,
         ANNOTATION_COUNT,
     ))
@@ -297,4 +297,4 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
     date_list.append(dated("annotate_again_on", "需要重新加注(最早)", until_min.date(), policy.cite(ANNOTATION_DAYS, on=on)))
     date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到(估算)", until_max, policy.cite(ANNOTATION_DAYS, on=on)))
     return {"fields": fields, "summary": [
-        f"加注最晚{_zh_moment(ready_by)}完成;{dates.zh_date(until_min.date())}起可能需要重新加注(时间为北京时间)。"]}
+        f"加注最晚{_zh_moment(ready_by)}完成；{dates.zh_date(until_min.date())}起可能需要重新加注(时间为北京时间)。"]}

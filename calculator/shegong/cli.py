@@ -24,7 +24,7 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 2, 3
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own messages are English
         self.print_usage(sys.stderr)
-        self.exit(2, f"参数错误:{message}\n用 python -m shegong --help 查看可用的命令和参数。\n")
+        self.exit(2, f"参数错误：{message}\n用 python -m shegong --help 查看可用的命令和参数。\n")
 
 
 def _bool_or_text(text: str) -> Any:
@@ -42,7 +42,7 @@ def _record(text: str) -> dict[str, Any]:
         key, sep, value = part.partition("=")
         if not sep:
             raise argparse.ArgumentTypeError(
-                f"学习记录“{text}”应写成 key=value,用逗号分隔,例如 kind=training,date=2022-06-01,hours=30"
+                f"学习记录“{text}”应写成 key=value，用逗号分隔，例如 kind=training,date=2022-06-01,hours=30"
             )
         key = key.strip()
         record[key] = _bool_or_text(value) if key in ("certified", "passed", "awarded", "approved") else value.strip()
@@ -60,11 +60,11 @@ def _earlier(text: str) -> dict[str, Any]:
 # How each kind of question is typed on the command line: its format and argparse options.
 KIND_ARGS: dict[str, tuple[str, dict[str, Any]]] = {
     "date": ("YYYY-MM-DD", {}),
-    "datetime": ("YYYY-MM-DDTHH:MM,北京时间", {}),
-    "dates": ("YYYY-MM-DD,可重复", {"action": "append", "default": None}),
+    "datetime": ("YYYY-MM-DDTHH:MM，北京时间", {}),
+    "dates": ("YYYY-MM-DD，可重复", {"action": "append", "default": None}),
     "boolean": ("是/否", {"type": _bool_or_text}),
     "integer": ("整数", {}),
-    "records": ("可重复,例如 kind=training,date=2022-06-01,hours=30,certified=true;kind 可为 training、online、course、degree",
+    "records": ("可重复，例如 kind=training,date=2022-06-01,hours=30,certified=true;kind 可为 training、online、course、degree",
                 {"action": "append", "type": _record, "default": []}),
     "annotations": ("可重复", {"action": "append", "type": _earlier, "default": None}),
 }
@@ -86,7 +86,7 @@ def _help(q: Questions, f: Field, policy: Policy) -> str:
         text += "(可选)"
     choices = f.options(policy)
     if choices:
-        text += ":可填 " + "、".join(choices) + (f"(或 {', '.join(f.aliases)})" if f.aliases else "")
+        text += "：可填 " + "、".join(choices) + (f"(或 {', '.join(f.aliases)})" if f.aliases else "")
     return text + "。" + plain(f.hint, policy) if f.hint else text
 
 
@@ -94,7 +94,7 @@ def build_parser(policy: Policy | None = None) -> argparse.ArgumentParser:
     policy = policy or load()
     parser = _Parser(
         prog="python -m shegong",
-        description="社工证书指南计算器。不带子命令时,从标准输入读取一个 JSON 请求并输出 JSON 结果。",
+        description="社工证书指南计算器。不带子命令时，从标准输入读取一个 JSON 请求并输出 JSON 结果。",
     )
     sub = parser.add_subparsers(dest="tool", metavar="{" + ",".join(QUESTIONS) + "}")
     for q in QUESTIONS.values():
@@ -102,12 +102,12 @@ def build_parser(policy: Policy | None = None) -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="输出 JSON 而不是文字说明")
         for f in q.fields:
             p.add_argument(_flag(f), dest=f.name, help=_help(q, f, policy).replace("%", "%%"), **KIND_ARGS.get(f.kind, ("", {}))[1])
-    b = sub.add_parser("batch", help="一个团队的登记期限和学时:读 .xlsx 或 .csv,每人一行",
-                       description="读一个团队的表格(.xlsx 或 .csv,列名见网站的模板),算出每人的阶段、下一个期限和本期学时。"
-                                   "有误的行单独报告,不影响其他行。")
-    b.add_argument("file", help="输入文件:.xlsx 或 .csv(UTF-8 或 GBK)")
-    b.add_argument("-o", "--output", help="结果文件:.xlsx、.csv、.ics 或 .json;不填则在屏幕上显示摘要")
-    b.add_argument("--today", help="按哪一天判断(YYYY-MM-DD),默认今天")
+    b = sub.add_parser("batch", help="一个团队的登记期限和学时：读 .xlsx 或 .csv，每人一行",
+                       description="读一个团队的表格(.xlsx 或 .csv，列名见网站的模板)，算出每人的阶段、下一个期限和本期学时。"
+                                   "有误的行单独报告，不影响其他行。")
+    b.add_argument("file", help="输入文件：.xlsx 或 .csv(UTF-8 或 GBK)")
+    b.add_argument("-o", "--output", help="结果文件：.xlsx、.csv、.ics 或 .json；不填则在屏幕上显示摘要")
+    b.add_argument("--today", help="按哪一天判断(YYYY-MM-DD)，默认今天")
     return parser
 
 
@@ -123,25 +123,25 @@ def batch(args: argparse.Namespace, stdout: TextIO) -> int:
         try:
             today = dt.date.fromisoformat(args.today)
         except ValueError:
-            sys.stderr.write(f"参数错误:--today 应为 YYYY-MM-DD,收到 {args.today}\n")
+            sys.stderr.write(f"参数错误：--today 应为 YYYY-MM-DD，收到 {args.today}\n")
             return EXIT_BAD_INPUT
     try:
         data = Path(args.file).read_bytes()
     except OSError as e:
-        sys.stderr.write(f"无法读取文件 {args.file}:{_why(e)}\n")
+        sys.stderr.write(f"无法读取文件 {args.file}：{_why(e)}\n")
         return EXIT_BAD_INPUT
     out = Path(args.output) if args.output else None
     fmt = out.suffix.lower().lstrip(".") if out else ""
     if out and fmt not in api.EXPORTS | {"json"}:
-        sys.stderr.write(f"参数错误:结果文件应为 .xlsx、.csv、.ics 或 .json,收到 {out.name}\n")
+        sys.stderr.write(f"参数错误：结果文件应为 .xlsx、.csv、.ics 或 .json，收到 {out.name}\n")
         return EXIT_BAD_INPUT
     if out and not out.parent.is_dir():
-        sys.stderr.write(f"无法写入结果文件 {out}:文件夹 {out.parent} 不存在\n")
+        sys.stderr.write(f"无法写入结果文件 {out}：文件夹 {out.parent} 不存在\n")
         return EXIT_BAD_INPUT
     try:
         return _batch_to(args, data, out, fmt, today, stdout)
     except OSError as e:
-        sys.stderr.write(f"无法写入结果文件 {out}:{_why(e)}\n")
+        sys.stderr.write(f"无法写入结果文件 {out}：{_why(e)}\n")
         return EXIT_BAD_INPUT
 
 
@@ -150,7 +150,7 @@ def _why(e: OSError) -> str:
     if isinstance(e, FileNotFoundError):
         return "文件不存在"
     if isinstance(e, IsADirectoryError):
-        return "这是一个文件夹,不是文件"
+        return "这是一个文件夹，不是文件"
     if isinstance(e, PermissionError):
         return "没有权限"
     return f"系统错误(errno {e.errno})"
@@ -201,7 +201,7 @@ def _batch_to(args: argparse.Namespace, data: bytes, out: Any, fmt: str, today: 
     if out:
         lines.append(f"结果已写入 {out}")
     if (counts["total"] if fmt in ("csv", "xlsx") else len(response["workers"])) == 0:
-        lines.append("表格里没有读到任何人员:第1行应是列名,从第2行起每行一人。")
+        lines.append("表格里没有读到任何人员：第1行应是列名，从第2行起每行一人。")
         _write(stdout, "\n".join(lines) + "\n")
         return EXIT_BAD_INPUT
     _write(stdout, "\n".join(lines) + "\n")
@@ -211,27 +211,27 @@ def _batch_to(args: argparse.Namespace, data: bytes, out: Any, fmt: str, today: 
 def render(response: dict[str, Any]) -> str:
     """The readable form of a response."""
     if not response["ok"]:
-        head = "内部错误:" if response.get("internal_error") else "输入有误:"
+        head = "内部错误：" if response.get("internal_error") else "输入有误："
         lines = [head] + [f"  - {e['message']}(字段 {e['field']})" for e in response["errors"]]
         if response.get("errors_omitted"):
-            lines.append(f"  - 另有{response['errors_omitted']}处错误未列出,请先改正以上各项。")
+            lines.append(f"  - 另有{response['errors_omitted']}处错误未列出，请先改正以上各项。")
         return "\n".join(lines)
     lines = [response["summary"], ""]
     if response.get("dates"):
-        lines.append("日期:")
-        lines += [f"  {d['label']}:{d['date']}  〔{d['rule']}〕" for d in response["dates"]]
+        lines.append("日期：")
+        lines += [f"  {d['label']}：{d['date']}  〔{d['rule']}〕" for d in response["dates"]]
         lines.append("")
     if response["tool"] == "training":
         for i, rec in enumerate(response["records"], 1):
-            lines.append(f"  记录{i}:计 {rec['counted_hours']} 小时。{rec['reason']}")
+            lines.append(f"  记录{i}：计 {rec['counted_hours']} 小时。{rec['reason']}")
         lines.append("")
     if response["tool"] == "title":
         for o in response["outcomes"]:
             mark = {True: "符合", False: "暂不符合", None: "有前提条件" if o["needs"] == "condition" else "需补充信息"}[o["eligible"]]
-            lines.append(f"  {o['route_text']}{o['target_text']}:{mark}。{o['condition']}")
+            lines.append(f"  {o['route_text']}{o['target_text']}：{mark}。{o['condition']}")
         lines.append("")
-    lines.append("说明:")
-    lines += [f"  - {s['text']}〔依据:{s['source']}〕" for s in response["explanation"]]
+    lines.append("说明：")
+    lines += [f"  - {s['text']}〔依据：{s['source']}〕" for s in response["explanation"]]
     return "\n".join(lines)
 
 
@@ -259,7 +259,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
             text = json.dumps(response, ensure_ascii=False, indent=2) if args.json else render(response)
         _write(stdout, text + "\n")
     except Exception as e:  # the last net: even writing the answer must not end in a traceback
-        sys.stderr.write(f"内部错误({type(e).__name__}):这是本站的问题,请把输入反馈给维护者。\n")
+        sys.stderr.write(f"内部错误({type(e).__name__})：这是本站的问题，请把输入反馈给维护者。\n")
         return EXIT_INTERNAL
     return exit_code(response)
 

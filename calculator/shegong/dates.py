@@ -109,20 +109,20 @@ def holiday_check(day: dt.date) -> HolidayCheck:
     first, last = known_years()
     workday = _is_workday(day)
     if workday:
-        return HolidayCheck("working_day", None, f"{zh_date(day)}是工作日,期限不顺延。")
+        return HolidayCheck("working_day", None, f"{zh_date(day)}是工作日，期限不顺延。")
     moved = None if workday is None else _next_workday(day + dt.timedelta(days=1))
     if moved is None:
-        what = "" if workday is None else f"{zh_date(day)}是{_holiday_name(day)},期限顺延到节后第一个工作日;但"
+        what = "" if workday is None else f"{zh_date(day)}是{_holiday_name(day)}，期限顺延到节后第一个工作日；但"
         return HolidayCheck(
             "unknown",
             None,
-            f"{what}本站的节假日和调休数据只覆盖{first}–{last}年,之后的安排尚未公布,"
-            "无法确定期限是否顺延、顺延到哪一天;如遇法定节假日,期限顺延到节后第一个工作日,以当年公布的安排为准。",
+            f"{what}本站的节假日和调休数据只覆盖{first}–{last}年，之后的安排尚未公布，"
+            "无法确定期限是否顺延、顺延到哪一天；如遇法定节假日，期限顺延到节后第一个工作日，以当年公布的安排为准。",
         )
     return HolidayCheck(
         "extended",
         moved,
-        f"{zh_date(day)}是{_holiday_name(day)},期限顺延到之后第一个工作日{zh_date(moved)}。",
+        f"{zh_date(day)}是{_holiday_name(day)}，期限顺延到之后第一个工作日{zh_date(moved)}。",
     )
 
 

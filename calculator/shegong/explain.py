@@ -10,7 +10,7 @@ from .inputs import Reader
 from .policy import NotInForce, Policy, format_date_zh
 
 CIVIL_CODE_COUNTING = "《中华人民共和国民法典》第二百零一条、第二百零二条"
-CIVIL_CODE_HOLIDAY = "《中华人民共和国民法典》第二百零三条;国务院公布的历年节假日安排"
+CIVIL_CODE_HOLIDAY = "《中华人民共和国民法典》第二百零三条；国务院公布的历年节假日安排"
 
 
 def step(text: str, source: str, parameter: str | None = None) -> dict[str, Any]:
@@ -47,8 +47,8 @@ def holiday_fields(day: dt.date) -> tuple[dict[str, Any], dates.HolidayCheck]:
 
 def not_in_force_message(policy: Policy, key: str, label: str, first_from: dt.date) -> str:
     return (
-        f"{label}早于相关规定的施行日期:{policy.cite(key, on=first_from)}自{format_date_zh(first_from.isoformat())}起适用,"
-        "此前的情况不在本计算器的计算范围内,请以当时的规定和当地通知为准。"
+        f"{label}早于相关规定的施行日期：{policy.cite(key, on=first_from)}自{format_date_zh(first_from.isoformat())}起适用，"
+        "此前的情况不在本计算器的计算范围内，请以当时的规定和当地通知为准。"
     )
 
 

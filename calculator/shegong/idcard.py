@@ -46,10 +46,10 @@ _DASHES = set("-‐‑‒–—―－_")
 QUESTIONS = Questions(
     tool="idcard",
     title="身份证号检查",
-    summary="身份证号检查:注册时系统提示“请输入正确的身份证号”,是输错了还是要点[反馈]",
+    summary="身份证号检查：注册时系统提示“请输入正确的身份证号”，是输错了还是要点[反馈]",
     fields=(
         Field("id_number", "text", "身份证号", required=True, saved=False,
-              hint="只在这台设备上检查,不保存、不发送;结果里只显示前4位和后4位。"),
+              hint="只在这台设备上检查，不保存、不发送；结果里只显示前4位和后4位。"),
         Field("today", "date", "按哪一天检查出生日期", form=False, hint="留空就按今天。"),
     ),
     examples=(
@@ -105,14 +105,14 @@ def _characters(text: str) -> list[dict[str, Any]]:
         if ch in "0123456789" or (ch == "X" and i == LENGTH - 1):
             continue
         if ch == "X":
-            wrong.append((i + 1, f"第{i + 1}位是X:只有最后一位(第{LENGTH}位)可以是X"))
+            wrong.append((i + 1, f"第{i + 1}位是X：只有最后一位(第{LENGTH}位)可以是X"))
         else:
-            wrong.append((i + 1, f"第{i + 1}位是{_shown(ch)},不是数字"))
+            wrong.append((i + 1, f"第{i + 1}位是{_shown(ch)}，不是数字"))
     if not wrong:
         return []
     listed = "；".join(m for _p, m in wrong[:3]) + ("等" if len(wrong) > 3 else "")
     return [{"code": "characters", "positions": [p for p, _m in wrong],
-             "message": f"{listed}。身份证号由数字组成,只有最后一位可以是X。"}]
+             "message": f"{listed}。身份证号由数字组成，只有最后一位可以是X。"}]
 
 
 def _birth(text: str, today: dt.date) -> list[dict[str, Any]]:
@@ -120,16 +120,16 @@ def _birth(text: str, today: dt.date) -> list[dict[str, Any]]:
     year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
     if not 1 <= month <= 12:
         return [{"code": "birth_date", "positions": [11, 12],
-                 "message": "第11–12位是出生月份,这里不是01到12之间的月份。"}]
+                 "message": "第11–12位是出生月份，这里不是01到12之间的月份。"}]
     try:
         born = dt.date(year, month, day)
     except ValueError:
         where = [7, 8, 9, 10] if year == 0 else [13, 14]
-        what = "出生年份不可能是0000" if year == 0 else "第13–14位是出生日,这个月没有这一天"
+        what = "出生年份不可能是0000" if year == 0 else "第13–14位是出生日，这个月没有这一天"
         return [{"code": "birth_date", "positions": where, "message": f"{what}。"}]
     if born > today:
         return [{"code": "birth_future", "positions": list(range(7, 15)),
-                 "message": "第7–14位是出生日期,这里的日期晚于今天,不可能是已经出生的人的号码。"}]
+                 "message": "第7–14位是出生日期，这里的日期晚于今天，不可能是已经出生的人的号码。"}]
     return []
 
 
@@ -138,21 +138,21 @@ def _check_digit(text: str) -> list[dict[str, Any]]:
     if text[-1] == expected:
         return []
     return [{"code": "check_digit", "positions": [LENGTH],
-             "message": (f"第{LENGTH}位(校验码)按前{LENGTH - 1}位算出来应为{expected},你填的是{text[-1]}。"
-                         f"如果最后一位没有填错,那就是前{LENGTH - 1}位里有一位填错,或相邻两位颠倒了:请对照身份证逐位核对。")}]
+             "message": (f"第{LENGTH}位(校验码)按前{LENGTH - 1}位算出来应为{expected}，你填的是{text[-1]}。"
+                         f"如果最后一位没有填错，那就是前{LENGTH - 1}位里有一位填错，或相邻两位颠倒了：请对照身份证逐位核对。")}]
 
 
 def problems_of(text: str, today: dt.date) -> list[dict[str, Any]]:
     """What is wrong with a normalised number, in the order a worker should look."""
     if len(text) == OLD_LENGTH and text.isascii() and text.isdigit():
         return [{"code": "old_15", "positions": [],
-                 "message": (f"这是{OLD_LENGTH}位的旧号码。现在的身份证号是{LENGTH}位,"
+                 "message": (f"这是{OLD_LENGTH}位的旧号码。现在的身份证号是{LENGTH}位，"
                              f"请按你现在的身份证上的{LENGTH}位号码填写。")}]
     out = _characters(text)
     if len(text) != LENGTH:
         more = "少了" if len(text) < LENGTH else "多了"
         out.append({"code": "length", "positions": [],
-                    "message": f"共{len(text)}位,身份证号应为{LENGTH}位:{more}{abs(len(text) - LENGTH)}位。请对照身份证逐位核对。"})
+                    "message": f"共{len(text)}位，身份证号应为{LENGTH}位：{more}{abs(len(text) - LENGTH)}位。请对照身份证逐位核对。"})
     if out:
         return out
     return _birth(text, today) + _check_digit(text)
@@ -169,9 +169,9 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     if raw is None or raw == "":
         r.error("id_number", "缺少「身份证号」(id_number)。请填写这一项。")
     elif not isinstance(raw, str):
-        r.error("id_number", "「身份证号」应为文字,例如 11010519491231002X。")
+        r.error("id_number", "「身份证号」应为文字，例如 11010519491231002X。")
     elif len(raw) > MAX_CHARS:
-        r.error("id_number", f"「身份证号」太长(超过{MAX_CHARS}个字符),不像一个身份证号。请只填写号码本身。")
+        r.error("id_number", f"「身份证号」太长(超过{MAX_CHARS}个字符)，不像一个身份证号。请只填写号码本身。")
     r.raise_if_errors()
 
     text, changes = normalise(raw)
@@ -181,30 +181,30 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     problems = problems_of(text, today)
     masked = mask(text)
     explanation = [step(
-        ("先转换手机输入法常带进来的字符:" + "、".join(changes) + "。系统里也请按转换后的写法输入。") if changes
-        else "号码里没有全角数字、小写x、空格或短横线,不需要转换。",
+        ("先转换手机输入法常带进来的字符：" + "、".join(changes) + "。系统里也请按转换后的写法输入。") if changes
+        else "号码里没有全角数字、小写x、空格或短横线，不需要转换。",
         INPUT_CHECK,
     )]
     explanation.append(step(
-        f"身份证号应为{LENGTH}位:前{LENGTH - 1}位是数字,第7–14位是出生日期(年月日),最后一位是校验码(数字或X)。"
-        f"校验码由前{LENGTH - 1}位算出:各位分别乘以权重{'、'.join(map(str, WEIGHTS))},"
-        f"乘积相加后除以11,余数0到10依次对应{'、'.join(CHECK)}。",
+        f"身份证号应为{LENGTH}位：前{LENGTH - 1}位是数字，第7–14位是出生日期(年月日)，最后一位是校验码(数字或X)。"
+        f"校验码由前{LENGTH - 1}位算出：各位分别乘以权重{'、'.join(map(str, WEIGHTS))}，"
+        f"乘积相加后除以11，余数0到10依次对应{'、'.join(CHECK)}。",
         STANDARD,
     ))
     well_formed = not problems
     if well_formed:
-        advice = ("号码格式正确:长度、出生日期和校验码都对。如果姓名也核对无误,系统却一直提示“请输入正确的身份证号”,"
-                  "按来源文章的说法,这说明系统社工库里暂时没有你的信息:点[反馈]按钮,等民政部门审核,"
-                  "收到审核通过的短信后再注册账户;审核结果以民政部门的答复为准。")
+        advice = ("号码格式正确：长度、出生日期和校验码都对。如果姓名也核对无误，系统却一直提示“请输入正确的身份证号”，"
+                  "按来源文章的说法，这说明系统社工库里暂时没有你的信息：点[反馈]按钮，等民政部门审核，"
+                  "收到审核通过的短信后再注册账户；审核结果以民政部门的答复为准。")
         explanation.append(step(advice, policy.cite_document("system_guide")))
-        summary = f"{masked}:号码格式正确。系统仍提示“请输入正确的身份证号”时,点[反馈]并等待短信通知。"
+        summary = f"{masked}：号码格式正确。系统仍提示“请输入正确的身份证号”时，点[反馈]并等待短信通知。"
     else:
         where = "按上面说的位置" if any(p["positions"] for p in problems) else ""
-        advice = f"请{where}对照身份证改正,再到系统里输入。号码格式正确之前,先不要点[反馈]。"
-        explanation.append(step("号码有误:" + "".join(p["message"] for p in problems), STANDARD))
-        summary = f"{masked}:号码有误。{problems[0]['message']}"
+        advice = f"请{where}对照身份证改正，再到系统里输入。号码格式正确之前，先不要点[反馈]。"
+        explanation.append(step("号码有误：" + "".join(p["message"] for p in problems), STANDARD))
+        summary = f"{masked}：号码有误。{problems[0]['message']}"
     if changes:
-        summary += f"(已自动转换:{'、'.join(changes)})"
+        summary += f"(已自动转换：{'、'.join(changes)})"
     return {
         "ok": True,
         "tool": "idcard",

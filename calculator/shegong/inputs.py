@@ -95,7 +95,7 @@ class Reader:
             if key in known:
                 continue
             guess = closest(key, known)
-            hint = f"你是不是要填「{guess}」?" if guess else f"可填:{'、'.join(known)}。"
+            hint = f"你是不是要填「{guess}」？" if guess else f"可填：{'、'.join(known)}。"
             self.error(key, f"{what}里有不认识的字段「{describe(key)}」。{hint}")
 
     def _get(self, name: str, label: str, required: bool) -> Any:
@@ -111,18 +111,18 @@ class Reader:
         value = self._get(name, label, required)
         if value is None:
             return None
-        accepted = f"请按 {example[0]} 填写,例如 {example[1]}"
+        accepted = f"请按 {example[0]} 填写，例如 {example[1]}"
         iso = _iso(value, kind) if isinstance(value, str) else None
         if iso is None:
-            self.error(name, f"「{label}」不是有效的{what}:{describe(value)}。{accepted}。")
+            self.error(name, f"「{label}」不是有效的{what}：{describe(value)}。{accepted}。")
             return None
         try:
             moment = kind.fromisoformat(iso)
         except ValueError:
-            self.error(name, f"「{label}」不是有效的{what}:{value} 不存在。{accepted}。")
+            self.error(name, f"「{label}」不是有效的{what}：{value} 不存在。{accepted}。")
             return None
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            self.error(name, f"「{label}」超出可计算的范围:{value}。请填写 {MIN_YEAR}–{MAX_YEAR} 年之间的{what}。")
+            self.error(name, f"「{label}」超出可计算的范围：{value}。请填写 {MIN_YEAR}–{MAX_YEAR} 年之间的{what}。")
             return None
         return moment
 
@@ -142,7 +142,7 @@ class Reader:
             return LEVEL_ALIASES[value.strip().lower()]
         self.error(
             name,
-            f"「{label}」无法识别:{describe(value)}。可填:{'、'.join(LEVELS)}"
+            f"「{label}」无法识别：{describe(value)}。可填：{'、'.join(LEVELS)}"
             f"(或 {', '.join(LEVEL_ALIASES)})。",
         )
         return None
@@ -153,7 +153,7 @@ class Reader:
             return None
         if isinstance(value, str) and value.strip() in options:
             return value.strip()
-        self.error(name, f"「{label}」无法识别:{describe(value)}。可填:{'、'.join(options)}。")
+        self.error(name, f"「{label}」无法识别：{describe(value)}。可填：{'、'.join(options)}。")
         return None
 
     def boolean(self, name: str, label: str, default: bool | None = None) -> bool | None:
@@ -165,20 +165,20 @@ class Reader:
             return default
         if isinstance(value, bool):
             return value
-        self.error(name, f"「{label}」应为 true(是)或 false(否),收到:{describe(value)}。")
+        self.error(name, f"「{label}」应为 true(是)或 false(否)，收到：{describe(value)}。")
         return default
 
     def hours(self, name: str, label: str, maximum: int) -> Decimal | None:
         value = self._get(name, label, True)
         if value is None:
             return None
-        accepted = f"请填写 0 到 {maximum} 之间的数字,例如 30 或 1.5"
+        accepted = f"请填写 0 到 {maximum} 之间的数字，例如 30 或 1.5"
         # bool is an int in Python, but true/false is never an hour count.
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.error(name, f"「{label}」不是数字:{describe(value)}。{accepted}。")
+            self.error(name, f"「{label}」不是数字：{describe(value)}。{accepted}。")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.error(name, f"「{label}」不是有限的数字:{describe(value)}。{accepted}。")
+            self.error(name, f"「{label}」不是有限的数字：{describe(value)}。{accepted}。")
             return None
         text = str(value)
         # Decimal() would also read other scripts' digits; only ASCII ones are numbers here.
@@ -187,16 +187,16 @@ class Reader:
         if not isinstance(value, str) or _NUMBER.match(text) or text.lower() in ("nan", "inf", "infinity", "-inf", "-infinity"):
             number = Decimal(text)
         if number is None:
-            self.error(name, f"「{label}」不是数字:{describe(value)}。{accepted}。")
+            self.error(name, f"「{label}」不是数字：{describe(value)}。{accepted}。")
             return None
         if not number.is_finite():  # NaN, Infinity
-            self.error(name, f"「{label}」不是有限的数字:{describe(value)}。{accepted}。")
+            self.error(name, f"「{label}」不是有限的数字：{describe(value)}。{accepted}。")
             return None
         if number < 0:
-            self.error(name, f"「{label}」不能是负数:{describe(value)}。{accepted}。")
+            self.error(name, f"「{label}」不能是负数：{describe(value)}。{accepted}。")
             return None
         if number > maximum:
-            self.error(name, f"「{label}」过大:{describe(value)},一条记录不可能有这么多学时。{accepted}。")
+            self.error(name, f"「{label}」过大：{describe(value)}，一条记录不可能有这么多学时。{accepted}。")
             return None
         return number
 
@@ -211,7 +211,7 @@ class Reader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
-            self.error(name, f"「{label}」应为 {lowest} 到 {highest} 之间的整数,收到:{describe(value)}。")
+            self.error(name, f"「{label}」应为 {lowest} 到 {highest} 之间的整数，收到：{describe(value)}。")
             return None
         return value
 
@@ -232,7 +232,7 @@ class Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(name, f"「{label}」应为记录列表(JSON 数组),收到:{describe(value)}。")
+            self.error(name, f"「{label}」应为记录列表(JSON 数组)，收到：{describe(value)}。")
             return []
         return value
 
@@ -243,7 +243,7 @@ class Reader:
             if isinstance(raw, dict):
                 yield i, Reader(raw, self.errors, prefix=f"{self.prefix}{name}[{i}].")
             else:
-                self.error(f"{name}[{i}]", f"第{i + 1}{each}应为对象,例如 {example}。")
+                self.error(f"{name}[{i}]", f"第{i + 1}{each}应为对象，例如 {example}。")
 
 
 def _iso(text: str, kind: type) -> str | None:

@@ -27,7 +27,7 @@ _REG, _TRAIN, _CERT = registration.QUESTIONS, training.QUESTIONS, certificate.QU
 QUESTIONS = Questions(
     tool="plan",
     title="我的时间表",
-    summary="我的时间表:现在所处的阶段、下一步、各个期限和每期学时,可导出日历文件",
+    summary="我的时间表：现在所处的阶段、下一步、各个期限和每期学时，可导出日历文件",
     fields=(
         _REG.field("level"),
         _REG.field("passed_on"),
@@ -39,10 +39,10 @@ QUESTIONS = Questions(
         _REG.field("today"),
     ),
     examples=(
-        ("已登记,有学习记录", {"level": "社会工作师", "passed_on": "2024-09-10", "first_registered_on": "2025-03-15",
+        ("已登记，有学习记录", {"level": "社会工作师", "passed_on": "2024-09-10", "first_registered_on": "2025-03-15",
                                "records": [{"kind": "training", "date": "2025-06-01", "hours": 30, "certified": True},
                                            {"kind": "online", "date": "2026-04-10", "hours": 20}]}),
-        ("刚通过考试,还没登记", {"level": "助理社会工作师", "passed_on": "2025-11-15", "results_published_on": "2025-12-20"}),
+        ("刚通过考试，还没登记", {"level": "助理社会工作师", "passed_on": "2025-11-15", "results_published_on": "2025-12-20"}),
     ),
     more="成绩发布日期、按另一天判断(可选)",
 )
@@ -81,7 +81,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     keys = {f"periods[{p['index'] - 1}]" for p in shown}
     date_list = [d for d in reg["dates"] if d["key"].split(".")[0] in keys or d["key"].startswith("first_registration")]
     explanation = reg["explanation"] + [
-        step(f"{_name(p)}:{p['training']['summary']}", p["training"]["explanation"][0]["source"],
+        step(f"{_name(p)}：{p['training']['summary']}", p["training"]["explanation"][0]["source"],
              f"training.required_hours.{reg['level']}")
         for p in periods if p["training"]
     ]
@@ -110,7 +110,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         },
         "calendar": ics.attachment(events, today, QUESTIONS.title, CALENDAR_FILE),
         "dates": date_list,
-        "summary": f"{stage['text']}下一步:{next_step['text']}",
+        "summary": f"{stage['text']}下一步：{next_step['text']}",
         "explanation": explanation,
     }
 
@@ -150,7 +150,7 @@ def _name(p: dict[str, Any]) -> str:
     z = dates.zh_date
     span = f"{z(dt.date.fromisoformat(p['start']))}至{z(dt.date.fromisoformat(p['end']))}"
     if p["assumed"]:
-        return f"第1个登记有效期(假如{z(dt.date.fromisoformat(p['start']))}办理首次登记,为{span})"
+        return f"第1个登记有效期(假如{z(dt.date.fromisoformat(p['start']))}办理首次登记，为{span})"
     return f"第{p['index']}个登记有效期({span})"
 
 
@@ -192,22 +192,22 @@ def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) ->
     deadline = registration.first_last_day(reg)
     may_move = registration.MAY_MOVE if first["holiday_check"] == "unknown" else ""
     if code in ("not_passed_yet", "first_registration_open"):
-        return _step("first", f"办理首次登记,最晚{z(deadline)}。{may_move}", deadline)
+        return _step("first", f"办理首次登记，最晚{z(deadline)}。{may_move}", deadline)
     if code == "first_registration_missed":
-        return _step("first", f"首次登记的受理期限已过,逾期如何补办{registration.LOCAL}。", None)
+        return _step("first", f"首次登记的受理期限已过，逾期如何补办{registration.LOCAL}。", None)
     p = registration.next_period(reg, periods)
     if code == "reregistration_missed":
-        return _step("reregistration", f"第{p['index']}次再登记的受理期限已过,逾期后如何办理{registration.LOCAL}。", None)
+        return _step("reregistration", f"第{p['index']}次再登记的受理期限已过，逾期后如何办理{registration.LOCAL}。", None)
     t = p["training"]
     short = f"还差{t['remaining_hours']}小时继续教育学时(本期需{t['required_hours']}小时)" if t and not t["met"] else ""
     if code == "reregistration_open":
         last = registration.last_day(p)
-        extra = f"办理时要提交继续教育证明,{short}。" if short else ""
+        extra = f"办理时要提交继续教育证明，{short}。" if short else ""
         may = registration.MAY_MOVE if p["holiday_check"] == "unknown" else ""
-        return _step("reregistration", f"办理第{p['index']}次再登记,最晚{z(last)}。{extra}{may}", last)
+        return _step("reregistration", f"办理第{p['index']}次再登记，最晚{z(last)}。{extra}{may}", last)
     opens = dt.date.fromisoformat(p["reregistration_opens"])
     if short:
-        return _step("hours", f"在第{p['index']}次再登记受理期开始({z(opens)})前,{short}。", opens)
+        return _step("hours", f"在第{p['index']}次再登记受理期开始({z(opens)})前，{short}。", opens)
     return _step("reregistration", f"第{p['index']}次再登记从{z(opens)}开始受理。", opens)
 
 

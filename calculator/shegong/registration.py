@@ -31,20 +31,20 @@ from .questions import Field, Questions, level
 QUESTIONS = Questions(
     tool="registration",
     title="登记期限",
-    summary="登记期限:首次登记、登记有效期和再登记受理期",
+    summary="登记期限：首次登记、登记有效期和再登记受理期",
     fields=(
         level("级别决定每个登记有效期需要的继续教育学时。", default="社会工作师"),
         Field("passed_on", "date", "通过考试的日期", required=True,
               hint="通过社会工作者职业水平评价的日期。首次登记要在此后{{ pu:registration.first_window_years }}内办理。"),
         Field("first_registered_on", "date", "首次登记的日期",
-              hint="已经办理首次登记的,填写登记日期,第一个登记有效期从这一天起算;还没有登记就留空。"),
+              hint="已经办理首次登记的，填写登记日期，第一个登记有效期从这一天起算；还没有登记就留空。"),
         Field("reregistered_on", "dates", "已办理的再登记日期", form=False, flag="--reregistered-on",
-              hint="填写后,已过而没有再登记的受理期会显示为逾期。"),
+              hint="填写后，已过而没有再登记的受理期会显示为逾期。"),
         Field("today", "date", "按哪一天判断所处阶段", hint="留空就按今天。", more=True),
     ),
     examples=(
         ("已登记的社会工作师", {"level": "社会工作师", "passed_on": "2024-09-10", "first_registered_on": "2025-03-15"}),
-        ("刚通过考试,还没登记", {"level": "助理社会工作师", "passed_on": "2025-11-15"}),
+        ("刚通过考试，还没登记", {"level": "助理社会工作师", "passed_on": "2025-11-15"}),
     ),
     more="按另一天判断(可选)",
 )
@@ -54,7 +54,7 @@ VALIDITY = "registration.validity_years"
 REREG_WINDOW = "registration.reregistration_window_months"
 MIN_PERIODS = 3
 LOCAL = "以当地民政部门通知为准"
-MAY_MOVE = "最后一天可能顺延,以当年公布的安排为准。"
+MAY_MOVE = "最后一天可能顺延，以当年公布的安排为准。"
 CALENDAR_FILE = "社工证登记期限.ics"
 
 
@@ -134,11 +134,11 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
     first_years = read_on(policy, r, FIRST_WINDOW, passed_on, "passed_on", "通过考试日期")
     r.raise_if_errors()
     if first_registered_on is not None and first_registered_on < passed_on:
-        r.error("first_registered_on", "「首次登记日期」不能早于「通过考试日期」:要先通过考试、取得证书,才能登记。")
+        r.error("first_registered_on", "「首次登记日期」不能早于「通过考试日期」：要先通过考试、取得证书，才能登记。")
     if done and done[-1] > today:
-        r.error("reregistered_on", "「再登记日期」不能晚于今天:只填写已经办理的再登记。")
+        r.error("reregistered_on", "「再登记日期」不能晚于今天：只填写已经办理的再登记。")
     if done and first_registered_on is None:
-        r.error("reregistered_on", "填写再登记日期时,也请填写「首次登记日期」:再登记从首次登记起按登记有效期接续。")
+        r.error("reregistered_on", "填写再登记日期时，也请填写「首次登记日期」：再登记从首次登记起按登记有效期接续。")
     r.raise_if_errors()
 
     cite_first = policy.cite(FIRST_WINDOW, on=passed_on)
@@ -147,14 +147,14 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
     explanation = [
         step(
             f"首次登记的受理期限为通过考试后{first_years}年内。从{dates.zh_date(passed_on)}起算"
-            f"(当日不计入),最后一天是{dates.zh_date(first_last)}。",
-            f"{cite_first};{CIVIL_CODE_COUNTING}",
+            f"(当日不计入)，最后一天是{dates.zh_date(first_last)}。",
+            f"{cite_first}；{CIVIL_CODE_COUNTING}",
             FIRST_WINDOW,
         ),
         step(first_check.reason, CIVIL_CODE_HOLIDAY),
     ]
     date_list = [
-        dated("first_registration.last_day", "首次登记受理期限最后一天", first_last, f"{cite_first};{CIVIL_CODE_COUNTING}"),
+        dated("first_registration.last_day", "首次登记受理期限最后一天", first_last, f"{cite_first}；{CIVIL_CODE_COUNTING}"),
     ]
     if first_check.extended_to:
         date_list.append(
@@ -169,8 +169,8 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
             r.raise_if_errors()
         if first_registered_on > (first_check.extended_to or first_last):
             explanation.append(step(
-                "首次登记日期晚于首次登记受理期限。全国性规定没有写明逾期后如何办理,"
-                f"各地曾有集中补办的做法,{LOCAL}。下面按你填写的首次登记日期继续计算。",
+                "首次登记日期晚于首次登记受理期限。全国性规定没有写明逾期后如何办理，"
+                f"各地曾有集中补办的做法，{LOCAL}。下面按你填写的首次登记日期继续计算。",
                 cite_first,
             ))
         try:
@@ -186,7 +186,7 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
                                for p in found.periods)
             r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内(受理期依次为{windows})。请核对日期。")
             r.raise_if_errors()
-        assumed = "下面假定每次都按时再登记。" if done is None else "已过的受理期按你填写的再登记日期核对,之后的假定按时再登记。"
+        assumed = "下面假定每次都按时再登记。" if done is None else "已过的受理期按你填写的再登记日期核对，之后的假定按时再登记。"
         explanation += _period_rules(found.periods, policy, assumed)
         explanation += _hours_rules(found.periods, policy, level)
         for p in found.periods:
@@ -194,19 +194,19 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
             start, end = dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
             p["required_hours"] = _hours(policy, level, start)
             date_list.append(dated(f"periods[{n - 1}].end", f"第{n}个登记有效期最后一天", end,
-                                   f"{policy.cite(VALIDITY, on=start)};{CIVIL_CODE_COUNTING}"))
+                                   f"{policy.cite(VALIDITY, on=start)}；{CIVIL_CODE_COUNTING}"))
             date_list.append(dated(f"periods[{n - 1}].reregistration_opens", f"第{n}次再登记开始受理",
                                    dt.date.fromisoformat(p["reregistration_opens"]),
-                                   f"{policy.cite(REREG_WINDOW, on=start)};{CIVIL_CODE_COUNTING}"))
+                                   f"{policy.cite(REREG_WINDOW, on=start)}；{CIVIL_CODE_COUNTING}"))
             if p["holiday_extended_last_day"]:
                 date_list.append(dated(f"periods[{n - 1}].holiday_extended_last_day",
                                        f"第{n}次再登记(节假日顺延后)最后一天",
                                        dt.date.fromisoformat(p["holiday_extended_last_day"]), CIVIL_CODE_HOLIDAY))
-                explanation.append(step(f"第{n}次再登记:{dates.holiday_check(end).reason}", CIVIL_CODE_HOLIDAY))
+                explanation.append(step(f"第{n}次再登记：{dates.holiday_check(end).reason}", CIVIL_CODE_HOLIDAY))
         if found.late:
             assert found.missed is not None, "late dates are those after a missed window"
             late = "、".join(dates.zh_date(d) for d in found.late)
-            explanation.append(step(f"你填写的再登记日期{late}晚于对应的受理期限,不按期内再登记接续;{LOCAL}。",
+            explanation.append(step(f"你填写的再登记日期{late}晚于对应的受理期限，不按期内再登记接续；{LOCAL}。",
                                     policy.cite(REREG_WINDOW, on=dt.date.fromisoformat(found.missed["start"]))))
 
     stage = _stage(today, passed_on, first_last, first_check, first_registered_on, found)
@@ -293,7 +293,7 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
         hours = f"(本期需{p['required_hours']}小时)" if p["required_hours"] is not None else ""
         out.append(ics.Event(
             ics.uid("rereg", str(p["index"]), p["start"]), f"社工证第{p['index']}次再登记受理期", start, last,
-            f"受理期{z(start)}至{z(last)},第{p['index']}个登记有效期到{z(dt.date.fromisoformat(p['end']))}。"
+            f"受理期{z(start)}至{z(last)}，第{p['index']}个登记有效期到{z(dt.date.fromisoformat(p['end']))}。"
             f"再登记时提交本期的继续教育证明{hours}。{may}{LOCAL}。", ics.window_alarms(start, last, today)))
     return out
 
@@ -317,7 +317,7 @@ def _scope(run: list[dict[str, Any]], runs: int) -> str:
         return ""
     first, last = run[0]["index"], run[-1]["index"]
     which = f"第{first}个登记有效期" if first == last else f"第{first}至第{last}个登记有效期"
-    return f"{which}(开始于{dates.zh_date(dt.date.fromisoformat(run[0]['start']))}):"
+    return f"{which}(开始于{dates.zh_date(dt.date.fromisoformat(run[0]['start']))})："
 
 
 def _period_rules(periods: list[dict[str, Any]], policy: Policy, assumed: str) -> list[dict[str, Any]]:
@@ -329,9 +329,9 @@ def _period_rules(periods: list[dict[str, Any]], policy: Policy, assumed: str) -
         validity, window_months = policy.value(VALIDITY, on), policy.value(REREG_WINDOW, on)
         cites = dict.fromkeys([policy.cite(VALIDITY, on), policy.cite(REREG_WINDOW, on), CIVIL_CODE_COUNTING])
         out.append(step(
-            f"{_scope(run, len(runs))}登记有效期为{validity}年,首次登记后每{validity}年再登记一次;再登记的受理期限为上次登记有效期满前"
+            f"{_scope(run, len(runs))}登记有效期为{validity}年，首次登记后每{validity}年再登记一次；再登记的受理期限为上次登记有效期满前"
             f"{window_months}个月。新的有效期从上一期的最后一天接续。{assumed}",
-            ";".join(cites),
+            "；".join(cites),
             VALIDITY,
         ))
     return out
@@ -347,14 +347,14 @@ def _hours_rules(periods: list[dict[str, Any]], policy: Policy, level: str) -> l
         if in_force is False:
             first = policy.entries(key)[0]
             out.append(step(
-                f"{_scope(run, len(runs))}这一期开始时,继续教育的学时要求还没有施行(自{format_date_zh(first['from'])}起适用);"
-                f"这一期的继续教育要求,{LOCAL}。",
+                f"{_scope(run, len(runs))}这一期开始时，继续教育的学时要求还没有施行(自{format_date_zh(first['from'])}起适用)；"
+                f"这一期的继续教育要求，{LOCAL}。",
                 policy.cite_document(first["document"], first["article"]),
                 key,
             ))
             continue
         out.append(step(
-            f"{_scope(run, len(runs))}每个登记有效期内需要接受继续教育累计不少于{policy.value(key, on)}小时({level}),"
+            f"{_scope(run, len(runs))}每个登记有效期内需要接受继续教育累计不少于{policy.value(key, on)}小时({level})，"
             "再登记时提交继续教育证明。",
             policy.cite(key, on),
             key,
@@ -373,13 +373,13 @@ def _stage(
     z = dates.zh_date
     deadline = first_check.extended_to or first_last
     if today < passed_on:
-        return {"code": "not_passed_yet", "text": f"今天({z(today)})早于通过考试日期,还没有到首次登记的时候。", "conditional": False}
+        return {"code": "not_passed_yet", "text": f"今天({z(today)})早于通过考试日期，还没有到首次登记的时候。", "conditional": False}
     if first_registered_on is None or today < first_registered_on:
         if today <= deadline:
             return _open("first_registration_open", "现在可以办理首次登记", today, deadline, first_check.status == "unknown")
         return {
             "code": "first_registration_missed",
-            "text": f"首次登记的受理期限已于{z(deadline)}届满。逾期如何补办,全国性规定没有写明,{LOCAL}。",
+            "text": f"首次登记的受理期限已于{z(deadline)}届满。逾期如何补办，全国性规定没有写明，{LOCAL}。",
             "conditional": False,
         }
     for p in found.periods:
@@ -387,10 +387,10 @@ def _stage(
         opens = dt.date.fromisoformat(p["reregistration_opens"])
         last = dt.date.fromisoformat(p["holiday_extended_last_day"] or p["end"])
         if today < opens or (p["reregistered_on"] and today <= end):
-            done = f"已于{z(dt.date.fromisoformat(p['reregistered_on']))}再登记;" if p["reregistered_on"] else ""
+            done = f"已于{z(dt.date.fromisoformat(p['reregistered_on']))}再登记；" if p["reregistered_on"] else ""
             return {
                 "code": "registered",
-                "text": f"登记有效,当前是第{p['index']}个登记有效期(至{z(end)});{done}"
+                "text": f"登记有效，当前是第{p['index']}个登记有效期(至{z(end)})；{done}"
                         + (f"第{p['index']}次再登记从{z(opens)}开始受理。" if not done else "下一期从这一天接续。"),
                 "period": p["index"],
                 "conditional": False,
@@ -403,8 +403,8 @@ def _stage(
     last = dt.date.fromisoformat(missed["holiday_extended_last_day"] or missed["end"])
     return {
         "code": "reregistration_missed",
-        "text": f"逾期未再登记:第{missed['index']}次再登记的受理期限已于{z(last)}届满,你填写的再登记日期中没有在受理期内的。"
-                f"逾期后如何办理,全国性规定没有写明,{LOCAL};本站不再推算之后的登记有效期。",
+        "text": f"逾期未再登记：第{missed['index']}次再登记的受理期限已于{z(last)}届满，你填写的再登记日期中没有在受理期内的。"
+                f"逾期后如何办理，全国性规定没有写明，{LOCAL}；本站不再推算之后的登记有效期。",
         "period": missed["index"],
         "conditional": False,
     }
@@ -413,5 +413,5 @@ def _stage(
 def _open(code: str, lead: str, today: dt.date, last: dt.date, unknown: bool, **extra: Any) -> dict[str, Any]:
     """A window open today; when the last day's holiday extension is unknown, say it may move."""
     left = (last - today).days
-    text = f"{lead},最晚{dates.zh_date(last)},还剩{left}天。" + (MAY_MOVE if unknown else "")
+    text = f"{lead}，最晚{dates.zh_date(last)}，还剩{left}天。" + (MAY_MOVE if unknown else "")
     return {"code": code, "text": text, **extra, "days_left": left, "conditional": unknown}

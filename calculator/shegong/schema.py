@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = render(current, QUESTIONS.values(), load())
     if "--check" in argv:
         if wanted != current:
-            sys.stderr.write("calculator/shegong/schema.json 已过时:请运行 python -m shegong.schema 重新生成。\n")
+            sys.stderr.write("calculator/shegong/schema.json 已过时：请运行 python -m shegong.schema 重新生成。\n")
             return 1
         return 0
     PATH.write_text(wanted, encoding="utf-8")

@@ -81,9 +81,9 @@ def _columns(header: list[Any], known: tuple[str, ...], sheet: str, problems: li
         out.append(col)
         if col is None and name:
             guess = closest(name, known + tuple(a for a, c in ALIASES.items() if c in known))
-            hint = f"你是不是要写「{_known(guess, known)}」?" if guess else f"可用的列:{'、'.join(known)}。"
+            hint = f"你是不是要写「{_known(guess, known)}」？" if guess else f"可用的列：{'、'.join(known)}。"
             problems.append({"row": 1, "column": name, "message":
-                             f"{sheet}第1行(表头)第{i + 1}列「{name}」不是认识的列名,这一列没有读入。{hint}"})
+                             f"{sheet}第1行(表头)第{i + 1}列「{name}」不是认识的列名，这一列没有读入。{hint}"})
     return out
 
 
@@ -127,9 +127,9 @@ def read(data: bytes, filename: str = "") -> Table:
     if data[:4] == b"PK\x03\x04":
         return _xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise SheetError("这是旧版 Excel 的 .xls 文件,无法读取。请在 Excel 里“另存为” .xlsx 或 CSV 后再选择。")
+        raise SheetError("这是旧版 Excel 的 .xls 文件，无法读取。请在 Excel 里“另存为” .xlsx 或 CSV 后再选择。")
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise SheetError("文件的扩展名是 .xlsx,但内容不是 Excel 工作簿(可能已损坏)。请在 Excel 里重新保存后再选择。")
+        raise SheetError("文件的扩展名是 .xlsx，但内容不是 Excel 工作簿(可能已损坏)。请在 Excel 里重新保存后再选择。")
     return _csv(data)
 
 
@@ -143,13 +143,13 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise SheetError("无法识别文件的编码:既不是 UTF-8,也不是 GBK/GB18030。请在 Excel 里另存为“CSV UTF-8”或 .xlsx。") from None
+        raise SheetError("无法识别文件的编码：既不是 UTF-8，也不是 GBK/GB18030。请在 Excel 里另存为“CSV UTF-8”或 .xlsx。") from None
 
 
 def _csv(data: bytes) -> Table:
     text = decode(data)
     if "\x00" in text:
-        raise SheetError("文件不是文本格式的 CSV,也不是 .xlsx。请选择 .xlsx 或 .csv 文件。")
+        raise SheetError("文件不是文本格式的 CSV，也不是 .xlsx。请选择 .xlsx 或 .csv 文件。")
     lines = csv.reader(io.StringIO(text, newline=""))
     header = next(lines, None) or []
     problems: list[dict[str, Any]] = []
@@ -213,7 +213,7 @@ def result_row(w: dict[str, Any]) -> list[Any]:
         w["row"], w["name"], w["id"], w["level"], w["stage_zh"], w["deadline"], w["deadline_label"],
         w["days_left"], w["period_start"], w["period_end"], w["hours_required"], w["hours_counted"],
         w["hours_remaining"], "、".join(FLAG_ZH[f] for f in w["flags"]),
-        ";".join(p["message"] for p in w["problems"]))]
+        "；".join(p["message"] for p in w["problems"]))]
 
 
 def write_csv(workers: Iterable[dict[str, Any]], out: io.TextIOBase | None = None) -> bytes:

@@ -68,32 +68,32 @@ def record_schema(policy: Policy) -> dict[str, Any]:
 QUESTIONS = Questions(
     tool="training",
     title="继续教育学时",
-    summary="继续教育学时:本登记有效期内已计入多少小时",
+    summary="继续教育学时：本登记有效期内已计入多少小时",
     fields=(
-        level("助理社会工作师每期{{ pu:training.required_hours.助理社会工作师 }},"
-              "社会工作师每期{{ pu:training.required_hours.社会工作师 }},"
+        level("助理社会工作师每期{{ pu:training.required_hours.助理社会工作师 }}，"
+              "社会工作师每期{{ pu:training.required_hours.社会工作师 }}，"
               "高级社会工作师每期{{ pu:training.required_hours.高级社会工作师 }}。", default="助理社会工作师"),
         Field("period_start", "date", "本登记有效期的开始日期",
-              hint="首次登记或上次再登记的日期。不知道的话,可以先用[登记期限计算器](../registration/)算出来。"),
+              hint="首次登记或上次再登记的日期。不知道的话，可以先用[登记期限计算器](../registration/)算出来。"),
         Field("period_end", "date", "本登记有效期的结束日期",
               hint="留空就按开始日期加{{ pu:registration.validity_years }}计算。"),
         Field("first_period", "boolean", "是否第一个登记有效期", form=False,
-              hint="本期是否首次登记开始的第一期:是/否(决定开始那天的记录计入哪一期)。",
+              hint="本期是否首次登记开始的第一期：是/否(决定开始那天的记录计入哪一期)。",
               description="Whether the period starts at the first registration (its start day then counts here)."),
         Field("first_registered_on", "date", "首次登记日期", form=False,
-              hint="代替登记有效期的开始日期:由本站算出登记有效期。",
+              hint="代替登记有效期的开始日期：由本站算出登记有效期。",
               description="Instead of period_start: the period is worked out."),
         Field("reregistered_on", "dates", "已办理的再登记日期", form=False,
-              hint="与首次登记日期一起填写,可重复。"),
+              hint="与首次登记日期一起填写，可重复。"),
         Field("today", "date", "按哪一天确定登记有效期", form=False,
-              hint="与首次登记日期一起填写;默认今天。",
+              hint="与首次登记日期一起填写；默认今天。",
               description="With first_registered_on: the day whose period is counted."),
         Field("records", "records", "学习记录", flag="--record", schema=lambda policy: {"items": record_schema(policy)},
-              hint="每条培训、线上学习、学历教育课程或学历/学位一行。只有日期在本登记有效期内的记录才计入;"
-                   "在系统里还没审核通过的,取消勾选“已审核通过”,会单独列为待审核。"),
+              hint="每条培训、线上学习、学历教育课程或学历/学位一行。只有日期在本登记有效期内的记录才计入；"
+                   "在系统里还没审核通过的，取消勾选“已审核通过”，会单独列为待审核。"),
     ),
     examples=(
-        ("助理社会工作师,三条记录", {"level": "助理社会工作师", "period_start": "2022-03-15", "records": [
+        ("助理社会工作师，三条记录", {"level": "助理社会工作师", "period_start": "2022-03-15", "records": [
             {"kind": "training", "date": "2022-06-01", "hours": 30, "certified": True},
             {"kind": "online", "date": "2023-04-10", "hours": 20},
             {"kind": "training", "date": "2024-11-02", "hours": 12, "certified": True, "approved": False},
@@ -147,12 +147,12 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         elif rec["kind"] == "degree" and value > 0:
             if degree_at is not None:
                 status, value = "not_counted", Decimal(0)
-                reason = f"学历或学位已在第{degree_at + 1}条记录一次性计入,再填的学历教育不再计入。"
+                reason = f"学历或学位已在第{degree_at + 1}条记录一次性计入，再填的学历教育不再计入。"
             else:
                 degree_at = i
         if value > 0 and not rec["approved"]:
             pending += value
-            status, reason = "pending", f"尚待审核,审核通过后可计{number_out(value)}小时,暂不计入。"
+            status, reason = "pending", f"尚待审核，审核通过后可计{number_out(value)}小时，暂不计入。"
             value = Decimal(0)
         counted += value
         out_records.append((i, {
@@ -168,9 +168,9 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     remaining = max(Decimal(required) - counted, Decimal(0))
     shown, left = shown_down(counted), shown_up(remaining)
     summary = (
-        f"本登记有效期已累计{shown}小时,达到{level}要求的{required}小时。"
+        f"本登记有效期已累计{shown}小时，达到{level}要求的{required}小时。"
         if met
-        else f"本登记有效期已累计{shown}小时,还差{left}小时才达到{level}要求的{required}小时。"
+        else f"本登记有效期已累计{shown}小时，还差{left}小时才达到{level}要求的{required}小时。"
     )
     if pending > 0:
         summary += f"另有{shown_down(pending)}小时待审核。"
@@ -184,19 +184,19 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
             required_key,
         ),
         step(
-            f"本期为{dates.zh_date(start)}至{dates.zh_date(end)}。只有日期在本期内的记录计入;"
-            "规定说的是“每一登记有效期内”,没有跨期结转的条文,所以不结转。"
-            "前后两期交接的那一天只算一次,计入结束的那一期;首次登记当天的记录计入第一期。",
-            f"{policy.cite(required_key, on=start)};{CIVIL_CODE_COUNTING}",
+            f"本期为{dates.zh_date(start)}至{dates.zh_date(end)}。只有日期在本期内的记录计入；"
+            "规定说的是“每一登记有效期内”，没有跨期结转的条文，所以不结转。"
+            "前后两期交接的那一天只算一次，计入结束的那一期；首次登记当天的记录计入第一期。",
+            f"{policy.cite(required_key, on=start)}；{CIVIL_CODE_COUNTING}",
         ),
         step(
-            "参加社会工作培训并取得合格证明的,按实际培训时间计算;参加社会工作专业学历教育,取得学历或者学位的,"
-            f"一次性记{degree_hours}小时;未取得的,按考试合格的专业课程实际授课时间计算。",
+            "参加社会工作培训并取得合格证明的，按实际培训时间计算；参加社会工作专业学历教育，取得学历或者学位的，"
+            f"一次性记{degree_hours}小时；未取得的，按考试合格的专业课程实际授课时间计算。",
             policy.cite(DEGREE_HOURS, on=start),
             DEGREE_HOURS,
         ),
-        step("学时按填写的数值精确相加;显示时已计入的向下、还差的向上取到0.1小时,所以显示的数字和是否达标一致。", "本站计算约定"),
-        step("在系统里尚待审核的线下学习记录,审核通过后才获得学时,因此单独列为待审核。", "全国社会工作信息系统 继续教育模块"),
+        step("学时按填写的数值精确相加；显示时已计入的向下、还差的向上取到0.1小时，所以显示的数字和是否达标一致。", "本站计算约定"),
+        step("在系统里尚待审核的线下学习记录，审核通过后才获得学时，因此单独列为待审核。", "全国社会工作信息系统 继续教育模块"),
     ]
     return {
         "ok": True,
@@ -242,7 +242,7 @@ def _records(r: Reader, maximum: int) -> list[dict[str, Any]]:
 def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
     """The registration period: as given, or worked out from the registration dates."""
     if r.obj.get("period_start") is not None and r.obj.get("first_registered_on") is not None:
-        r.error("first_registered_on", "「登记有效期开始日期」和「首次登记日期」只填其一:填了首次登记日期,本站会自己算出登记有效期。")
+        r.error("first_registered_on", "「登记有效期开始日期」和「首次登记日期」只填其一：填了首次登记日期，本站会自己算出登记有效期。")
         return None
     if r.obj.get("period_start") is None and r.obj.get("first_registered_on") is not None:
         first = r.date("first_registered_on", "首次登记日期")
@@ -262,10 +262,10 @@ def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
         p = next((p for p in found.periods if on <= dt.date.fromisoformat(p["end"])), found.periods[-1])
         note = None
         if found.missed is not None and on > dt.date.fromisoformat(p["end"]):
-            note = (f"第{p['index']}次再登记的受理期已过,你填写的再登记日期中没有在受理期内的;之后的登记有效期无法推算,"
-                    f"以下按第{p['index']}个登记有效期计算。逾期如何办理,以当地民政部门通知为准。")
+            note = (f"第{p['index']}次再登记的受理期已过，你填写的再登记日期中没有在受理期内的；之后的登记有效期无法推算，"
+                    f"以下按第{p['index']}个登记有效期计算。逾期如何办理，以当地民政部门通知为准。")
         start = dt.date.fromisoformat(p["start"])
-        rule = f"{policy.cite(VALIDITY, on=start)};{CIVIL_CODE_COUNTING}"
+        rule = f"{policy.cite(VALIDITY, on=start)}；{CIVIL_CODE_COUNTING}"
         return Period(start, dt.date.fromisoformat(p["end"]), p["index"] == 1, rule, p["index"], note)
     start = r.date("period_start", "登记有效期开始日期")
     end = r.date("period_end", "登记有效期结束日期", required=False)
@@ -277,7 +277,7 @@ def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
         validity = read_on(policy, r, VALIDITY, start, "period_start", "登记有效期开始日期")
         if validity is None:
             return None
-        return Period(start, dates.add_years(start, validity), first, f"{policy.cite(VALIDITY, on=start)};{CIVIL_CODE_COUNTING}")
+        return Period(start, dates.add_years(start, validity), first, f"{policy.cite(VALIDITY, on=start)}；{CIVIL_CODE_COUNTING}")
     if end < start:
         r.error("period_end", "「登记有效期结束日期」不能早于开始日期。不填则按开始日期加上登记有效期计算。")
         return None
@@ -295,8 +295,8 @@ def _inside(day: dt.date, period: Period) -> bool:
 def _outside_reason(day: dt.date, period: Period) -> str:
     z = dates.zh_date
     if day == period.start:
-        return f"日期{z(day)}是上一期的最后一天,计入上一期,不计入本期。"
-    return f"日期{z(day)}不在本登记有效期({z(period.start)}至{z(period.end)})内,不计入本期。"
+        return f"日期{z(day)}是上一期的最后一天，计入上一期，不计入本期。"
+    return f"日期{z(day)}不在本登记有效期({z(period.start)}至{z(period.end)})内，不计入本期。"
 
 
 def _duplicates(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -306,7 +306,7 @@ def _duplicates(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen.setdefault((rec["kind"], rec["date"], rec["hours"]), []).append(i)
     return [
         {"code": "duplicate_records", "records": same,
-         "message": f"第{'、'.join(str(i + 1) for i in same)}条记录的类型、日期和学时完全相同,可能重复填写了;如果确是不同的学习,请忽略。"}
+         "message": f"第{'、'.join(str(i + 1) for i in same)}条记录的类型、日期和学时完全相同，可能重复填写了；如果确是不同的学习，请忽略。"}
         for same in seen.values() if len(same) > 1
     ]
 
@@ -319,8 +319,8 @@ def _start_day(records: list[dict[str, Any]], period: Period) -> list[dict[str, 
     if not on_start:
         return []
     return [{"code": "start_day_record", "records": on_start,
-             "message": f"第{'、'.join(str(i + 1) for i in on_start)}条记录在本期开始那一天。如果本期接续上一期,这一天属于上一期,"
-                        "不计入本期;如果本期是首次登记开始的第一期,则计入本期。请填写「是否第一个登记有效期」(first_period)。"}]
+             "message": f"第{'、'.join(str(i + 1) for i in on_start)}条记录在本期开始那一天。如果本期接续上一期，这一天属于上一期，"
+                        "不计入本期；如果本期是首次登记开始的第一期，则计入本期。请填写「是否第一个登记有效期」(first_period)。"}]
 
 
 def _worth(rec: dict[str, Any], degree_hours: int) -> tuple[Decimal, str]:
@@ -328,15 +328,15 @@ def _worth(rec: dict[str, Any], degree_hours: int) -> tuple[Decimal, str]:
     kind = rec["kind"]
     if kind == "degree":
         if rec["awarded"]:
-            return Decimal(degree_hours), f"取得学历或学位,一次性记{degree_hours}小时。"
-        return Decimal(0), "未取得学历或学位的,不按学历计;请把考试合格的专业课程逐门填为“学历教育课程”,按实际授课时间计算。"
+            return Decimal(degree_hours), f"取得学历或学位，一次性记{degree_hours}小时。"
+        return Decimal(0), "未取得学历或学位的，不按学历计；请把考试合格的专业课程逐门填为“学历教育课程”，按实际授课时间计算。"
     hours = rec["hours"]
     if kind == "training":
         if rec["certified"]:
-            return hours, f"社会工作培训已取得合格证明,按实际培训时间计{number_out(hours)}小时。"
-        return Decimal(0), "社会工作培训需取得合格证明才计入;没有合格证明的不计。"
+            return hours, f"社会工作培训已取得合格证明，按实际培训时间计{number_out(hours)}小时。"
+        return Decimal(0), "社会工作培训需取得合格证明才计入；没有合格证明的不计。"
     if kind == "online":
         return hours, f"线上学习按实际学习时间计{number_out(hours)}小时。"
     if rec["passed"]:
-        return hours, f"专业课程考试合格,按实际授课时间计{number_out(hours)}小时。"
-    return Decimal(0), "专业课程考试未合格,不计入。"
+        return hours, f"专业课程考试合格，按实际授课时间计{number_out(hours)}小时。"
+    return Decimal(0), "专业课程考试未合格，不计入。"

@@ -119,7 +119,7 @@ function offlinePage() {
     '<!doctype html><html lang="zh-CN"><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width,initial-scale=1">' +
     "<title>离线</title><main style=\"font-family:sans-serif;padding:1em;max-width:36em\">" +
-    "<h1>当前没有网络</h1><p>这个页面还没有保存到本机。打开任意一个计算器页面并等它显示“已保存到本机”后," +
+    "<h1>当前没有网络</h1><p>这个页面还没有保存到本机。打开任意一个计算器页面并等它显示“已保存到本机”后，" +
     "全站的指南和计算器都可以离线使用。</p>" +
     '<p><a href="' + scopeURL.href + '">返回首页</a></p></main></html>';
   return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });

@@ -211,7 +211,7 @@
           var bad = unrepresentable(request, "");
           if (bad) {
             return Promise.resolve({ ok: false, tool: request && request.tool || null, explanation: [],
-              errors: [{ field: bad, message: "「" + bad + "」的数字太大,超出了能计算的范围,请检查这个数。" }] });
+              errors: [{ field: bad, message: "「" + bad + "」的数字太大，超出了能计算的范围，请检查这个数。" }] });
           }
           text = JSON.stringify(request);
         }

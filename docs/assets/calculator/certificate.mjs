@@ -9,7 +9,7 @@ function render(res) {
   }
   if (res.paper_expected) {
     facts.append(el("dt", {}, "纸质证书预计发放"),
-      el("dd", {}, `${zhDate(res.paper_expected.from)} 至 ${zhDate(res.paper_expected.to)}(估计,以当地通知为准)`));
+      el("dd", {}, `${zhDate(res.paper_expected.from)} 至 ${zhDate(res.paper_expected.to)}(估计，以当地通知为准)`));
   }
   if (res.annotation_ready_by) {
     facts.append(el("dt", {}, "加注最晚完成"), el("dd", {}, zhDate(res.annotation_ready_by)));
@@ -19,7 +19,7 @@ function render(res) {
   const limit = res.annotation_limit;
   if (limit && limit.reached) {
     facts.append(el("dt", {}, "这次加注"),
-      el("dd", {}, `可能不被受理:${limit.window_days}天内已有${limit.counted_earlier}次有效加注,最早${zhDate(limit.possible_from)}之后可以再申请`));
+      el("dd", {}, `可能不被受理：${limit.window_days}天内已有${limit.counted_earlier}次有效加注，最早${zhDate(limit.possible_from)}之后可以再申请`));
   }
   if (res.annotation_requested_at && res.time_zone) facts.append(el("dt", {}, "时间"), el("dd", {}, res.time_zone));
   return [

@@ -22,7 +22,7 @@ function render(res) {
   const next = el("section", { class: `sg-outcome ${res.well_formed ? "sg-yes" : "sg-no"}`, "aria-labelledby": "sg-next-title" },
     el("h3", { id: "sg-next-title" }, "下一步"),
     el("p", {}, res.next_step.text),
-    guide ? el("p", {}, "详见指南:", el("a", { href: siteBase() + guide.page }, guide.title), "。") : null);
+    guide ? el("p", {}, "详见指南：", el("a", { href: siteBase() + guide.page }, guide.title), "。") : null);
   return [facts, problems, next];
 }
 

@@ -25,7 +25,7 @@ const pickError = el("p", { class: "sg-error", id: "sg-photo-file-error", hidden
 const pickBox = el("div", { class: "sg-field sg-photo-pick" },
   el("label", { for: "sg-photo-file" }, "选择照片"),
   picker,
-  el("p", { class: "sg-hint", id: "sg-photo-file-hint" }, "照片只在这台设备上处理,不上传、不保存。选择后下面的大小、宽、高和格式会自动填写。"),
+  el("p", { class: "sg-hint", id: "sg-photo-file-hint" }, "照片只在这台设备上处理，不上传、不保存。选择后下面的大小、宽、高和格式会自动填写。"),
   pickError);
 form.querySelector(".sg-field").before(pickBox);
 
@@ -50,7 +50,7 @@ const buttons = el("div", { class: "sg-crop-buttons", role: "group", "aria-label
 const editor = el("section", { id: "sg-photo-fix", class: "sg-photo-fix", "aria-labelledby": "sg-photo-fix-title", hidden: true },
   el("h2", { id: "sg-photo-fix-title" }, "裁剪并压缩"),
   el("p", { class: "sg-hint", id: "sg-crop-hint" },
-    "拖动图片上的裁剪框,选择要保留的部分;也可以用 Tab 键选中图片后按方向键移动、按加号或减号缩放,或用下面的按钮。"),
+    "拖动图片上的裁剪框，选择要保留的部分；也可以用 Tab 键选中图片后按方向键移动、按加号或减号缩放，或用下面的按钮。"),
   el("div", { class: "sg-photo-compare" },
     el("figure", { class: "sg-photo-figure" }, crop, originalCaption),
     el("figure", { class: "sg-photo-figure" }, out, outCaption)),
@@ -110,12 +110,12 @@ async function pick(file) {
   setField("width", bitmap ? bitmap.width : "");
   setField("height", bitmap ? bitmap.height : "");
   if (format === "其他文件") {
-    showPickError("这个文件不是图片,无法处理。请从手机相册里选择一张照片(JPEG 或 PNG)。");
+    showPickError("这个文件不是图片，无法处理。请从手机相册里选择一张照片(JPEG 或 PNG)。");
   } else if (!bitmap) {
-    showPickError(`这个浏览器读不了这张${format}照片。请在手机相册里把它导出为 JPEG,再选择导出的照片。`);
+    showPickError(`这个浏览器读不了这张${format}照片。请在手机相册里把它导出为 JPEG，再选择导出的照片。`);
   } else {
     Object.assign(state, { file, bitmap, format });
-    originalCaption.textContent = `原图:${fmt(file.size)} 字节,${bitmap.width}×${bitmap.height} 像素,${format}`;
+    originalCaption.textContent = `原图：${fmt(file.size)} 字节，${bitmap.width}×${bitmap.height} 像素，${format}`;
     editor.hidden = false;
     refit();
   }
@@ -264,14 +264,14 @@ async function make() {
   if (mine !== state.seq) return;
   state.blob = null;
   if (!made) {
-    status.textContent = "没能压缩到要求的大小,请换一张照片。";
+    status.textContent = "没能压缩到要求的大小，请换一张照片。";
     download.disabled = true;
   } else {
     state.blob = made.blob;
     const upscaled = frame.w < target.width_px;
-    outCaption.textContent = `处理后:${fmt(made.blob.size)} 字节,${target.width_px}×${target.height_px} 像素,JPEG`;
-    status.textContent = `已生成${target.size}证件照:${fmt(made.blob.size)} 字节(不超过 ${fmt(state.fit)} 字节,上限 ${fmt(state.max)} 字节),JPEG 质量 ${Math.round(made.quality * 100)}%。` +
-      (upscaled ? "原图的这一部分像素不够,放大后可能不够清晰。" : "");
+    outCaption.textContent = `处理后：${fmt(made.blob.size)} 字节，${target.width_px}×${target.height_px} 像素，JPEG`;
+    status.textContent = `已生成${target.size}证件照：${fmt(made.blob.size)} 字节(不超过 ${fmt(state.fit)} 字节，上限 ${fmt(state.max)} 字节),JPEG 质量 ${Math.round(made.quality * 100)}%。` +
+      (upscaled ? "原图的这一部分像素不够，放大后可能不够清晰。" : "");
     download.textContent = `下载 ${target.file_name}`;
     download.disabled = false;
   }
@@ -293,8 +293,8 @@ function render(res) {
     refit();
   } else if (state.frame) schedule();
   const facts = el("dl", { class: "sg-facts" },
-    el("dt", {}, "规格"), el("dd", {}, `${t.size}:${t.width_mm}×${t.height_mm} 毫米,按 ${t.dpi} dpi 为 ${t.width_px}×${t.height_px} 像素(常见规格,以系统提示为准)`),
-    el("dt", {}, "大小上限"), el("dd", {}, `${fmt(res.max_bytes)} 字节;本页压缩到 ${fmt(res.fit_bytes)} 字节以内`));
+    el("dt", {}, "规格"), el("dd", {}, `${t.size}：${t.width_mm}×${t.height_mm} 毫米，按 ${t.dpi} dpi 为 ${t.width_px}×${t.height_px} 像素(常见规格，以系统提示为准)`),
+    el("dt", {}, "大小上限"), el("dd", {}, `${fmt(res.max_bytes)} 字节；本页压缩到 ${fmt(res.fit_bytes)} 字节以内`));
   const checks = res.checks.length
     ? el("ul", { class: "sg-outcomes" }, res.checks.map((c) =>
       el("li", { class: `sg-outcome ${c.ok ? "sg-yes" : "sg-no"}` },

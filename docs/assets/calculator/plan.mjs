@@ -86,18 +86,18 @@ function nextStep(res) {
   return el("section", { class: "sg-next admonition tip", "aria-labelledby": "sg-next-title" },
     el("h3", { id: "sg-next-title", class: "admonition-title" }, "下一步"),
     el("p", {}, n.text),
-    n.date ? el("p", {}, "日期:", el("time", { datetime: n.date }, zhDate(n.date))) : null,
-    el("p", {}, "怎么办理:", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)),
+    n.date ? el("p", {}, "日期：", el("time", { datetime: n.date }, zhDate(n.date))) : null,
+    el("p", {}, "怎么办理：", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)),
     el("p", { class: "sg-hint" }, LOCAL_NOTICE));
 }
 
 // The dates are worked out from the national rules; where a local notice differs, it wins.
-const LOCAL_NOTICE = "日期按规定推算,具体以当地民政部门的通知为准。";
+const LOCAL_NOTICE = "日期按规定推算，具体以当地民政部门的通知为准。";
 
 function deadlineNote(d) {
   if (d.done) return "已办理";
-  if (d.holiday_check === "extended") return `最后一天是休息日,顺延到${zhDate(d.holiday_extended_last_day)}`;
-  if (d.holiday_check === "unknown") return "这一年的节假日安排还没有公布,最后一天可能顺延";
+  if (d.holiday_check === "extended") return `最后一天是休息日，顺延到${zhDate(d.holiday_extended_last_day)}`;
+  if (d.holiday_check === "unknown") return "这一年的节假日安排还没有公布，最后一天可能顺延";
   return "";
 }
 
@@ -121,10 +121,10 @@ function hoursTable(res) {
     el("tbody", {}, res.periods.map((p) => el("tr", {},
       el("th", { scope: "row" }, p.name),
       p.required_hours === null
-        ? el("td", { colspan: "4" }, "这一期开始时还没有继续教育学时的规定,以当地民政部门通知为准")
+        ? el("td", { colspan: "4" }, "这一期开始时还没有继续教育学时的规定，以当地民政部门通知为准")
         : [["需要", p.required_hours], ["已计入", p.counted_hours], ["还差", p.remaining_hours], ["待审核", p.pending_hours]]
           // On a phone the cells stack under their period: each says what it is.
-          .map(([what, h]) => el("td", {}, el("span", { class: "sg-cell-label-inline" }, `${what}:`), hours(h)))))));
+          .map(([what, h]) => el("td", {}, el("span", { class: "sg-cell-label-inline" }, `${what}：`), hours(h)))))));
 }
 
 function recordsResult(res) {
@@ -162,15 +162,15 @@ function planRows(res) {
 }
 
 function rowText(r) {
-  return `${r.label}:${short(r.from)}至${short(r.to)}` +
-    (r.window ? `,其中${r.windowLabel}${short(r.window[0])}至${short(r.window[1])}` : "");
+  return `${r.label}：${short(r.from)}至${short(r.to)}` +
+    (r.window ? `，其中${r.windowLabel}${short(r.window[0])}至${short(r.window[1])}` : "");
 }
 
 function timeline(res) {
   const rows = planRows(res);
   const root = timelineSvg({
     rows: rows.map((r) => ({ ...r, text: r.label })),
-    today: res.today, title: "我的时间表", desc: rows.map(rowText).join(";") + `;今天是${short(res.today)}。`,
+    today: res.today, title: "我的时间表", desc: rows.map(rowText).join(";") + `；今天是${short(res.today)}。`,
     id: "sg-plan-tl",
   });
 
@@ -180,7 +180,7 @@ function timeline(res) {
     el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
   const wordsBox = el("details", { class: "sg-tl-text" },
     el("summary", {}, "时间线的文字说明"),
-    el("ul", {}, rows.map((r) => el("li", {}, rowText(r))), el("li", {}, `今天:${zhDate(res.today)}`)));
+    el("ul", {}, rows.map((r) => el("li", {}, rowText(r))), el("li", {}, `今天：${zhDate(res.today)}`)));
   return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend, wordsBox));
 }
 

@@ -42,9 +42,9 @@ export function timeline(res) {
       window: [p.reregistration_opens, reregLastDay(p)] });
   }
   const desc = rows
-    .map((r) => `${r.label}:${short(r.from)}至${short(r.to)}` +
-      (r.window ? `,其中再登记受理期${short(r.window[0])}至${short(r.window[1])}` : ""))
-    .join(";") + (res.today ? `;今天是${short(res.today)}。` : "。");
+    .map((r) => `${r.label}：${short(r.from)}至${short(r.to)}` +
+      (r.window ? `，其中再登记受理期${short(r.window[0])}至${short(r.window[1])}` : ""))
+    .join(";") + (res.today ? `；今天是${short(res.today)}。` : "。");
   const root = timelineSvg({
     rows: rows.map((r) => ({ ...r, text: `${r.short} 至${short(r.to)}` })),
     today: res.today, title: "登记时间线", desc, id: "sg-timeline",
@@ -73,7 +73,7 @@ function render(res) {
     timeline(res),
     icsButton("添加到手机日历(.ics)", res.calendar),
     datesTable(res.dates),
-    el("p", { class: "sg-hint" }, "期间按《民法典》第二百零一条至第二百零三条计算:开始的当日不计入,到期月的对应日为最后一日,最后一日是法定休假日的顺延。以当地民政部门通知为准。"),
+    el("p", { class: "sg-hint" }, "期间按《民法典》第二百零一条至第二百零三条计算：开始的当日不计入，到期月的对应日为最后一日，最后一日是法定休假日的顺延。以当地民政部门通知为准。"),
   ];
 }
 

@@ -24,7 +24,7 @@
     box.className = "sg-update";
     box.setAttribute("role", "alert");
     var text = document.createElement("span");
-    text.textContent = "本站规则已更新" + (date ? "(" + zhDate(date) + ")" : "") + ",请刷新页面";
+    text.textContent = "本站规则已更新" + (date ? "(" + zhDate(date) + ")" : "") + "，请刷新页面";
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-button md-button--primary";

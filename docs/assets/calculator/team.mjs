@@ -44,7 +44,7 @@ function keep(name, buffer) {
     if (saveBox.checked) localStorage.setItem(KEY, JSON.stringify({ name, data: toBase64(new Uint8Array(buffer)) }));
     else localStorage.removeItem(KEY);
   } catch {
-    answer.textContent = "这个浏览器不允许在本机保存(可能是隐私模式或空间已满);表格照常计算,但不会保存。";
+    answer.textContent = "这个浏览器不允许在本机保存(可能是隐私模式或空间已满)；表格照常计算，但不会保存。";
   }
 }
 
@@ -68,7 +68,7 @@ async function run(name, buffer) {
     if (mine !== seq) return;
     result.replaceChildren();
     result.dataset.state = "failed";
-    answer.textContent = "计算器无法运行,请阅读相关指南。";
+    answer.textContent = "计算器无法运行，请阅读相关指南。";
   } finally {
     if (mine === seq) busy(false);
   }
@@ -104,7 +104,7 @@ document.getElementById("sg-clear").addEventListener("click", async () => {
   answer.textContent = "";
   const { removed, failed } = await clearAll();  // the saved team included (its key has the calculators' prefix)
   const note = document.getElementById("sg-cleared");
-  note.textContent = `已清除:${removed.join("、") || "没有可清除的内容"}。` + (failed.length ? `未能清除:${failed.join("、")}。` : "");
+  note.textContent = `已清除：${removed.join("、") || "没有可清除的内容"}。` + (failed.length ? `未能清除：${failed.join("、")}。` : "");
   note.hidden = false;
 });
 
@@ -131,7 +131,7 @@ function hours(w) {
   if (w.hours_required === null) return "—";
   if (w.hours_remaining === null) return `要求${w.hours_required}小时`;
   const done = w.hours_counted === null ? "未填" : `已计入${w.hours_counted}`;
-  return w.hours_remaining ? `${done},还差${w.hours_remaining}小时` : `${done},已达到${w.hours_required}小时`;
+  return w.hours_remaining ? `${done}，还差${w.hours_remaining}小时` : `${done}，已达到${w.hours_required}小时`;
 }
 
 function days(w) {
@@ -224,13 +224,13 @@ function render() {
     el("h2", { id: "sg-result-title" }, "结果"),
     r.problems.length ? el("ul", { class: "sg-problems" }, r.problems.map((p) => el("li", { class: "sg-error" }, p.message))) : null,
     filters,
-    el("p", { class: "sg-hint" }, "表格较宽时,可以左右滑动查看。"),
+    el("p", { class: "sg-hint" }, "表格较宽时，可以左右滑动查看。"),
     el("div", { class: "sg-table-wrap", tabindex: "0", role: "region", "aria-labelledby": "sg-result-title" }, table),
     el("div", { class: "sg-actions" },
       exportButton("xlsx", "导出 .xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
       exportButton("csv", "导出 .csv", "text/csv;charset=utf-8"),
       exportButton("ics", "导出日历 .ics", "text/calendar;charset=utf-8")),
-    el("p", { class: "sg-hint" }, "导出的文件在本机生成,不经过网络。日历文件包含每个人还没有结束的受理期,提醒和“登记期限”计算器的日历文件相同。")
+    el("p", { class: "sg-hint" }, "导出的文件在本机生成，不经过网络。日历文件包含每个人还没有结束的受理期，提醒和“登记期限”计算器的日历文件相同。")
   ].filter(Boolean));
   result.dataset.state = "ok";
   answer.textContent = r.summary;

@@ -19,7 +19,7 @@ function render(res) {
         el("span", { class: "sg-badge" }, mark)),
       o.eligible_from ? el("p", {}, `从 ${zhDate(o.eligible_from)} 起满足年限。`) : null,
       el("p", {}, o.condition),
-      o.source ? el("p", { class: "sg-source" }, `依据:${o.source}`) : null);
+      o.source ? el("p", { class: "sg-source" }, `依据：${o.source}`) : null);
   }));
   return [list];
 }

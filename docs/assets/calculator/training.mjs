@@ -35,7 +35,7 @@ function render(res) {
     el("div", {
       class: `sg-bar ${res.met ? "sg-bar-met" : ""}`, role: "progressbar", "aria-labelledby": "sg-progress-label",
       "aria-valuemin": "0", "aria-valuemax": String(res.required_hours), "aria-valuenow": String(Math.min(res.counted_hours, res.required_hours)),
-      "aria-valuetext": `已计入${res.counted_hours}小时,共需${res.required_hours}小时`,
+      "aria-valuetext": `已计入${res.counted_hours}小时，共需${res.required_hours}小时`,
     }, el("span", { style: `width:${pct}%` })));
   const facts = el("dl", { class: "sg-facts" },
     el("dt", {}, "本登记有效期"), el("dd", {}, `${zhDate(res.period_start)} 至 ${zhDate(res.period_end)}`),

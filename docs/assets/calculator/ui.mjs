@@ -85,7 +85,7 @@ export async function clearAll() {
   try {
     if (api && api.forgetSnapshot && (await api.forgetSnapshot())) removed.push("计算引擎的快照(不含你的输入)");
   } catch {
-    failed.push("计算引擎的快照(浏览器不允许访问缓存;快照不含你的输入)");
+    failed.push("计算引擎的快照(浏览器不允许访问缓存；快照不含你的输入)");
   }
   return { removed, failed };
 }
@@ -94,14 +94,14 @@ export async function clearAll() {
 
 const FAILURE_TEXT = {
   unsupported:
-    "这个浏览器无法运行计算器:需要支持 WebAssembly 和模块化 Web Worker 的较新浏览器(例如最新版的 Chrome、Edge、Firefox、Safari 或手机自带浏览器的新版本)。",
-  worker: "计算引擎没有加载成功(可能是浏览器版本太旧,或网络中断)。请刷新页面重试,或换用较新的浏览器。",
+    "这个浏览器无法运行计算器：需要支持 WebAssembly 和模块化 Web Worker 的较新浏览器(例如最新版的 Chrome、Edge、Firefox、Safari 或手机自带浏览器的新版本)。",
+  worker: "计算引擎没有加载成功(可能是浏览器版本太旧，或网络中断)。请刷新页面重试，或换用较新的浏览器。",
 };
 
-FAILURE_TEXT.stalled = "计算引擎的下载停住了(网络可能中断或太慢)。可以点“重试”,或先阅读指南。";
+FAILURE_TEXT.stalled = "计算引擎的下载停住了(网络可能中断或太慢)。可以点“重试”，或先阅读指南。";
 
 function failureText(reason) {
-  return FAILURE_TEXT[reason] || `计算引擎没有加载成功:${reason}。可以点“重试”,或先阅读指南。`;
+  return FAILURE_TEXT[reason] || `计算引擎没有加载成功：${reason}。可以点“重试”，或先阅读指南。`;
 }
 
 const SPEAK_EVERY_MS = 3000;
@@ -136,17 +136,17 @@ export function watchStatus() {
         bar.max = d.expected;
         bar.value = Math.min(d.received, d.expected);
         const done = d.received >= d.expected;
-        say(done ? "计算引擎已下载,正在启动……现在就可以填写表格。"
-          : `正在下载计算引擎:${mb(Math.min(d.received, d.expected))} / ${mb(d.expected)} MB。之后可离线使用,现在就可以填写表格。`, !done);
+        say(done ? "计算引擎已下载，正在启动……现在就可以填写表格。"
+          : `正在下载计算引擎：${mb(Math.min(d.received, d.expected))} / ${mb(d.expected)} MB。之后可离线使用，现在就可以填写表格。`, !done);
       } else {
         say(stages[s.detail] || stages.runtime, false);
       }
     } else if (s.phase === "ready") {
       bar.hidden = true;
-      text.textContent = "计算引擎已就绪,结果会随输入自动更新。";
+      text.textContent = "计算引擎已就绪，结果会随输入自动更新。";
       if (api.offlineReady) {
         api.offlineReady.then((r) => {
-          if (r && r.ok && api.state().phase === "ready") text.textContent = "计算引擎已就绪,已可离线使用。结果会随输入自动更新。";
+          if (r && r.ok && api.state().phase === "ready") text.textContent = "计算引擎已就绪，已可离线使用。结果会随输入自动更新。";
         });
       }
     } else if (s.phase === "failed") {
@@ -184,7 +184,7 @@ export function requestOffline() {
   });
   done.then((r) => {
     if (note && r && r.ok) {
-      note.textContent = "已保存到本机:断网后,全站的指南和所有计算器都能继续使用。";
+      note.textContent = "已保存到本机：断网后，全站的指南和所有计算器都能继续使用。";
       note.hidden = false;
     }
   });
@@ -264,7 +264,7 @@ function explanationBlock(steps) {
     el(
       "ol",
       {},
-      steps.map((s) => el("li", {}, el("p", {}, s.text), el("p", { class: "sg-source" }, `依据:${s.source}`)))
+      steps.map((s) => el("li", {}, el("p", {}, s.text), el("p", { class: "sg-source" }, `依据：${s.source}`)))
     )
   );
 }
@@ -341,7 +341,7 @@ export function runTool(opts) {
   function savedNote() {
     const restore = el("button", { type: "button", class: "md-button", id: "sg-restore" }, "恢复我保存的内容");
     const note = el("p", { class: "sg-hint sg-link-note", id: "sg-link-note", role: "status" },
-      "表格里是链接带来的内容,还没有保存;你之前在本机保存的内容仍然保留,改动表格后才会被替换。", " ", restore);
+      "表格里是链接带来的内容，还没有保存；你之前在本机保存的内容仍然保留，改动表格后才会被替换。", " ", restore);
     restore.addEventListener("click", () => {
       linkOverSaved = false;
       note.remove();
@@ -374,7 +374,7 @@ export function runTool(opts) {
         const label = c && c.id ? form.querySelector(`label[for="${c.id}"]`) : null;
         return label ? `「${label.textContent.trim()}」` : f;
       });
-      setAnswer(`填写${names.join("、")}后,这里会显示结果。`, "empty");
+      setAnswer(`填写${names.join("、")}后，这里会显示结果。`, "empty");
       return;
     }
     let response;
@@ -385,7 +385,7 @@ export function runTool(opts) {
     } catch (err) {
       if (mine !== seq) return;
       result.dataset.state = "failed";
-      setAnswer("计算器无法运行,请阅读相关指南。", "failed");
+      setAnswer("计算器无法运行，请阅读相关指南。", "failed");
       return;
     }
     if (mine !== seq) return; // a newer input has been sent meanwhile
@@ -422,7 +422,7 @@ export function runTool(opts) {
   function tooLargeResponse(field) {
     const c = controlFor(form, field);
     const label = (c && c.labels && c.labels[0] && c.labels[0].textContent.trim()) || (c && c.getAttribute && c.getAttribute("aria-label")) || field;
-    return { ok: false, errors: [{ field, message: `「${label}」的数字太大,超出了能计算的范围,请检查这个数。` }] };
+    return { ok: false, errors: [{ field, message: `「${label}」的数字太大，超出了能计算的范围，请检查这个数。` }] };
   }
 
   // data-busy on the result while a computation is scheduled or running, so that a
@@ -495,8 +495,8 @@ export function runTool(opts) {
       const { removed, failed } = await done;
       const note = document.getElementById("sg-cleared");
       if (note) {
-        note.textContent = `已清除:${removed.join("、") || "没有可清除的内容"}。` +
-          (failed.length ? `未能清除:${failed.join("、")}。` : "");
+        note.textContent = `已清除：${removed.join("、") || "没有可清除的内容"}。` +
+          (failed.length ? `未能清除：${failed.join("、")}。` : "");
         note.hidden = false;
       }
     });
@@ -615,7 +615,7 @@ export function icsButton(label, calendar) {
     { class: "sg-ics-box" },
     button,
     el("p", { class: "sg-hint" },
-      `${calendar.events.length}个事件:${calendar.events.map((e) => e.summary).join("、")}。` +
-      "每个事件都带提醒;文件在本机生成,不经过网络,用手机日历打开即可添加。")
+      `${calendar.events.length}个事件：${calendar.events.map((e) => e.summary).join("、")}。` +
+      "每个事件都带提醒；文件在本机生成，不经过网络，用手机日历打开即可添加。")
   );
 }

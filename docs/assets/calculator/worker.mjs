@@ -157,7 +157,7 @@ function answer(id, request) {
     // evaluate_json answers bad input in JSON and never raises: whatever gets here
     // (a stack overflow, a Pyodide fatal error) may have left Python unusable.
     self.postMessage({ type: "result", id, fatal: true,
-      error: "计算引擎出错:" + String(err && err.message ? err.message : err).slice(0, 200) });
+      error: "计算引擎出错：" + String(err && err.message ? err.message : err).slice(0, 200) });
     return;
   }
   if (typeof out !== "string") {
@@ -187,7 +187,7 @@ function dispatch(m) {
     }
   } catch (err) {
     self.postMessage({ type: "result", id: m.id, fatal: true,
-      error: "计算引擎出错:" + String(err && err.message ? err.message : err).slice(0, 200) });
+      error: "计算引擎出错：" + String(err && err.message ? err.message : err).slice(0, 200) });
   }
 }
 
