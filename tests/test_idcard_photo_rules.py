@@ -71,3 +71,11 @@ def test_heic_says_how_to_export_it():
     assert res["ready"] is True and "导出为 JPEG" in res["checks"][-1]["text"] and "建议" in res["summary"]
     partial = evaluate({"tool": "photo", "size": "一寸", "file_bytes": 1000})
     assert partial["ready"] is True and "符合系统的大小要求" in partial["summary"]
+
+
+def test_the_guide_an_idcard_answer_names_exists():
+    """Guides are named by their docs/ source, as 我的时间表 names them (ui.guideHref)."""
+    from shegong.idcard import GUIDE
+    from support.rulecases import ROOT
+
+    assert (ROOT / "docs" / GUIDE["path"]).is_file()

@@ -28,7 +28,7 @@ from .questions import Field, Questions
 
 STANDARD = "国家标准 GB 11643-1999(公民身份号码)"
 INPUT_CHECK = "本站输入检查"
-GUIDE = {"title": "账户注册", "page": "registration/account/"}
+GUIDE = {"title": "账户注册", "path": "registration/account.md"}
 
 # GB 11643-1999: the weights of characters 1-17, and the check character for each
 # remainder of their weighted sum mod 11.

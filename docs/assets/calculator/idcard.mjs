@@ -1,14 +1,6 @@
 // 身份证号检查: what the check found, and what to do next. The number itself is never
 // kept (the field is declared saved=False) and the answer holds it only masked.
-import { runTool, el } from "./ui.mjs";
-
-function siteBase() {
-  try {
-    return JSON.parse(document.getElementById("sg-config").textContent).base || "./";
-  } catch {
-    return "./";
-  }
-}
+import { runTool, el, guideHref } from "./ui.mjs";
 
 function render(res) {
   const facts = el("dl", { class: "sg-facts" },
@@ -22,7 +14,7 @@ function render(res) {
   const next = el("section", { class: `sg-outcome ${res.well_formed ? "sg-yes" : "sg-no"}`, "aria-labelledby": "sg-next-title" },
     el("h3", { id: "sg-next-title" }, "下一步"),
     el("p", {}, res.next_step.text),
-    guide ? el("p", {}, "详见指南：", el("a", { href: siteBase() + guide.page }, guide.title), "。") : null);
+    guide ? el("p", {}, "详见指南：", el("a", { href: guideHref(guide.path) }, guide.title), "。") : null);
   return [facts, problems, next];
 }
 

@@ -2,7 +2,7 @@
 // next, the hours of each period, a timeline and the calendar file. Every date, number
 // and sentence comes from the response (shegong.plan, composed of the other tools' rules);
 // the calendar file is the response's own text (shegong.ics), offered as a download.
-import { runTool, readFields, writeFields, compact, el, zhDate, datesTable, icsButton } from "./ui.mjs";
+import { runTool, readFields, writeFields, compact, el, zhDate, datesTable, icsButton, guideHref } from "./ui.mjs";
 import { KINDS, recordsTable, recordsRequest } from "./records.mjs";
 import { timelineSvg } from "./timeline.mjs";
 
@@ -75,11 +75,6 @@ function request(values) {
 }
 
 // --- the result ----------------------------------------------------------------------
-
-/** A guide page of this site, from the response's docs/ path, relative to this page. */
-function guideHref(path) {
-  return "../../" + path.replace(/(^|\/)index\.md$/, "$1").replace(/\.md$/, "/");
-}
 
 function nextStep(res) {
   const n = res.next;

@@ -106,6 +106,16 @@ function failureText(reason) {
 
 const SPEAK_EVERY_MS = 3000;
 
+/** A guide page of this site from a response's guide path (the docs/ source, as the
+ * rules name it), relative to this page. */
+export function guideHref(path) {
+  let base = "./";
+  try {
+    base = JSON.parse(document.getElementById("sg-config").textContent).base || "./";
+  } catch { /* a page without the config: links stay relative to it */ }
+  return base + path.replace(/(^|\/)index\.md$/, "$1").replace(/\.md$/, "/");
+}
+
 export function watchStatus() {
   const box = document.getElementById("sg-status");
   if (!box) return;
