@@ -123,6 +123,13 @@ def test_new_options_reach_the_rules():
                      "--earlier-annotation", "2026-01-05T10:30,7", "--earlier-annotation", "2026-02-10T14:00", "--json"])
     answer = json.loads(out)
     assert code == 0 and answer["annotation_valid_days"] == 30 and answer["annotation_limit"]["counted_earlier"] == 1
+    # As the help shows it, typed with a Chinese input method: the full-width comma separates too.
+    code, wide = run(["certificate", "--annotation-requested-at", "2026-03-01T09:00", "--annotation-valid-days", "30",
+                      "--earlier-annotation", "2026-01-05T10:30，7", "--earlier-annotation", "2026-02-10T14:00", "--json"])
+    assert code == 0 and json.loads(wide) == answer
+    code, wide = run(["training", "--level", "社会工作师", "--period-start", "2022-03-15", "--first-period", "是",
+                      "--record", "kind=online，date=2022-03-15，hours=10", "--json"])
+    assert code == 0 and json.loads(wide)["counted_hours"] == 10
 
 
 def test_too_many_errors_in_words_say_how_many_more():

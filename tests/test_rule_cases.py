@@ -98,7 +98,7 @@ def test_no_title_answer_has_the_old_wording_slips():
             assert r["ok"] and "可可" not in text and "可单位" not in text, start
             assert not any(o["eligible"] is True and o["needs"] == "condition" for o in r["outcomes"])
             opened = [o["route_text"] + o["target_text"] for o in r["outcomes"] if o["needs"] == "condition"]
-            assert not any(f"可走:{w}" in r["summary"] for w in opened)
+            assert not any(f"可走：{w}" in r["summary"] for w in opened)
 
 
 @pytest.mark.parametrize("text", ["2024-09-10\n", "٢٠٢٤-٠٩-١٠", "２０２４-０９-１０", "2024-09-1０"])

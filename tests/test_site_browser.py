@@ -6,6 +6,7 @@ test_site_search_terms.py.)
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -92,10 +93,17 @@ def test_a_first_visit_to_any_guide_page_transfers_at_most_1_mib(browser, site_u
         ctx.on("requestfailed", lambda req: pending.discard(req))
         p = ctx.new_page()
         p.goto(site_url + rel, wait_until="load")
-        # The service worker active means its install (and what it stores) is done.
+        # The service worker active means its install (and what it stores) is done; then
+        # every request started must have ended, and none begun within a short pause.
         p.evaluate("navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : true")
-        while pending:
-            p.wait_for_timeout(50)
+        deadline = time.monotonic() + 60
+        while True:
+            while pending and time.monotonic() < deadline:
+                p.wait_for_timeout(50)
+            p.wait_for_timeout(200)
+            if not pending or time.monotonic() >= deadline:
+                break
+        assert not pending, f"{rel or '/'}: still loading {[r.url for r in pending]}"
         total = 0
         for req in finished:
             if not req.url.startswith(site_url):

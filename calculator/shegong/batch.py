@@ -263,7 +263,7 @@ def summary(workers: Iterable[dict[str, Any]]) -> dict[str, int]:
 def summary_text(counts: dict[str, int]) -> str:
     text = (f"共 {counts['total']} 人：{counts['overdue']} 人逾期，{counts['due_soon']} 人{SOON_DAYS}天内到期，"
             f"{counts['hours_short']} 人学时不足")
-    return text + (f",{counts['error']} 人的输入有误。" if counts["error"] else "。")
+    return text + (f"，{counts['error']} 人的输入有误。" if counts["error"] else "。")
 
 
 def evaluate(table: Table, policy: Policy, today: dt.date) -> dict[str, Any]:

@@ -36,9 +36,14 @@ def _bool_or_text(text: str) -> Any:
     return text
 
 
+# A Chinese input method types the comma full-width: both separate the parts.
+def _parts(text: str, limit: int = -1) -> list[str]:
+    return text.replace("，", ",").split(",", limit)
+
+
 def _record(text: str) -> dict[str, Any]:
     record: dict[str, Any] = {}
-    for part in text.split(","):
+    for part in _parts(text):
         key, sep, value = part.partition("=")
         if not sep:
             raise argparse.ArgumentTypeError(
@@ -50,7 +55,7 @@ def _record(text: str) -> dict[str, Any]:
 
 
 def _earlier(text: str) -> dict[str, Any]:
-    at, _, days = text.partition(",")
+    at, days = (_parts(text, 1) + [""])[:2]
     out: dict[str, Any] = {"requested_at": at.strip()}
     if days.strip():
         out["valid_days"] = days.strip()

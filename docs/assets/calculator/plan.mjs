@@ -165,7 +165,7 @@ function timeline(res) {
   const rows = planRows(res);
   const root = timelineSvg({
     rows: rows.map((r) => ({ ...r, text: r.label })),
-    today: res.today, title: "我的时间表", desc: rows.map(rowText).join(";") + `；今天是${short(res.today)}。`,
+    today: res.today, title: "我的时间表", desc: rows.map(rowText).join("；") + `；今天是${short(res.today)}。`,
     id: "sg-plan-tl",
   });
 

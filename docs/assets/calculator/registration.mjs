@@ -8,7 +8,7 @@ const hoursText = (h) => (h === null || h === undefined ? "当时还没有继续
 
 function periodHours(res) {
   const all = [...new Set(res.periods.map((p) => p.required_hours))];
-  if (all.length > 1) return res.periods.map((p) => `第${p.index}个有效期 ${hoursText(p.required_hours)}`).join(";");
+  if (all.length > 1) return res.periods.map((p) => `第${p.index}个有效期 ${hoursText(p.required_hours)}`).join("；");
   return hoursText(all.length ? all[0] : res.required_hours);
 }
 
@@ -44,7 +44,7 @@ export function timeline(res) {
   const desc = rows
     .map((r) => `${r.label}：${short(r.from)}至${short(r.to)}` +
       (r.window ? `，其中再登记受理期${short(r.window[0])}至${short(r.window[1])}` : ""))
-    .join(";") + (res.today ? `；今天是${short(res.today)}。` : "。");
+    .join("；") + (res.today ? `；今天是${short(res.today)}。` : "。");
   const root = timelineSvg({
     rows: rows.map((r) => ({ ...r, text: `${r.short} 至${short(r.to)}` })),
     today: res.today, title: "登记时间线", desc, id: "sg-timeline",
