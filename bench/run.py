@@ -297,6 +297,15 @@ def summarize(samples, wire, names):
     return out
 
 
+def on_disk(pw, profile_dir):
+    """The browser on the on-disk profile ``profile_dir`` (a reader's own, kept between
+    visits), and its page."""
+    c = pw.chromium.launch_persistent_context(
+        profile_dir, executable_path=devserver.CHROMIUM, args=devserver.CHROMIUM_ARGS, headless=True,
+        locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=True)
+    return c, (c.pages[0] if c.pages else c.new_page())
+
+
 def disk_profile(pw, counter, urls, names, runs, gap_s=8.0):
     """Cold and warm visits in fresh on-disk profiles: the browser quits after the first
     visit and starts again on the same profile for the second, ``gap_s`` after the first
@@ -305,18 +314,11 @@ def disk_profile(pw, counter, urls, names, runs, gap_s=8.0):
     wire = {f"{n}_{k}": [] for n in names for k in ("cold", "warm")}
     milestones, started = [], []
 
-    def launch(d):
-        c = pw.chromium.launch_persistent_context(
-            d, executable_path=devserver.CHROMIUM, args=devserver.CHROMIUM_ARGS, headless=True,
-            locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=True)
-        return c
-
     for i in range(runs):
         order = names[i % len(names):] + names[: i % len(names)]
         for name in order:
             with tempfile.TemporaryDirectory(prefix="shegong-bench-profile-") as d:
-                c = launch(d)
-                p = c.pages[0] if c.pages else c.new_page()
+                c, p = on_disk(pw, d)
                 t0 = time.monotonic()
                 counter.reset()
                 samples[f"{name}_cold"].append(first_result_ms(p, urls[name]))
@@ -324,8 +326,7 @@ def disk_profile(pw, counter, urls, names, runs, gap_s=8.0):
                 settle(p, name)
                 c.close()
                 time.sleep(max(0.0, gap_s - (time.monotonic() - t0)))
-                c = launch(d)
-                p = c.pages[0] if c.pages else c.new_page()
+                c, p = on_disk(pw, d)
                 counter.reset()
                 samples[f"{name}_warm"].append(first_result_ms(p, urls[name]))
                 wire[f"{name}_warm"].append(counter.bytes)

@@ -129,10 +129,7 @@ def warm(server, visits: int) -> None:
     url = server.url + run.CALC_PAGE
     with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="shegong-trace-") as d:
         for v in range(visits):
-            ctx = pw.chromium.launch_persistent_context(
-                d, executable_path=devserver.CHROMIUM, args=devserver.CHROMIUM_ARGS, headless=True,
-                locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=True)
-            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            ctx, page = run.on_disk(pw, d)
             out = {}
 
             def go(cdp):

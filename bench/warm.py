@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import host  # noqa: E402
 import run  # noqa: E402
-from sitebuild import devserver  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -43,25 +42,18 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        def launch(d):
-            return pw.chromium.launch_persistent_context(
-                d, executable_path=devserver.CHROMIUM, args=devserver.CHROMIUM_ARGS, headless=True,
-                locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=True)
-
         for i in range(args.runs):
             order = list(range(len(servers)))
             order = order[i % len(order):] + order[:i % len(order)]
             for k in order:
                 url = servers[k].url + run.CALC_PAGE
                 with tempfile.TemporaryDirectory(prefix="shegong-warm-") as d:
-                    c = launch(d)
-                    page = c.pages[0] if c.pages else c.new_page()
+                    c, page = run.on_disk(pw, d)
                     run.first_result_ms(page, url)
                     run.settle(page, "calc")
                     c.close()
                     time.sleep(args.gap)
-                    c = launch(d)
-                    page = c.pages[0] if c.pages else c.new_page()
+                    c, page = run.on_disk(pw, d)
                     times[k].append(run.first_result_ms(page, url))
                     milestones[k].append(run.breakdown(page))
                     c.close()
