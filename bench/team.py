@@ -15,7 +15,6 @@ Usage: .venv/bin/python bench/team.py [--site DIR] [--runs 5] [--rows 100000] [-
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import io
 import json
@@ -30,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "calculator"))
+from shegong import sheets  # noqa: E402
 
-HEAD = ["姓名", "工号", "级别", "通过考试日期", "首次登记日期", "再登记日期", "本期已获学时"]
 LEVELS = ["助理社会工作师", "社会工作师", "高级社会工作师"]
 
 
@@ -52,19 +51,17 @@ def rows(n: int, seed: int = 16) -> list[list[str]]:
 
 
 def csv_bytes(data: list[list[str]]) -> bytes:
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(HEAD)
-    w.writerows(data)
-    return buf.getvalue().encode("utf-8")
+    return sheets.template_csv(data)
 
 
 def xlsx_bytes(data: list[list[str]]) -> bytes:
+    """Not sheets.template_xlsx: a write-only workbook (no <dimension>, as openpyxl writes
+    it, unlike Excel; README) that keeps the bad date as text."""
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("人员")
-    sheet.append(HEAD)
+    sheet.append(list(sheets.COLUMNS))
     for r in data:
         sheet.append([dt.date.fromisoformat(v) if i in (3, 4, 5) and v and v != "2024-02-30" else v for i, v in enumerate(r)])
     buf = io.BytesIO()
