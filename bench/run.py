@@ -178,7 +178,7 @@ def emulate(context, page, profile: host.Profile):
 
 def first_result_ms(page, url: str) -> float:
     page.goto(url, timeout=180_000)
-    page.wait_for_function(f"performance.getEntriesByName('{MARK}').length > 0", timeout=240_000)
+    devserver.wait_for(page, f"performance.getEntriesByName('{MARK}').length > 0", timeout=240_000)
     return page.evaluate(f"performance.getEntriesByName('{MARK}')[0].startTime")
 
 
@@ -206,7 +206,7 @@ def long_tasks(page, until_ms: float) -> dict:
 
 
 def wait_offline_copy(page):
-    page.wait_for_function("window.shegongCalculator && window.shegongCalculator.offlineReady", timeout=240_000)
+    devserver.wait_for(page, "window.shegongCalculator && window.shegongCalculator.offlineReady", timeout=240_000)
     return page.evaluate("window.shegongCalculator.offlineReady")
 
 

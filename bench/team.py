@@ -86,7 +86,7 @@ def page(site: Path, runs: int, n: int = 1000) -> dict:
         p = ctx.new_page()
         t0 = time.perf_counter()
         p.goto(server.url + "calculator/team/")
-        p.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=180_000)
+        devserver.wait_for(p, "window.shegongCalculator.state().phase === 'ready'", timeout=180_000)
         out["engine_ready_ms"] = round((time.perf_counter() - t0) * 1000)
         one = []
         for _ in range(runs * 3):
@@ -99,7 +99,7 @@ def page(site: Path, runs: int, n: int = 1000) -> dict:
                 p.evaluate("performance.clearMarks(); performance.clearMeasures()")
                 p.set_input_files("#sg-team-file", files=[{"name": f"team{i}.{kind}", "mimeType": "application/octet-stream",
                                                              "buffer": data}])
-                p.wait_for_function("performance.getEntriesByName('shegong:team-table').length > 0", timeout=180_000)
+                devserver.wait_for(p, "performance.getEntriesByName('shegong:team-table').length > 0", timeout=180_000)
                 total.append(p.evaluate("""performance.getEntriesByName('shegong:team-table')[0].startTime
                     - performance.getEntriesByName('shegong:team-file')[0].startTime"""))
                 worker.append(p.evaluate("performance.getEntriesByName('shegong:team')[0].duration"))

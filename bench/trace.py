@@ -96,7 +96,7 @@ def main_thread(server, rel: str, cpu: float) -> None:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
             page.goto(server.url + rel)
             if rel.startswith("calculator/"):
-                page.wait_for_function(f"performance.getEntriesByName('{run.MARK}').length > 0", timeout=240_000)
+                devserver.wait_for(page, f"performance.getEntriesByName('{run.MARK}').length > 0", timeout=240_000)
             page.wait_for_timeout(2000)
 
         events = traced(ctx, page, go)

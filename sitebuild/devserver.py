@@ -18,6 +18,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 CHROMIUM = os.environ.get("SHEGONG_CHROMIUM", "/usr/bin/chromium")
+# Debian's build of the same Blink and V8 without the browser's own UI layer, as
+# Playwright's default headless browser is: the tests and `make diagrams` use it, since
+# the full browser's process spent more CPU than the pages did. `make bench` and
+# Lighthouse keep the full browser, which is what a reader runs.
+HEADLESS_SHELL = os.environ.get("SHEGONG_CHROMIUM_SHELL", "/usr/lib/chromium/chromium-headless-shell")
 # Without the background-networking flags Chromium tries Google's hosts at every start,
 # which this network refuses.
 CHROMIUM_ARGS = [
@@ -106,8 +111,22 @@ class RequestLog:
         return out
 
 
-def launch(playwright):
-    """Debian's Chromium, headless (Playwright's own browser download is not reachable)."""
-    if not Path(CHROMIUM).exists():
-        raise FileNotFoundError(f"Chromium not found at {CHROMIUM}: `make chromium` installs Debian's package")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+# Playwright checks a wait_for_function predicate on every animation frame unless told
+# otherwise, which keeps the page drawing frames for as long as anyone waits; a timer
+# costs nothing while the page is idle.
+POLL_MS = 50
+
+
+def wait_for(page, predicate: str, *, arg=None, timeout: float):
+    """Waits until the JS ``predicate`` is truthy (or its promise resolves truthy),
+    checking it every POLL_MS."""
+    return page.wait_for_function(predicate, arg=arg, timeout=timeout, polling=POLL_MS)
+
+
+def launch(playwright, *, shell: bool = False):
+    """Debian's Chromium, headless (Playwright's own browser download is not reachable);
+    ``shell`` takes its headless shell instead of the full browser."""
+    path = HEADLESS_SHELL if shell else CHROMIUM
+    if not Path(path).exists():
+        raise FileNotFoundError(f"Chromium not found at {path}: `make chromium` installs Debian's packages")
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)

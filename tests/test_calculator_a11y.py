@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from shegong.api import TOOLS
-from support.browser import WAIT, axe_violations, new_context, press_until, scheme, settled, switch_scheme, with_axe
+from support.browser import WAIT, axe_violations, new_context, press_until, scheme, settled, switch_scheme, wait_for, with_axe
 
 PAGES = ["calculator/"] + [f"calculator/{tool}/" for tool in TOOLS]
 
@@ -62,8 +62,8 @@ def test_axe_clean_with_errors_and_on_a_phone(browser, site_url):
     ready(page)
     page.fill("#sg-r0-hours", "很多")
     page.fill("#sg-period_start", "1800-01-01")
-    page.wait_for_function(
-        "[...document.querySelectorAll('.sg-error')].filter(e => !e.hidden).length >= 2", timeout=WAIT
+    wait_for(
+        page, "[...document.querySelectorAll('.sg-error')].filter(e => !e.hidden).length >= 2", timeout=WAIT
     )
     assert page.locator("[data-error-for='period_start']").is_visible()
     assert page.locator("[data-error-for='records[0].hours']").is_visible()
@@ -103,7 +103,7 @@ def start(page, site_url, tool):
     page.goto(site_url + f"calculator/{tool}/")
     ready(page)
     page.click("#sg-clear")  # by mouse only to start from empty inputs; the keyboard takes over
-    page.wait_for_function("document.querySelector('#sg-cleared').textContent !== ''")
+    wait_for(page, "document.querySelector('#sg-cleared').textContent !== ''")
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("Tab")
 
@@ -146,7 +146,7 @@ def test_keyboard_training(page, site_url):
     type_date(page, "sg-r1-date", "2023-01-01")
     tab_to(page, "sg-r1-hours")
     page.keyboard.type("22")
-    page.wait_for_function("document.querySelector('.sg-progress-label') && document.querySelector('.sg-progress-label').textContent.includes('62/72')", timeout=WAIT)
+    wait_for(page, "document.querySelector('.sg-progress-label') && document.querySelector('.sg-progress-label').textContent.includes('62/72')", timeout=WAIT)
     # Remove the first row with the keyboard.
     page.focus("#sg-r1-hours")
     page.keyboard.press("Shift+Tab")
@@ -154,8 +154,8 @@ def test_keyboard_training(page, site_url):
     label = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert label == "删除第1条记录"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#sg-records-body tr').length === 1")
-    page.wait_for_function("document.querySelector('.sg-progress-label').textContent.includes('22/72')", timeout=WAIT)
+    wait_for(page, "document.querySelectorAll('#sg-records-body tr').length === 1")
+    wait_for(page, "document.querySelector('.sg-progress-label').textContent.includes('22/72')", timeout=WAIT)
 
 
 def test_keyboard_title(page, site_url):
@@ -174,8 +174,8 @@ def test_keyboard_title(page, site_url):
     page.keyboard.press("ArrowDown")  # the first series, 工程技术
     assert page.input_value("#sg-from") == "技师"
     assert page.input_value("#sg-series") == "工程技术"
-    page.wait_for_function(
-        "document.querySelector('#sg-result').textContent.includes('相应系列中级职称')", timeout=WAIT
+    wait_for(
+        page, "document.querySelector('#sg-result').textContent.includes('相应系列中级职称')", timeout=WAIT
     )
 
 
@@ -190,8 +190,8 @@ def test_keyboard_certificate(page, site_url):
     tab_to(page, "sg-annotation_requested_at")
     press_until(page, "[data-example]", limit=12)  # past the date-time field's parts to the first example button
     page.keyboard.press("Enter")  # the first example: 已申请加注
-    page.wait_for_function("document.querySelector('#sg-annotation_requested_at').value === '2026-01-05T10:30'")
-    page.wait_for_function("document.querySelector('.sg-facts') && document.querySelector('.sg-facts').textContent.includes('10:30')", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-annotation_requested_at').value === '2026-01-05T10:30'")
+    wait_for(page, "document.querySelector('.sg-facts') && document.querySelector('.sg-facts').textContent.includes('10:30')", timeout=WAIT)
 
 
 def test_an_unchanged_answer_keeps_focus_and_is_not_announced_again(page, site_url):
@@ -215,4 +215,4 @@ def test_an_unchanged_answer_keeps_focus_and_is_not_announced_again(page, site_u
     assert page.evaluate("window.__answerChanges") == 0
     # A real change still updates the result.
     page.select_option("#sg-level", "助理社会工作师")
-    page.wait_for_function("document.querySelector('#sg-result').textContent.includes('72 小时')", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-result').textContent.includes('72 小时')", timeout=WAIT)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitebuild import devserver
-from support.browser import WAIT, wait_ready
+from support.browser import WAIT, wait_for, wait_ready
 from shegong.api import MAX_DEPTH
 from support import cli as support_cli
 
@@ -63,7 +63,7 @@ def test_hours_of_400_nines_in_the_form(browser, site_url):
     page.goto(site_url + "calculator/training/")
     wait_ready(page)
     page.fill("#sg-r0-hours", "9" * 400)
-    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'errors'", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-result').dataset.state === 'errors'", timeout=WAIT)
     err = page.locator("[data-error-for='records[0].hours']")
     assert "「第1条的学时」的数字太大" in err.inner_text()
     ctx.close()
@@ -107,11 +107,11 @@ def test_a_failed_worker_is_restarted_once(browser, flaky):
     ctx = browser.new_context(locale="zh-CN")
     page = ctx.new_page()
     page.goto(flaky.url + "calculator/registration/")
-    page.wait_for_function("['ready', 'failed'].includes(window.shegongCalculator.state().phase)", timeout=WAIT)
+    wait_for(page, "['ready', 'failed'].includes(window.shegongCalculator.state().phase)", timeout=WAIT)
     assert page.evaluate("window.shegongCalculator.state()")["phase"] == "ready"
     assert page.evaluate("window.shegongCalculator.restarts()") == 1
     assert evaluate(page, NORMAL)["ok"] is True
-    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
     ctx.close()
 
 
@@ -125,11 +125,11 @@ def test_a_stalled_download_times_out_with_a_retry_button(browser, flaky):
         body=res.text().replace('"tool": "registration"', '"tool": "registration", "stall_ms": 1500')))
     page = ctx.new_page()
     page.goto(flaky.url + "calculator/registration/")
-    page.wait_for_function("window.shegongCalculator.state().phase === 'failed'", timeout=WAIT)
+    wait_for(page, "window.shegongCalculator.state().phase === 'failed'", timeout=WAIT)
     assert "下载停住了" in page.inner_text("#sg-status")
     page.click("#sg-status button:has-text('重试')")
     wait_ready(page)
-    page.wait_for_function("document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
     ctx.close()
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from support.browser import new_context, open_tool, settled, settled_any, stored
+from support.browser import new_context, open_tool, settled, settled_any, stored, wait_for
 
 LINK = "?level=%E7%A4%BE%E4%BC%9A%E5%B7%A5%E4%BD%9C%E5%B8%88&period_start=2023-03-15"
 
@@ -55,7 +55,7 @@ def test_a_link_fills_the_form_but_keeps_the_saved_inputs(tab, site_url):
 
     # A reload of the link changes nothing either.
     page.reload()
-    page.wait_for_function("window.shegongCalculator.state().phase === 'ready'", timeout=60_000)
+    wait_for(page, "window.shegongCalculator.state().phase === 'ready'", timeout=60_000)
     settled_any(page)
     assert json.loads(stored(page, "training")) == saved
 
@@ -103,7 +103,7 @@ def test_clear_works_when_cache_storage_throws(browser, site_url):
 
     page.click("#sg-clear")
     settled(page, "empty")
-    page.wait_for_function("document.querySelector('#sg-cleared').textContent !== ''")
+    wait_for(page, "document.querySelector('#sg-cleared').textContent !== ''")
     note = page.inner_text("#sg-cleared")
     assert "已清除：本机保存的输入(2个计算器)" in note
     assert "未能清除：计算引擎的快照" in note

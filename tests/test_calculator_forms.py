@@ -10,7 +10,7 @@ import pytest
 
 from shegong.api import evaluate
 from sitebuild import devserver
-from support.browser import WAIT, open_tool, settled, stored
+from support.browser import WAIT, open_tool, settled, stored, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def test_registration_form(tab, site_url):
     page.click("#sg-clear")
     settled(page, "empty")
     # The note comes once the snapshot is dropped too, which may be after the form is empty.
-    page.wait_for_function("document.querySelector('#sg-cleared').textContent.includes('已清除')", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-cleared').textContent.includes('已清除')", timeout=WAIT)
     page.reload()
     settled(page, "empty")
     assert page.input_value("#sg-first_registered_on") == ""
@@ -316,7 +316,7 @@ def test_form_can_be_filled_while_pyodide_loads(browser, gated):
     )
     assert page.evaluate("window.shegongCalculator.state().phase") == "loading"
     gated.gate.set()
-    page.wait_for_function("document.querySelector('#sg-answer').textContent.includes('2026年2月20日')", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-answer').textContent.includes('2026年2月20日')", timeout=WAIT)
     assert page.evaluate("window.__early.then(r => r.paper_expected.from)") == "2025-08-10"
     ctx.close()
 
@@ -326,7 +326,7 @@ def test_without_webassembly_the_page_says_so(browser, site_url):
     ctx.add_init_script("delete globalThis.WebAssembly")
     page = ctx.new_page()
     page.goto(site_url + "calculator/registration/")
-    page.wait_for_function("window.shegongCalculator.state().phase === 'failed'")
+    wait_for(page, "window.shegongCalculator.state().phase === 'failed'")
     status = page.inner_text("#sg-status")
     assert "无法运行计算器" in status and "WebAssembly" in status
     assert page.locator("#sg-status a[href*='registration/first']").count() == 1
@@ -341,7 +341,7 @@ def test_when_the_runtime_cannot_load_the_page_says_so(browser, gated):
     ctx = browser.new_context(locale="zh-CN")
     page = ctx.new_page()
     page.goto(gated.url + "calculator/training/")
-    page.wait_for_function("window.shegongCalculator.state().phase === 'failed'", timeout=WAIT)
+    wait_for(page, "window.shegongCalculator.state().phase === 'failed'", timeout=WAIT)
     assert "没有加载成功" in page.inner_text("#sg-status")
     assert page.locator("#sg-status a[href*='continuing-education']").count() == 1
     ctx.close()

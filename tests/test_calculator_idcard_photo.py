@@ -16,7 +16,7 @@ import struct
 import pytest
 
 from shegong.idcard import check_character
-from support.browser import WAIT, axe_violations, new_context, open_tool, press_until, settled, stored
+from support.browser import WAIT, axe_violations, new_context, open_tool, press_until, settled, stored, wait_for
 
 # A number made up for the test (not the page's example), with its right check character.
 NUMBER = "11010819800101123" + check_character("11010819800101123")
@@ -48,7 +48,7 @@ def answer(page):
 
 def fill_and_settle(page, selector, text, expect):
     page.fill(selector, text)
-    page.wait_for_function("t => document.querySelector('#sg-answer').textContent.includes(t)", arg=expect, timeout=WAIT)
+    wait_for(page, "t => document.querySelector('#sg-answer').textContent.includes(t)", arg=expect, timeout=WAIT)
     settled(page, "ok")
 
 
@@ -90,7 +90,7 @@ def test_idcard_number_is_never_kept_or_sent(tab, ctx):
     assert NUMBER not in local and NUMBER[:15] not in local
     assert NUMBER not in page.url
     # Every cache (the site's offline copy, the snapshot): keys, and the bodies' bytes.
-    page.wait_for_function("window.shegongCalculator.offlineReady.then(r => r.ok)", timeout=WAIT)
+    wait_for(page, "window.shegongCalculator.offlineReady.then(r => r.ok)", timeout=WAIT)
     found = page.evaluate(
         """async (n) => {
             const out = {keys: 0, hits: []};
@@ -119,7 +119,7 @@ def test_idcard_number_is_never_kept_or_sent(tab, ctx):
     settled(page, "ok")
     assert NUMBER not in page.input_value("#sg-id_number")
     page.click("#sg-clear")
-    page.wait_for_function("document.querySelector('#sg-cleared').textContent !== ''")
+    wait_for(page, "document.querySelector('#sg-cleared').textContent !== ''")
     assert page.input_value("#sg-id_number") == ""
     assert stored(page, "idcard") is None
 
@@ -147,7 +147,7 @@ def test_idcard_by_keyboard(tab):
     press_until(page, "#sg-id_number", limit=60)
     page.keyboard.type("11010519491231002x")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#sg-answer').textContent.includes('小写的x')", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-answer').textContent.includes('小写的x')", timeout=WAIT)
 
 
 # --- 证件照检查 --------------------------------------------------------------------------
@@ -211,11 +211,11 @@ def photo(ctx, site_url):
 
 def pick(page, name, mime, data, state="ok"):
     page.set_input_files("#sg-photo-file", files=[{"name": name, "mimeType": mime, "buffer": data}])
-    page.wait_for_function("n => document.querySelector('#sg-file_bytes').value === String(n)", arg=len(data), timeout=WAIT)
+    wait_for(page, "n => document.querySelector('#sg-file_bytes').value === String(n)", arg=len(data), timeout=WAIT)
     settled(page, state)
     if state == "ok":
-        page.wait_for_function(
-            "() => { const e = document.querySelector('#sg-photo-fix');"
+        wait_for(
+            page, "() => { const e = document.querySelector('#sg-photo-fix');"
             " return !e.hidden && !('busy' in e.dataset) && !document.querySelector('#sg-photo-download').disabled; }",
             timeout=WAIT)
 
@@ -251,7 +251,7 @@ def test_a_large_photo_is_cropped_and_compressed(photo, ctx):
     assert stored(page, "photo") == '{"size":"一寸"}'
     # Nor the photo: no cache holds a blob or data URL, and no cached body (the engine's
     # memory snapshot included) holds a piece of the original or of the fixed photo.
-    page.wait_for_function("window.shegongCalculator.offlineReady.then(r => r.ok)", timeout=WAIT)
+    wait_for(page, "window.shegongCalculator.offlineReady.then(r => r.ok)", timeout=WAIT)
     found = page.evaluate(
         """async ([a, b]) => {
             const has = (bytes, piece) => {
@@ -302,7 +302,7 @@ def test_the_frame_moves_by_keyboard_and_by_dragging(photo):
     assert frame()[0] > after[0]
     # Two-inch: the frame takes the new shape, the file its name.
     page.select_option("#sg-size", "两寸")
-    page.wait_for_function("document.querySelector('#sg-photo-download').textContent.includes('两寸')", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-photo-download').textContent.includes('两寸')", timeout=WAIT)
     assert axe_violations(page) == []
 
 
@@ -311,7 +311,7 @@ def test_a_small_photo_is_enlarged_with_a_warning(photo):
     page.select_option("#sg-size", "一寸")
     pick(page, "small.jpg", "image/jpeg", make_image(page, 200, 280))
     assert "像素" in page.inner_text("#sg-result") and "需处理" in page.inner_text("#sg-result")
-    page.wait_for_function("document.querySelector('#sg-photo-status').textContent.includes('不够清晰')", timeout=WAIT)
+    wait_for(page, "document.querySelector('#sg-photo-status').textContent.includes('不够清晰')", timeout=WAIT)
 
 
 def test_a_rotated_photo_is_turned_by_its_exif_orientation(photo):

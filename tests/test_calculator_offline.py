@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from shegong.api import TOOLS
-from support.browser import WAIT, new_context, settled
+from support.browser import WAIT, new_context, settled, wait_for
 
 GUIDES = ["registration/first/", "certificate/paper/"]
 
@@ -39,7 +39,7 @@ def test_everything_works_offline_after_one_calculator_visit(browser, own_server
         assert page.locator("h1").count() == 1
         assert "当前没有网络" not in page.inner_text("body")
         # The theme's own script ran from the cache too.
-        page.wait_for_function("document.querySelector('.md-header') !== null")
+        wait_for(page, "document.querySelector('.md-header') !== null")
     page.goto(url)
     assert "社工证书指南" in page.title()
 
@@ -51,8 +51,8 @@ def test_everything_works_offline_after_one_calculator_visit(browser, own_server
 
     # Compute on the last page through the form, and through the API.
     page.goto(url + "calculator/registration/?level=assistant&passed_on=2024-02-29")
-    page.wait_for_function(
-        "document.querySelector('#sg-answer').textContent.includes('2025年2月28日')", timeout=WAIT
+    wait_for(
+        page, "document.querySelector('#sg-answer').textContent.includes('2025年2月28日')", timeout=WAIT
     )
     answer = page.evaluate(
         "window.shegongCalculator.evaluate({tool: 'training', level: '社会工作师', period_start: '2023-07-01',"
@@ -71,7 +71,7 @@ def test_a_guide_page_never_fetches_the_runtime(browser, own_server):
         page.goto(url + guide)
         page.wait_for_load_state("networkidle")
     # The service worker is installed (it keeps what guide pages use) ...
-    page.wait_for_function("navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready", timeout=WAIT)
+    wait_for(page, "navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready", timeout=WAIT)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_load_state("networkidle")
     # ... but neither the page, its workers, nor the service worker asked for Pyodide.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from support.browser import WAIT, new_context, settled, wait_ready
+from support.browser import WAIT, new_context, settled, wait_for, wait_ready
 from support.build import calculator_config
 
 PAGE = "calculator/registration/"
@@ -52,7 +52,7 @@ def test_the_progress_bar_counts_the_builds_own_bytes(browser, own_server, site_
     page.fill("#sg-passed_on", "2024-06-01")
     settled(page)
     assert page.evaluate("window.shegongCalculator.offlineReady.then(r => r.ok)") is True
-    page.wait_for_function("document.querySelector('#sg-status .sg-status-text').textContent.includes('已可离线使用')",
+    wait_for(page, "document.querySelector('#sg-status .sg-status-text').textContent.includes('已可离线使用')",
                            timeout=WAIT)
     rows = page.evaluate("window.__progress")
 

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from support.rulecases import load_cases
-from support.browser import WAIT, new_context, open_ready, wait_ready
+from support.browser import WAIT, new_context, open_ready, wait_for, wait_ready
 from support.build import calculator_config
 CASES = load_cases()
 PAGE = "calculator/registration/"
@@ -209,7 +209,7 @@ def test_a_snapshot_that_restores_wrong_stops_snapshots_for_this_build(browser, 
     page = open_ready(ctx, site_url + PAGE)
     assert started(page) == {"start": "boot", "snapshot": "disabled", "made": "off"}
     page.get_by_role("button", name="清除数据").click()
-    page.wait_for_function("document.querySelector('#sg-cleared').textContent !== ''")
+    wait_for(page, "document.querySelector('#sg-cleared').textContent !== ''")
     page.close()
     page = open_ready(ctx, site_url + PAGE)
     assert started(page) == {"start": "boot", "snapshot": "none", "made": "made"}
@@ -223,7 +223,7 @@ def test_clear_data_removes_the_snapshot(browser, site_url):
     assert len(stored_entries(page)) == 1
     page.get_by_role("button", name="清除数据").click()
     # The page deletes it right away; the worker drops its copy.
-    page.wait_for_function("async (name) => !(await caches.has(name)) || (await (await caches.open(name)).keys()).length === 0",
+    wait_for(page, "async (name) => !(await caches.has(name)) || (await (await caches.open(name)).keys()).length === 0",
                            arg=SNAPSHOT_CACHE)
     assert stored_entries(page) == []
     page.close()
@@ -250,7 +250,7 @@ def test_restore_works_offline(browser, own_server):
     ctx = new_context(browser, own_server.url)
     page = open_ready(ctx, own_server.url + PAGE)
     wait_stored(page)
-    page.wait_for_function("window.shegongCalculator.offlineReady", timeout=WAIT)
+    wait_for(page, "window.shegongCalculator.offlineReady", timeout=WAIT)
     page.evaluate("window.shegongCalculator.offlineReady")
     page.close()
     own_server.stop()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import zipfile
 
-from support.browser import WAIT, new_context, open_ready
+from support.browser import WAIT, new_context, open_ready, wait_for
 from support.build import calculator_config
 
 FULL = "python_stdlib_full.zip"
@@ -75,7 +75,7 @@ def test_a_module_outside_the_shipped_stdlib_is_fetched_and_imported(browser, ow
         body=WORKER_PAGE % json.dumps(page_cfg), content_type="text/html; charset=utf-8"))
     page = ctx.new_page()
     page.goto(base + "__stdlib_test.html")
-    page.wait_for_function("window.__result !== undefined", timeout=WAIT)
+    wait_for(page, "window.__result !== undefined", timeout=WAIT)
     got = page.evaluate("window.__result")
     ctx.close()
     assert not got.startswith("error"), got

@@ -15,7 +15,7 @@ import icalendar
 import pytest
 
 from shegong import evaluate
-from support.browser import axe_violations, press_until, settled, wait_ready
+from support.browser import axe_violations, press_until, settled, wait_for, wait_ready
 from test_calculator_a11y import focused, tab_to, type_date
 
 SHOTS = os.environ.get("SHEGONG_SCREENSHOTS")
@@ -53,7 +53,7 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
 
     # From empty inputs, with the keyboard alone.
     page.click("#sg-clear")
-    page.wait_for_function("document.querySelector('#sg-cleared').textContent !== ''")
+    wait_for(page, "document.querySelector('#sg-cleared').textContent !== ''")
     page.evaluate("document.activeElement.blur()")
     assert page.locator("#sg-records-body tr").count() == 0
     tab_to(page, "sg-level")
@@ -112,7 +112,7 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
     press_until(page, ".sg-remove", limit=6)  # past the date field's own parts
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "删除第1次再登记的日期"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#sg-reregistered_on-body input').length === 0")
+    wait_for(page, "document.querySelectorAll('#sg-reregistered_on-body input').length === 0")
     assert focused(page) == "sg-add-reregistered_on"
     settled(page, "ok")
     saved = json.loads(page.evaluate("localStorage.getItem('shegong:calculator:plan')"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import axe_violations, new_context, open_search, scheme, switch_scheme, with_axe
+from support.browser import axe_violations, new_context, open_search, scheme, switch_scheme, wait_for, with_axe
 from support.build import built_pages
 
 
@@ -131,7 +131,7 @@ def test_axe_on_a_phone_with_the_menu_open(browser, site_url):
     p = ctx.new_page()
     p.goto(site_url + "registration/first/", wait_until="networkidle")
     p.locator("label.md-header__button[for='__drawer']").click()
-    p.wait_for_function("document.getElementById('__drawer').checked")
+    wait_for(p, "document.getElementById('__drawer').checked")
     violations = axe_violations(p)
     ctx.close()
     assert violations == []
@@ -151,8 +151,8 @@ def test_a_guide_opens_its_calculator_with_the_inputs_filled(page, site_url, gui
     page.goto(site_url + guide)
     page.get_by_role("link", name=button).click()
     for name, value in fields.items():
-        page.wait_for_function(
-            "([name, value]) => { const el = document.getElementById('sg-' + name); return el && el.value === value }",
+        wait_for(
+            page, "([name, value]) => { const el = document.getElementById('sg-' + name); return el && el.value === value }",
             arg=[name, value], timeout=20_000,
         )
     assert page.context.request_log.foreign() == []

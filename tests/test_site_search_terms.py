@@ -12,7 +12,7 @@ import json
 import re
 
 import pytest
-from support.browser import open_search, result_paths
+from support.browser import open_search, result_paths, wait_for
 
 TERMS = [
     ("cpta", "certificate/electronic/"),
@@ -46,8 +46,8 @@ def test_search_finds_the_page_for_what_people_type(home, word, expected):
     page.wait_for_selector(".md-search-result__item", state="detached")
     open_search(page, word)
     try:
-        page.wait_for_function(
-            """expected => [...document.querySelectorAll('.md-search-result__item > a')].slice(0, 5)
+        wait_for(
+            page, """expected => [...document.querySelectorAll('.md-search-result__item > a')].slice(0, 5)
                  .some(a => new URL(a.href).pathname.endsWith('/' + expected))""",
             arg=expected, timeout=10_000,
         )

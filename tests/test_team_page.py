@@ -15,7 +15,7 @@ import icalendar
 import openpyxl
 
 from shegong import api
-from support.browser import WAIT, axe_violations, new_context, settled
+from support.browser import WAIT, axe_violations, new_context, settled, wait_for
 from support.rulecases import ROOT
 
 TEMPLATE = ROOT / "docs" / "assets" / "calculator" / "team-template.xlsx"
@@ -38,7 +38,7 @@ def shown_rows(page) -> list[str]:
 
 def choose(page, name: str, data: bytes, mime: str) -> None:
     page.set_input_files("#sg-team-file", files=[{"name": name, "mimeType": mime, "buffer": data}])
-    page.wait_for_function("document.querySelector('#sg-result').dataset.busy !== undefined "
+    wait_for(page, "document.querySelector('#sg-result').dataset.busy !== undefined "
                            "|| document.querySelector('#sg-result').dataset.state !== 'empty'", timeout=WAIT)
     settled(page)
 
@@ -107,7 +107,7 @@ def test_the_team_page(browser, own_server):
     # Saved only when ticked; kept offline after this one visit.
     assert page.evaluate("localStorage.getItem('shegong:calculator:team')") is None
     page.check("#sg-team-save")
-    page.wait_for_function("localStorage.getItem('shegong:calculator:team') !== null")
+    wait_for(page, "localStorage.getItem('shegong:calculator:team') !== null")
     assert page.evaluate("window.shegongCalculator.offlineReady")["ok"] is True
     ctx.set_offline(True)
     own_server.stop()
@@ -115,7 +115,7 @@ def test_the_team_page(browser, own_server):
     settled(page)
     assert page.inner_text("#sg-answer") == messy["summary"] and page.is_checked("#sg-team-save")
     page.click("#sg-clear")
-    page.wait_for_function("document.querySelector('#sg-cleared').hidden === false")
+    wait_for(page, "document.querySelector('#sg-cleared').hidden === false")
     assert page.evaluate("localStorage.getItem('shegong:calculator:team')") is None
     assert shown_rows(page) == [] and not page.is_checked("#sg-team-save")
 

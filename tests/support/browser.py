@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sitebuild import devserver
 from sitebuild.devserver import RequestLog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,8 +25,13 @@ def new_context(browser, url: str, **options):
     return ctx
 
 
+def wait_for(page, predicate: str, arg=None, timeout: float = WAIT):
+    """Waits until the JS ``predicate`` holds, on a timer (devserver.wait_for)."""
+    return devserver.wait_for(page, predicate, arg=arg, timeout=timeout)
+
+
 def wait_ready(page) -> None:
-    page.wait_for_function("window.shegongCalculator && window.shegongCalculator.state().phase === 'ready'",
+    wait_for(page, "window.shegongCalculator && window.shegongCalculator.state().phase === 'ready'",
                            timeout=WAIT)
 
 
@@ -53,8 +59,8 @@ def press_until(page, selector: str, key: str = "Tab", limit: int = 80) -> None:
 def settled(page, state: str = "ok") -> None:
     """The result area shows ``state`` (ok, errors, empty, failed) for the latest input:
     no computation is scheduled or running (ui.mjs marks the result ``data-busy``)."""
-    page.wait_for_function(
-        """s => { const r = document.querySelector('#sg-result');
+    wait_for(
+        page, """s => { const r = document.querySelector('#sg-result');
                   return r && r.dataset.state === s && !('busy' in r.dataset); }""",
         arg=state, timeout=WAIT,
     )
@@ -63,8 +69,8 @@ def settled(page, state: str = "ok") -> None:
 def settled_any(page) -> str:
     """Waits until the latest input has been computed, whatever the outcome; returns the
     state shown (ok, errors, empty)."""
-    page.wait_for_function(
-        """() => { const r = document.querySelector('#sg-result');
+    wait_for(
+        page, """() => { const r = document.querySelector('#sg-result');
                    return r && ['ok', 'errors', 'empty'].includes(r.dataset.state) && !('busy' in r.dataset); }""",
         timeout=WAIT,
     )
@@ -113,7 +119,7 @@ def switch_scheme(page) -> str:
     does (the choice is kept for the next pages); returns the scheme now shown."""
     before = page.evaluate("document.body.dataset.mdColorScheme")
     page.locator("form[data-md-component=palette] label:not([hidden])").click()
-    page.wait_for_function("b => document.body.dataset.mdColorScheme !== b", arg=before)
+    wait_for(page, "b => document.body.dataset.mdColorScheme !== b", arg=before)
     return scheme(page)
 
 
