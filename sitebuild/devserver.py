@@ -18,10 +18,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 CHROMIUM = os.environ.get("SHEGONG_CHROMIUM", "/usr/bin/chromium")
-# Debian's build of the same Blink and V8 without the browser's own UI layer, as
-# Playwright's default headless browser is: the tests and `make diagrams` use it, since
-# the full browser's process spent more CPU than the pages did. `make bench` and
-# Lighthouse keep the full browser, which is what a reader runs.
+# The tests' browser: Debian's build of the same Blink and V8 without the browser's own
+# UI layer (as Playwright's default headless browser is), whose process spent less CPU
+# than the full browser's, and V8 compiling the wasm once without optimising it again,
+# which the tests' many cold starts paid for. What the pages do is the same; how fast
+# is `make bench`'s, which keeps the full browser a reader runs.
 HEADLESS_SHELL = os.environ.get("SHEGONG_CHROMIUM_SHELL", "/usr/lib/chromium/chromium-headless-shell")
 # Without the background-networking flags Chromium tries Google's hosts at every start,
 # which this network refuses.
@@ -123,10 +124,14 @@ def wait_for(page, predicate: str, *, arg=None, timeout: float):
     return page.wait_for_function(predicate, arg=arg, timeout=timeout, polling=POLL_MS)
 
 
-def launch(playwright, *, shell: bool = False):
+TEST_ARGS = ["--js-flags=--liftoff-only"]
+
+
+def launch(playwright, *, tests: bool = False):
     """Debian's Chromium, headless (Playwright's own browser download is not reachable);
-    ``shell`` takes its headless shell instead of the full browser."""
-    path = HEADLESS_SHELL if shell else CHROMIUM
+    ``tests`` takes the tests' browser (HEADLESS_SHELL, TEST_ARGS)."""
+    path = HEADLESS_SHELL if tests else CHROMIUM
     if not Path(path).exists():
         raise FileNotFoundError(f"Chromium not found at {path}: `make chromium` installs Debian's packages")
-    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+    args = CHROMIUM_ARGS + (TEST_ARGS if tests else [])
+    return playwright.chromium.launch(executable_path=path, args=args, headless=True)

@@ -26,6 +26,7 @@ settings.load_profile("shegong")
 
 BROWSER_FIXTURES = {"site_dir", "site_url", "browser", "context", "page", "own_server", "changed_site"}
 SLOW_FIXTURES = {"changed_site"}
+HEAVY_FIXTURES = {"browser", "changed_project"}
 
 
 def pytest_collection_modifyitems(items):
@@ -39,7 +40,7 @@ def pytest_collection_modifyitems(items):
     # `make test` hands whole modules to two processes as each frees up, so the short
     # modules fill in at the end instead of one long module running on alone.
     heavy = {item.nodeid.split("::")[0] for item in items
-             if item.get_closest_marker("browser") or item.get_closest_marker("slow")}
+             if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ()))}
     items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)
 
 
@@ -73,7 +74,7 @@ def browser():
 
     with sync_playwright() as pw:
         try:
-            b = devserver.launch(pw, shell=True)
+            b = devserver.launch(pw, tests=True)
         except FileNotFoundError as exc:
             pytest.fail(str(exc))
         yield _CSPBypassingBrowser(b)

@@ -30,6 +30,17 @@ def wait_for(page, predicate: str, arg=None, timeout: float = WAIT):
     return devserver.wait_for(page, predicate, arg=arg, timeout=timeout)
 
 
+# Recorded before any page script runs (a context's init script, which the page's policy
+# does not govern): every Content-Security-Policy violation the page reports.
+CSP_WATCH = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__violations.push({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample,
+                            line: e.lineNumber, source: e.sourceFile});
+});
+"""
+
+
 def wait_ready(page) -> None:
     wait_for(page, "window.shegongCalculator && window.shegongCalculator.state().phase === 'ready'",
                            timeout=WAIT)
