@@ -49,15 +49,17 @@ node_modules/.stamp: package.json package-lock.json
 node: node_modules/.stamp
 
 # Debian's Chromium: Playwright's own browser download is not reachable. The tests run
-# its headless shell; `make bench` and `make diagrams` the full browser.
+# its headless shell; `make bench` and `make diagrams` the full browser. Browsers named
+# by SHEGONG_CHROMIUM_SHELL (and SHEGONG_CHROMIUM) are used as they are.
 CHROMIUM_BIN := $${SHEGONG_CHROMIUM:-/usr/bin/chromium}
 SHELL_BIN := $${SHEGONG_CHROMIUM_SHELL:-/usr/lib/chromium/chromium-headless-shell}
 chromium:
-	@if [ -x "$(CHROMIUM_BIN)" ] && [ -x "$(SHELL_BIN)" ] && fc-list | grep -q "Noto Sans CJK"; then exit 0; fi; \
+	@if [ -n "$$SHEGONG_CHROMIUM_SHELL" ]; then exit 0; fi; \
+	if [ -x "$(CHROMIUM_BIN)" ] && [ -x "$(SHELL_BIN)" ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then exit 0; fi; \
 	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-headless-shell fonts-noto-cjk >/dev/null
-	@[ -x "$(CHROMIUM_BIN)" ] && [ -x "$(SHELL_BIN)" ] || { echo "需要 Debian 的 chromium 和 chromium-headless-shell(apt-get install chromium chromium-headless-shell fonts-noto-cjk)"; exit 1; }
+	@[ -x "$(SHELL_BIN)" ] || { echo "需要 Debian 的 chromium-headless-shell(apt-get install chromium chromium-headless-shell fonts-noto-cjk),或用 SHEGONG_CHROMIUM_SHELL 指定"; exit 1; }
 
 setup: venv node
 
@@ -68,9 +70,10 @@ serve: site
 	@echo "网站已构建:http://$(HOST):$(PORT)/   (Ctrl-C 停止)"
 	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
 
-# Whole test modules on as many processes as there are cores (pytest-xdist): module
-# fixtures, such as a context whose later pages restore from the snapshot, stay shared.
-XDIST := -n auto --dist loadfile
+# Whole test modules on one process per core (pytest-xdist), in the order collected
+# (tests/conftest.py): module fixtures, such as a context whose later pages restore from
+# the snapshot, stay shared.
+XDIST := -n auto --dist loadfile --no-loadscope-reorder
 
 test: setup chromium site
 	$(PY) -m pytest $(XDIST) --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)

@@ -8,8 +8,8 @@ script is how the SVGs are made:
   with the hook's ``diagram_name`` (the first 16 hex digits of the sha256 of the fence
   body), so script and build always agree;
 * it draws them with the local ``node_modules/mermaid/dist/mermaid.min.js`` in headless
-  Debian Chromium (the tests' browser and flags; ``SHEGONG_CHROMIUM`` overrides the
-  path), with no network;
+  Debian Chromium (the full browser ``make bench`` uses, not the tests' headless shell;
+  ``SHEGONG_CHROMIUM`` overrides the path), with no network;
 * labels are SVG text (``htmlLabels: false``, no foreignObject) in a Chinese system
   font; the drawing has its own white background and the site's indigo, so it reads
   the same in the light and the dark scheme; it is ``role="img"`` with a ``<title>``
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 
-# The browser and flags of the tests (SHEGONG_CHROMIUM overrides the path).
+# Debian's full Chromium (SHEGONG_CHROMIUM overrides the path).
 from sitebuild import devserver  # noqa: E402
 from sitebuild.diagrams import DIAGRAM_DIR, diagram_name, mermaid_fences  # noqa: E402
 

@@ -119,8 +119,7 @@ POLL_MS = 50
 
 
 def wait_for(page, predicate: str, *, arg=None, timeout: float):
-    """Waits until the JS ``predicate`` is truthy (or its promise resolves truthy),
-    checking it every POLL_MS."""
+    """Waits until the JS ``predicate`` returns a truthy value, checking it every POLL_MS."""
     return page.wait_for_function(predicate, arg=arg, timeout=timeout, polling=POLL_MS)
 
 

@@ -27,6 +27,9 @@ settings.load_profile("shegong")
 BROWSER_FIXTURES = {"site_dir", "site_url", "browser", "context", "page", "own_server", "changed_site"}
 SLOW_FIXTURES = {"changed_site"}
 HEAVY_FIXTURES = {"browser", "changed_project"}
+# Every module that uses the changed copy (checked at collection).
+CHANGED_COPY = {"changed_project", "changed_site"}
+SHARED_BUILD_MODULES = {"tests/test_site_build.py", "tests/test_site_update.py"}
 
 
 def pytest_collection_modifyitems(items):
@@ -36,12 +39,40 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
         if SLOW_FIXTURES & names:
             item.add_marker(pytest.mark.slow)
-    # The modules that open a browser or build a copy first and the quick ones after:
-    # `make test` hands whole modules to two processes as each frees up, so the short
-    # modules fill in at the end instead of one long module running on alone.
-    heavy = {item.nodeid.split("::")[0] for item in items
-             if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ()))}
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)
+    sharing = {_module(item) for item in items if CHANGED_COPY & set(getattr(item, "fixturenames", ()))}
+    if not sharing <= SHARED_BUILD_MODULES:
+        raise pytest.UsageError(f"{sorted(sharing - SHARED_BUILD_MODULES)} use the changed copy: add them to "
+                                "SHARED_BUILD_MODULES in tests/conftest.py, so that it is built once")
+    # The modules that open a browser or build a copy first, then those that read or send
+    # the built site, the quick ones last: `make test` hands whole modules to its
+    # processes as each frees up, so short modules fill in at the end instead of one
+    # long module running on alone.
+    rank: dict[str, int] = {}
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        level = 0 if HEAVY_FIXTURES & names else 1 if "site_dir" in names else 2
+        rank[_module(item)] = min(level, rank.get(_module(item), 2))
+    items.sort(key=lambda item: rank[_module(item)])
+
+
+def _module(item) -> str:
+    return item.nodeid.split("::")[0]
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (whole modules to each process, so module fixtures are shared),
+    with the modules that use the changed copy's build as one unit: a session fixture is
+    set up once per process, and that one is a build."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduler(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::")[0]
+            return "changed_site" if module in SHARED_BUILD_MODULES else module
+
+    return Scheduler(config, log)
 
 
 @pytest.fixture(scope="session")

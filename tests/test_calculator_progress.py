@@ -53,7 +53,7 @@ def test_the_progress_bar_counts_the_builds_own_bytes(browser, own_server, site_
     settled(page)
     assert page.evaluate("window.shegongCalculator.offlineReady.then(r => r.ok)") is True
     wait_for(page, "document.querySelector('#sg-status .sg-status-text').textContent.includes('已可离线使用')",
-                           timeout=WAIT)
+             timeout=WAIT)
     rows = page.evaluate("window.__progress")
 
     counted = [r for r in rows if r["max"] is not None and not r["hidden"]]

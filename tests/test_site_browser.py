@@ -88,7 +88,7 @@ def first_visits(browser, site_url, site_dir):
     skipped (its own fetch is counted)."""
     guides = guide_pages(site_dir)
     assert len(guides) >= 20
-    out = {"bytes": {}, "runtime": [], "violations": {}, "theme_missing": []}
+    out = {"bytes": {}, "runtime": [], "violations": {}, "theme_missing": [], "errors": []}
     for rel in guides:
         where = rel or "/"
         ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=False)
@@ -98,6 +98,7 @@ def first_visits(browser, site_url, site_dir):
         ctx.on("requestfinished", lambda req: (finished.append(req), pending.discard(req)))
         ctx.on("requestfailed", lambda req: pending.discard(req))
         p = ctx.new_page()
+        p.on("pageerror", lambda e, where=where: out["errors"].append(f"{where}: {e}"))
         p.goto(site_url + rel, wait_until="load")
         # The service worker active means its install (and what it stores) is done; then
         # every request started must have ended, and none begun within a short pause.
@@ -110,8 +111,8 @@ def first_visits(browser, site_url, site_dir):
             if not pending or time.monotonic() >= deadline:
                 break
         assert not pending, f"{where}: still loading {[r.url for r in pending]}"
-        # The theme's first inline script defines __md_get; its bundle draws the header.
-        if not p.evaluate("typeof window.__md_get === 'function' && !!document.querySelector('.md-header')"):
+        # The theme's first inline script defines __md_get; its bundle, component$.
+        if not p.evaluate("typeof window.__md_get === 'function' && typeof window.component$ === 'object'"):
             out["theme_missing"].append(where)
         if got := p.evaluate("window.__violations"):
             out["violations"][where] = got
@@ -144,9 +145,10 @@ def test_a_first_visit_to_any_guide_page_transfers_at_most_1_mib(first_visits):
 
 
 def test_a_first_visit_to_any_guide_page_runs_under_its_policy(first_visits):
-    """No Content-Security-Policy violation, and the theme's scripts ran (test_csp.py
-    checks the calculator pages)."""
+    """No Content-Security-Policy violation, no script error, and the theme's scripts ran
+    (test_csp.py checks the calculator pages and the 404 page, at 1280 px)."""
     assert first_visits["violations"] == {}
+    assert first_visits["errors"] == []
     assert first_visits["theme_missing"] == []
 
 

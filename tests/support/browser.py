@@ -43,7 +43,7 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 def wait_ready(page) -> None:
     wait_for(page, "window.shegongCalculator && window.shegongCalculator.state().phase === 'ready'",
-                           timeout=WAIT)
+             timeout=WAIT)
 
 
 def open_ready(ctx, url: str):
