@@ -21,6 +21,24 @@ SW_SKIP = re.compile(r"(^sw\.js$|\.map$|\.gz$|^assets/pyodide/)")
 ICONS = "assets/calculator/icons/"
 
 
+def worker_config(bundle: Bundle) -> dict:
+    """What a calculator page's worker is given to start (calculator_pages.add_scripts)."""
+    return {
+        "runtime": runtime_path(bundle),
+        "packages": packages_path(bundle),
+        # What a stored memory snapshot must match to be restored (worker.mjs): the
+        # Pyodide version, the rules wheel's hash, and the packages' content hash, which
+        # covers the other wheels and the stdlib zip whose modules the snapshot holds.
+        "snapshot": f"pyodide-{bundle.pyodide_version}_shegong-{bundle.rules_wheel_sha[:16]}"
+                    f"_rest-{bundle.packages_hash}",
+        "stdlib": stdlib_path(bundle),
+        "download": first_download(bundle),
+        # The team page's own packages (calculator_pages.TEAM_PAGE): loaded there only.
+        "page_packages": list(bundle.page_only),
+        "page_download": first_download(bundle, ("shegong", *bundle.page_only)),
+    }
+
+
 def runtime_path(bundle: Bundle) -> str:
     return f"assets/pyodide/{bundle.pyodide_version}/"
 

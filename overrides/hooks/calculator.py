@@ -27,20 +27,7 @@ def on_config(config):
     except (FileNotFoundError, calculator_forms.FormError) as exc:
         raise PluginError(f"calculator 钩子:{exc}") from None
     calculator_pages.set_tools(tools.questions)
-    _build.update(root=root, bundle=bundle, tools=tools, page_config={
-        "runtime": offline.runtime_path(bundle),
-        "packages": offline.packages_path(bundle),
-        # What a stored memory snapshot must match to be restored (worker.mjs): the
-        # Pyodide version, the rules wheel's hash, and the packages' content hash, which
-        # covers the other wheels and the stdlib zip whose modules the snapshot holds.
-        "snapshot": f"pyodide-{bundle.pyodide_version}_shegong-{bundle.rules_wheel_sha[:16]}"
-                    f"_rest-{bundle.packages_hash}",
-        "stdlib": offline.stdlib_path(bundle),
-        "download": offline.first_download(bundle),
-        # The team page's own packages (calculator_pages.TEAM_PAGE): loaded there only.
-        "page_packages": list(bundle.page_only),
-        "page_download": offline.first_download(bundle, ("shegong", *bundle.page_only)),
-    })
+    _build.update(bundle=bundle, tools=tools, page_config=offline.worker_config(bundle))
     return config
 
 
