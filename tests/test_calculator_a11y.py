@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from shegong.api import TOOLS
-from support.browser import WAIT, axe_violations, new_context, press_until, scheme, settled, switch_scheme, wait_for, with_axe
+from support.browser import (WAIT, axe_violations, focused, new_context, press_until, scheme, settled, switch_scheme, tab_to,
+                             type_date, wait_for, with_axe)
 
 PAGES = ["calculator/"] + [f"calculator/{tool}/" for tool in TOOLS]
 
@@ -75,28 +76,6 @@ def test_axe_clean_with_errors_and_on_a_phone(browser, site_url):
 
 
 # --- keyboard --------------------------------------------------------------------------
-
-
-def focused(page):
-    return page.evaluate("document.activeElement && (document.activeElement.id || document.activeElement.tagName)")
-
-
-def tab_to(page, element_id, limit=80):
-    """Presses Tab from where the focus is until ``element_id`` has it."""
-    press_until(page, f"#{element_id}", limit=limit)
-
-
-def type_date(page, element_id, iso):
-    """Types a date into the focused date field digit by digit, as a user would."""
-    y, m, d = iso.split("-")
-    # The order of the field's parts follows the browser's locale.
-    for order in (m + d + y, y + m + d, d + m + y):
-        page.keyboard.type(order)
-        if page.input_value(f"#{element_id}") == iso:
-            return
-        page.fill(f"#{element_id}", "")  # start again with the next order
-        page.focus(f"#{element_id}")
-    raise AssertionError(f"could not type {iso} into #{element_id}")
 
 
 def start(page, site_url, tool):

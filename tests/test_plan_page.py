@@ -15,8 +15,7 @@ import icalendar
 import pytest
 
 from shegong import evaluate
-from support.browser import axe_violations, press_until, settled, wait_for, wait_ready
-from test_calculator_a11y import focused, tab_to, type_date
+from support.browser import axe_violations, focused, press_until, settled, tab_to, type_date, wait_for, wait_ready
 
 SHOTS = os.environ.get("SHEGONG_SCREENSHOTS")
 

@@ -67,6 +67,28 @@ def press_until(page, selector: str, key: str = "Tab", limit: int = 80) -> None:
         raise AssertionError(f"{selector} is not reachable with {key} in {limit} presses")
 
 
+def focused(page):
+    return page.evaluate("document.activeElement && (document.activeElement.id || document.activeElement.tagName)")
+
+
+def tab_to(page, element_id, limit=80):
+    """Presses Tab from where the focus is until ``element_id`` has it."""
+    press_until(page, f"#{element_id}", limit=limit)
+
+
+def type_date(page, element_id, iso):
+    """Types a date into the focused date field digit by digit, as a user would."""
+    y, m, d = iso.split("-")
+    # The order of the field's parts follows the browser's locale.
+    for order in (m + d + y, y + m + d, d + m + y):
+        page.keyboard.type(order)
+        if page.input_value(f"#{element_id}") == iso:
+            return
+        page.fill(f"#{element_id}", "")  # start again with the next order
+        page.focus(f"#{element_id}")
+    raise AssertionError(f"could not type {iso} into #{element_id}")
+
+
 def settled(page, state: str = "ok") -> None:
     """The result area shows ``state`` (ok, errors, empty, failed) for the latest input:
     no computation is scheduled or running (ui.mjs marks the result ``data-busy``)."""
