@@ -196,6 +196,7 @@ def _build_packages(root: Path, pyodide_dir: Path, code: Path, out: Path) -> Non
     with tempfile.TemporaryDirectory(prefix="shegong-wheels-") as tmp:
         work = Path(tmp) / "work"
         rules = _unpacked(_rules_wheel(root, Path(tmp)), work / "rules")
+        _drop_developer_extras(next(rules.glob("*.dist-info")) / "METADATA")
         if not (code / "complete").exists():
             _compile(root, pyodide_dir, rules, code, work)
         _use_bytecode(rules, code / "shegong")
@@ -232,6 +233,20 @@ def _rules_wheel(root: Path, tmp: Path) -> Path:
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
           "-w", tmp / "wheel", "."], cwd=src)
     return _pure(next((tmp / "wheel").glob("shegong-*.whl")))
+
+
+def _drop_developer_extras(metadata: Path) -> None:
+    """Leaves out of the shipped wheel's METADATA the extras only developers install (test,
+    docs, publish): their pins would give the rules wheel a new hash, so every reader a new
+    snapshot and a fresh download, whenever a test tool is bumped. PAGE_EXTRAS stay."""
+    head, sep, body = metadata.read_text(encoding="utf-8").partition("\n\n")
+    keep = set(PAGE_EXTRAS)
+
+    def shipped(line: str) -> bool:
+        extra = re.match(r"Provides-Extra: (\S+)$", line) or re.search(r"; extra == \"([^\"]+)\"$", line)
+        return not extra or extra.group(1) in keep
+
+    metadata.write_text("\n".join(filter(shipped, head.split("\n"))) + sep + body, encoding="utf-8")
 
 
 def _pure(wheel: Path) -> Path:

@@ -55,7 +55,7 @@ def test_a_readme_change_changes_nothing_shipped(tmp_path):
     assert cache_keys(root) == keys
 
 
-def test_the_shipped_rules_wheel_leaves_the_readme_out(site_dir):
+def test_the_shipped_rules_wheel_leaves_the_readme_and_the_developer_extras_out(site_dir):
     import json
     import zipfile
 
@@ -68,3 +68,6 @@ def test_the_shipped_rules_wheel_leaves_the_readme_out(site_dir):
     assert "Name: shegong" in metadata
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme.splitlines()[2] not in metadata and len(metadata) < 4000
+    # Only the extras a page loads: a bumped test tool must not change what readers get.
+    assert "Provides-Extra: sheets" in metadata and 'extra == "sheets"' in metadata
+    assert "pytest" not in metadata and "Provides-Extra: test" not in metadata
