@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import socketserver
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -23,7 +25,8 @@ CHROMIUM = os.environ.get("SHEGONG_CHROMIUM", "/usr/bin/chromium")
 # than the full browser's, and V8 compiling the wasm once without optimising it again,
 # which the tests' many cold starts paid for. What the pages do is the same; how fast
 # is `make bench`'s, which keeps the full browser a reader runs.
-HEADLESS_SHELL = os.environ.get("SHEGONG_CHROMIUM_SHELL", "/usr/lib/chromium/chromium-headless-shell")
+DEBIAN_SHELL = "/usr/lib/chromium/chromium-headless-shell"
+HEADLESS_SHELL = os.environ.get("SHEGONG_CHROMIUM_SHELL", DEBIAN_SHELL)
 # Without the background-networking flags Chromium tries Google's hosts at every start,
 # which this network refuses.
 CHROMIUM_ARGS = [
@@ -126,11 +129,56 @@ def wait_for(page, predicate: str, *, arg=None, timeout: float):
 TEST_ARGS = ["--js-flags=--liftoff-only"]
 
 
+def test_browser() -> str:
+    """The tests' browser: the headless shell where there is one; otherwise the full
+    browser that SHEGONG_CHROMIUM names, in its own headless mode. GitHub's runners have
+    Google Chrome and no Debian packages, and the workflow names Chrome there."""
+    if Path(HEADLESS_SHELL).exists() or "SHEGONG_CHROMIUM" not in os.environ:
+        return HEADLESS_SHELL
+    return CHROMIUM if Path(CHROMIUM).exists() else HEADLESS_SHELL
+
+
+def missing_packages() -> list[str]:
+    """The Debian packages ``make chromium`` installs: only what is missing, and no
+    browser where a named one serves (Ubuntu has no chromium-headless-shell)."""
+    missing = []
+    if not Path(CHROMIUM).exists() and "SHEGONG_CHROMIUM" not in os.environ:
+        missing.append("chromium")
+    if not Path(test_browser()).exists() and "SHEGONG_CHROMIUM_SHELL" not in os.environ:
+        missing.append("chromium-headless-shell")
+    # Chinese text lays out and screenshots with CJK glyphs, not boxes.
+    if shutil.which("dpkg") and subprocess.run(["dpkg", "-s", "fonts-noto-cjk"], capture_output=True).returncode:
+        missing.append("fonts-noto-cjk")
+    return missing
+
+
 def launch(playwright, *, tests: bool = False):
-    """Debian's Chromium, headless (Playwright's own browser download is not reachable);
-    ``tests`` takes the tests' browser (HEADLESS_SHELL, TEST_ARGS)."""
-    path = HEADLESS_SHELL if tests else CHROMIUM
+    """Chromium, headless (Playwright's own browser download is not reachable);
+    ``tests`` takes the tests' browser (test_browser(), TEST_ARGS)."""
+    path = test_browser() if tests else CHROMIUM
     if not Path(path).exists():
-        raise FileNotFoundError(f"Chromium not found at {path}: `make chromium` installs Debian's packages")
+        raise FileNotFoundError(f"Chromium not found at {path}: `make chromium` installs Debian's packages, "
+                                "or name a browser with SHEGONG_CHROMIUM")
     args = CHROMIUM_ARGS + (TEST_ARGS if tests else [])
     return playwright.chromium.launch(executable_path=path, args=args, headless=True)
+
+
+def main(argv: list[str]) -> int:
+    """`make chromium`: ``--missing-packages`` prints the Debian packages to install
+    (nothing when none are); ``--check`` says in Chinese what to do when the tests'
+    browser is still missing."""
+    if argv == ["--missing-packages"]:
+        print(" ".join(missing_packages()))
+        return 0
+    if argv == ["--check"]:
+        if Path(test_browser()).exists():
+            return 0
+        print(f"测试用的浏览器不存在：{test_browser()}。Debian：apt-get install chromium chromium-headless-shell "
+              "fonts-noto-cjk；其他系统：用 SHEGONG_CHROMIUM 指定 Chrome 或 Chromium。", file=sys.stderr)
+        return 1
+    print("usage: python -m sitebuild.devserver --missing-packages | --check", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
