@@ -73,21 +73,24 @@ serve: site
 # (tests/conftest.py): module fixtures, such as a context whose later pages restore from
 # the snapshot, stay shared.
 XDIST := -n auto --dist loadfile --no-loadscope-reorder
+# The 100% coverage gate holds for a whole run; with PYTEST_ARGS naming some tests
+# (`make test-unit PYTEST_ARGS=tests/test_dates.py`) coverage is reported, not gated.
+COVERAGE_GATE = $(if $(PYTEST_ARGS),,--cov-fail-under=100)
 
 test: setup chromium site
-	$(PY) -m pytest $(XDIST) --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) --cov=shegong --cov-branch --cov-report=term-missing $(COVERAGE_GATE) $(PYTEST_ARGS)
 
 # Everything but the tests that build temporary copies of the repository (marked slow).
 test-fast: setup chromium site
 	$(PY) -m pytest $(XDIST) -m "not slow" $(PYTEST_ARGS)
 
-# Only the rules package: quick, no browser and no site.
 # The request part of calculator/shegong/schema.json, from the tools' declared questions.
 schema: venv
 	$(PY) -m shegong.schema
 
+# Only the rules package: quick, no browser and no site.
 test-unit: venv node
-	$(PY) -m pytest -m "not browser and not slow" --cov=shegong --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not slow" --cov=shegong --cov-branch --cov-report=term-missing $(COVERAGE_GATE) $(PYTEST_ARGS)
 
 bench: setup chromium site
 	$(PY) bench/run.py
