@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup venv node chromium site serve test test-fast test-unit bench diagrams publish-s3 cli-example schema clean lock
+.PHONY: help setup venv node chromium java site serve test test-fast test-unit bench diagrams publish-s3 cli-example schema clean lock
 
 help:
 	@echo "make serve   构建网站并在 http://$(HOST):$(PORT) 提供访问"
@@ -60,6 +60,13 @@ chromium: venv
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$pkgs >/dev/null
 	@$(PY) -m sitebuild.devserver --check
 
+# The Nu HTML Checker (npm's vnu-jar, tests/test_html_validity.py) runs on Java: Debian's
+# headless runtime where the machine has none (GitHub's runners have one).
+java:
+	@command -v java >/dev/null && exit 0; \
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null
+
 setup: venv node
 
 site: setup
@@ -77,11 +84,11 @@ XDIST := -n auto --dist loadfile --no-loadscope-reorder
 # (`make test-unit PYTEST_ARGS=tests/test_dates.py`) coverage is reported, not gated.
 COVERAGE_GATE = $(if $(PYTEST_ARGS),,--cov-fail-under=100)
 
-test: setup chromium site
+test: setup chromium java site
 	$(PY) -m pytest $(XDIST) --cov=shegong --cov-branch --cov-report=term-missing $(COVERAGE_GATE) $(PYTEST_ARGS)
 
 # Everything but the tests that build temporary copies of the repository (marked slow).
-test-fast: setup chromium site
+test-fast: setup chromium java site
 	$(PY) -m pytest $(XDIST) -m "not slow" $(PYTEST_ARGS)
 
 # The request part of calculator/shegong/schema.json, from the tools' declared questions.

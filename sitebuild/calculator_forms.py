@@ -89,7 +89,10 @@ def _control(f: Any, tools: Tools, required: bool) -> str:
         attrs += ' autocomplete="off" spellcheck="false" data-unsaved=""'
     choices = f.options(tools.policy)
     if choices:
-        options = (f'<option value="">{_e(f.blank)}</option>' if f.blank else "") + "".join(
+        # A required choice opens on an empty placeholder, so nothing is chosen for the
+        # reader (and HTML wants a required select's first option empty).
+        blank = f.blank or ("请选择" if required else None)
+        options = (f'<option value="">{_e(blank)}</option>' if blank else "") + "".join(
             f'<option value="{_e(c)}">{_e(c)}</option>' for c in choices)
         aliases = f" data-aliases=\"{_e(json.dumps(dict(f.aliases), ensure_ascii=False))}\"" if f.aliases else ""
         return f"<select {attrs}{aliases}>\n{options}\n</select>"
@@ -235,7 +238,7 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
         '<p id="sg-cleared" class="sg-hint" role="status" hidden></p>',
         "</form>",
         '<p id="sg-answer" class="sg-live" aria-live="polite" aria-atomic="true"></p>',
-        '<div id="sg-result" class="sg-result" aria-labelledby="sg-result-title"></div>',
+        '<section id="sg-result" class="sg-result" aria-labelledby="sg-result-title"></section>',
         '<p id="sg-offline" class="sg-offline" role="status" hidden></p>',
         f'<p class="sg-privacy">{_privacy(shown)}</p>',
         "</div>",
