@@ -115,6 +115,12 @@ publish-s3: venv
 check-data: venv
 	$(PY) scripts/check_data.py $(if $(BUILT_ON),--built-on $(BUILT_ON))
 
+# What a change to the rules or their data does to the answers (Markdown): the named cases
+# and 10,000 seeded requests, BASE's calculator/ against the working tree's (or HEAD=<ref>).
+policy-diff: venv
+	@test -n "$(BASE)" || { echo "用法:make policy-diff BASE=<git 版本>(例如 BASE=origin/main),可加 HEAD=<git 版本>"; exit 2; }
+	$(PY) scripts/policy_diff.py --base $(BASE) $(if $(HEAD),--head $(HEAD))
+
 cli-example: venv
 	echo '{"tool":"registration","level":"社会工作师","passed_on":"2024-09-10"}' | $(PY) -m shegong
 
