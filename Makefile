@@ -121,6 +121,11 @@ policy-diff: venv
 	@test -n "$(BASE)" || { echo "用法:make policy-diff BASE=<git 版本>(例如 BASE=origin/main),可加 HEAD=<git 版本>"; exit 2; }
 	$(PY) scripts/policy_diff.py --base $(BASE) $(if $(HEAD),--head $(HEAD))
 
+# The official addresses the guides send readers to (mkdocs.yml entries, links in docs/),
+# checked with linkinator from npm; exits 1 on a dead one. Monthly in CI, not in `make test`.
+check-links: venv node
+	$(PY) scripts/check_links.py
+
 cli-example: venv
 	echo '{"tool":"registration","level":"社会工作师","passed_on":"2024-09-10"}' | $(PY) -m shegong
 
