@@ -94,7 +94,7 @@ def _rest_days(name: str, year: int, items: Any) -> dict[dt.date, str]:
 
 def _work_days(name: str, year: int, items: Any) -> dict[dt.date, str]:
     if not isinstance(items, list):
-        raise _fail(name, "「workdays」(调休上班日)应为列表,没有调休时写 []")
+        raise _fail(name, "「workdays」(调休上班日)应为列表，没有调休时写 []")
     work = {}
     for i, item in enumerate(items):
         item = _entry(name, f"workdays[{i}]", item)
@@ -112,7 +112,7 @@ def parse_year(name: str, text: str) -> YearFile:
     except ValueError as e:
         raise _fail(name, f"不是有效的 JSON({e})") from None
     if not isinstance(data, dict) or data.get("year") != int(Path(name).stem):
-        raise _fail(name, f"「year」应为 {Path(name).stem},与文件名相同")
+        raise _fail(name, f"「year」应为 {Path(name).stem}，与文件名相同")
     notice = data.get("notice") if isinstance(data.get("notice"), dict) else {}
     notice = {k: _text(name, f"notice.{k}({label})", notice.get(k)) for k, label in NOTICE_FIELDS.items()}
     year = data["year"]
