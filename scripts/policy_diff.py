@@ -29,7 +29,7 @@ import policy_population
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE, SEED = 10_000, 20261207
-EXAMPLES, FIELDS_SHOWN, CITATIONS_SHOWN, CELL = 3, 12, 12, 90
+EXAMPLES, FIELDS_SHOWN, CITATIONS_SHOWN, CELL, REQUEST_CHARS = 3, 12, 12, 90, 600
 CITING = {"source", "rule", "citation"}
 
 # Runs under each revision's rules; uses nothing but their public entry points.
@@ -172,8 +172,8 @@ def report(title: str, about: str, cases: dict[str, Any], named: list[tuple[str,
     lines += ["", "### 例子", ""]
     for tool, shown in sorted(pop["examples"].items()):
         for item, diffs in shown:
-            ask = item.get("request", item.get("sheet"))
-            lines += [f"**{tool_name(tool)}**(按 {item['today']})：`{cell(json.dumps(ask, ensure_ascii=False))[:400]}`", "",
+            ask = json.dumps(item.get("request", item.get("sheet")), ensure_ascii=False)
+            lines += [f"**{tool_name(tool)}**(按 {item['today']})：`{ask[:REQUEST_CHARS]}`", "",
                       "| 字段 | 之前 | 之后 |", "| --- | --- | --- |"]
             lines += [f"| `{p}` | {cell(b)} | {cell(a)} |" for p, b, a in diffs[:FIELDS_SHOWN]]
             lines.append("")
