@@ -25,7 +25,7 @@ class Quiet(SimpleHTTPRequestHandler):
 def server(tmp_path):
     (tmp_path / "entry.html").write_text("<!doctype html><title>入口</title>", encoding="utf-8")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
 
