@@ -146,6 +146,10 @@ class WorkCalendar:
         self.rest = {d: n for f in self.used.values() for d, n in f.rest.items()}
         self.work = {d: n for f in self.used.values() for d, n in f.work.items()}
         self.years = LIBRARY_YEARS | set(self.used)
+        first = last = min(self.years)
+        while last + 1 in self.years:
+            last += 1
+        self._known = (first, last)
 
     def is_workday(self, day: dt.date) -> bool | None:
         """None for a year with no published arrangement."""
@@ -167,11 +171,9 @@ class WorkCalendar:
         return name if on_holiday else None
 
     def known_years(self) -> tuple[int, int]:
-        """The first year with data and the last of the run of years after it with no gap."""
-        first = last = min(self.years)
-        while last + 1 in self.years:
-            last += 1
-        return first, last
+        """The first year with data and the last of the run of years after it with no gap
+        (worked out once: every holiday check asks)."""
+        return self._known
 
     def notice(self, day: dt.date) -> YearFile | None:
         """The file whose notice decides ``day``, if one does."""
