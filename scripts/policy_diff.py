@@ -4,7 +4,9 @@ changes, for whom, and by how much, before it ships.
 Both revisions answer the same requests: the named cases (tests/cases.json) and a fixed,
 seeded population across every tool (scripts/policy_population.py). Each revision's
 ``calculator/`` answers in its own process (PYTHONPATH pointing at it; the rules are pure
-Python), with this environment's dependencies. Prints a Markdown report: how many answers
+Python), with this environment's dependencies, except a rules dependency the revision pins
+at another version (say chinese-calendar, whose holiday data is data too): that one is
+installed for it from PyPI with requirements.lock's hashes. Prints a Markdown report: how many answers
 changed per tool and field, a few examples (request, before, after) and the documents
 cited before and after; "无变化" when nothing changed.
 
@@ -21,11 +23,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
+from importlib import metadata
 from typing import Any, Iterator
 
 import policy_population
+from sitebuild.pyodide_bundle import locked_requirements, normalized
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE, SEED = 10_000, 20261207
@@ -60,19 +65,68 @@ def git(root: Path, *args: str) -> str:
     return proc.stdout.strip()
 
 
+DEPENDENCY_FILES = ("pyproject.toml", "requirements.lock")
+
+
 def checkout(root: Path, ref: str, into: Path) -> Path:
-    """``calculator/`` of ``ref``, unpacked into ``into``."""
+    """``calculator/`` of ``ref``, and the files that pin its dependencies, unpacked into ``into``."""
     into.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", "--format=tar", ref, "calculator"], cwd=root, capture_output=True)
     if archive.returncode:
         sys.exit(f"git archive {ref}：{archive.stderr.decode(errors='replace').strip()}")
     subprocess.run(["tar", "-x", "-C", into], input=archive.stdout, check=True)
-    return into / "calculator"
+    for name in DEPENDENCY_FILES:
+        shown = subprocess.run(["git", "show", f"{ref}:{name}"], cwd=root, capture_output=True)
+        if shown.returncode == 0:
+            (into / name).write_bytes(shown.stdout)
+    return into
 
 
-def answer(calculator: Path, items: Path, out: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(calculator), "PYTHONDONTWRITEBYTECODE": "1"}
+def pins(side: Path) -> dict[str, str]:
+    """The rules' dependencies as ``side`` pins them (pyproject.toml, [project] dependencies)."""
+    path = side / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    deps = tomllib.loads(path.read_text(encoding="utf-8"))["project"].get("dependencies", [])
+    return dict((n.strip(), v.strip()) for n, _, v in (d.partition("==") for d in deps) if v)
+
+
+def installed(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def own_dependencies(side: Path, into: Path) -> Path | None:
+    """The pins of ``side`` that differ from this environment's (a chinese-calendar upgrade is a
+    change of data), installed into ``into`` from PyPI, with requirements.lock's hashes."""
+    differ = {n: v for n, v in pins(side).items() if installed(n) != v}
+    if not differ:
+        return None
+    locked = locked_requirements(side) if (side / "requirements.lock").is_file() else {}
+    hashes = {n: locked[normalized(n)][2] for n, v in differ.items()
+              if normalized(n) in locked and locked[normalized(n)][1] == v}
+    use = len(hashes) == len(differ)  # pip wants hashes on every line or on none
+    req = into.with_suffix(".txt")
+    req.write_text("".join(f"{n}=={v}" + ("".join(f" --hash=sha256:{h}" for h in hashes[n]) if use else "") + "\n"
+                           for n, v in differ.items()), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+                           "--target", into, "-r", req], capture_output=True, text=True)
+    if proc.returncode:
+        sys.exit(f"安装 {'、'.join(f'{n}=={v}' for n, v in differ.items())} 失败：{proc.stderr.strip()[-500:]}")
+    return into
+
+
+def answer(side: Path, deps: Path | None, items: Path, out: Path) -> subprocess.Popen:
+    calculator = side / "calculator"
+    path = os.pathsep.join(str(p) for p in (calculator, deps) if p)
+    env = {**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.Popen([sys.executable, "-c", RUNNER, items, out, str(calculator)], env=env)
+
+
+def versions(side: Path) -> dict[str, str]:
+    return {n: pins(side).get(n) or installed(n) or "?" for n in pins(side)}
 
 
 def named_cases(root: Path, today: str) -> list[dict[str, Any]]:
@@ -187,10 +241,12 @@ def run(root: Path, base: str, head: str | None, size: int, seed: int, today: dt
     with tempfile.TemporaryDirectory(prefix="policy-diff-") as tmp:
         tmp = Path(tmp)
         sides = {"before": checkout(root, base, tmp / "before"),
-                 "after": checkout(root, head, tmp / "after") if head else root / "calculator"}
+                 "after": checkout(root, head, tmp / "after") if head else root}
+        deps = {k: own_dependencies(v, tmp / f"deps-{k}") for k, v in sides.items()}
         (tmp / "items.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in cases + items),
                                          encoding="utf-8")
-        procs = {k: answer(v, tmp / "items.jsonl", tmp / f"{k}.jsonl") for k, v in sides.items()}
+        procs = {k: answer(v, deps[k], tmp / "items.jsonl", tmp / f"{k}.jsonl") for k, v in sides.items()}
+        pinned = {k: versions(v) for k, v in sides.items()}
         if any(p.wait() for p in procs.values()):
             sys.exit("一个版本的规则没能回答全部请求(见上面的错误)")
         answers = {k: [json.loads(line) for line in (tmp / f"{k}.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -203,6 +259,8 @@ def run(root: Path, base: str, head: str | None, size: int, seed: int, today: dt
     after = f"`{head}`({git(root, 'rev-parse', '--short', head)})" if head else "工作区(含未提交的改动)"
     about = (f"`{base}`({short}) → {after}。请求：具名案例 {n} 个；随机请求 {size:,} 个(种子 {seed}，"
              f"日期 {policy_population.FIRST_DAY} 至 {last}，各计算器和团队表格)。")
+    moved = [f"{n} {v} → {pinned['after'].get(n, '?')}" for n, v in pinned["before"].items() if pinned["after"].get(n) != v]
+    about += f"依赖：{'；'.join(moved)}。" if moved else ""
     return report("规则和数据变化的影响", about, result_cases, named, result_pop)
 
 
