@@ -27,6 +27,9 @@ def repo(tmp_path):
     shutil.copytree(ROOT / "calculator", tmp_path / "calculator", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "tests").mkdir()
     shutil.copy2(ROOT / "tests" / "cases.json", tmp_path / "tests")
+    # The same pins as this environment's: both sides answer with the installed dependencies.
+    for name in ("pyproject.toml", "requirements.lock"):
+        shutil.copy2(ROOT / name, tmp_path)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-qm", "rules")
@@ -56,6 +59,7 @@ def rows(report, heading):
 def test_an_unchanged_copy_reports_no_change(repo):
     out = diff(repo, "--base", "HEAD")
     assert "无变化" in out and "随机请求 400 个" in out and "2009-01-01 至 2036-12-31" in out
+    assert "依赖：" not in out
 
 
 def test_a_changed_value_reports_the_answers_it_changes(repo):
