@@ -111,20 +111,21 @@ publish-s3: venv
 
 # The data's horizons (CONTRIBUTING.md, 每年要做的事); exits 1 when something needs a
 # maintainer. Not part of `make test`: a deploy must not break because the calendar moved on.
+# The commands are not echoed: the output is the Markdown report (CI appends it to the summary).
 # BUILT_ON=YYYY-MM-DD: the day the published pages were built (default: site/, else the last commit).
 check-data: venv
-	$(PY) scripts/check_data.py $(if $(BUILT_ON),--built-on $(BUILT_ON))
+	@$(PY) scripts/check_data.py $(if $(BUILT_ON),--built-on $(BUILT_ON))
 
 # What a change to the rules or their data does to the answers (Markdown): the named cases
 # and 10,000 seeded requests, BASE's calculator/ against the working tree's (or HEAD=<ref>).
 policy-diff: venv
 	@test -n "$(BASE)" || { echo "用法:make policy-diff BASE=<git 版本>(例如 BASE=origin/main),可加 HEAD=<git 版本>"; exit 2; }
-	$(PY) scripts/policy_diff.py --base $(BASE) $(if $(HEAD),--head $(HEAD))
+	@$(PY) scripts/policy_diff.py --base $(BASE) $(if $(HEAD),--head $(HEAD))
 
 # The official addresses the guides send readers to (mkdocs.yml entries, links in docs/),
 # checked with linkinator from npm; exits 1 on a dead one. Monthly in CI, not in `make test`.
 check-links: venv node
-	$(PY) scripts/check_links.py
+	@$(PY) scripts/check_links.py
 
 cli-example: venv
 	echo '{"tool":"registration","level":"社会工作师","passed_on":"2024-09-10"}' | $(PY) -m shegong
