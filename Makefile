@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup venv node chromium java site serve test test-fast test-unit bench diagrams publish-s3 cli-example schema clean lock
+.PHONY: help setup venv node chromium java site serve test test-fast test-unit bench diagrams publish-s3 cli-example schema clean lock check-data policy-diff check-links
 
 help:
 	@echo "make serve   构建网站并在 http://$(HOST):$(PORT) 提供访问"
@@ -22,6 +22,9 @@ help:
 	@echo "make diagrams 修改流程图后重新画 SVG(见 CONTRIBUTING.md)"
 	@echo "make schema  改了计算器的问题声明后重新生成 schema.json 的请求部分"
 	@echo "make publish-s3 构建网站并上传到兼容 S3 的对象存储(配置见 CONTRIBUTING.md)"
+	@echo "make check-data 数据期限:节假日数据、指南的最后核对、已施行的新值(SHEGONG_TODAY=YYYY-MM-DD 模拟某一天)"
+	@echo "make policy-diff BASE=<git 版本> 比较两版规则和数据的答案(Markdown 报告)"
+	@echo "make check-links 检查指南用到的官方网址(linkinator)"
 
 # Every Python package, pip and setuptools included, from requirements.lock with its
 # hashes (`make lock` writes it from pyproject.toml); then this project, without
@@ -114,6 +117,24 @@ publish-s3: venv
 	$(PY) -m sitebuild.publish_s3 --check-config
 	$(MAKE) site
 	$(PY) -m sitebuild.publish_s3 site
+
+# The data's horizons (CONTRIBUTING.md, 每年要做的事); exits 1 when something needs a
+# maintainer. Not part of `make test`: a deploy must not break because the calendar moved on.
+# The commands are not echoed: the output is the Markdown report (CI appends it to the summary).
+# BUILT_ON=YYYY-MM-DD: the day the published pages were built (default: site/, else the last commit).
+check-data: venv
+	@$(PY) scripts/check_data.py $(if $(BUILT_ON),--built-on $(BUILT_ON))
+
+# What a change to the rules or their data does to the answers (Markdown): the named cases
+# and 10,000 seeded requests, BASE's calculator/ against the working tree's (or HEAD=<ref>).
+policy-diff: venv
+	@test -n "$(BASE)" || { echo "用法:make policy-diff BASE=<git 版本>(例如 BASE=origin/main),可加 HEAD=<git 版本>"; exit 2; }
+	@$(PY) scripts/policy_diff.py --base $(BASE) $(if $(HEAD),--head $(HEAD))
+
+# The official addresses the guides send readers to (mkdocs.yml entries, links in docs/),
+# checked with linkinator from npm; exits 1 on a dead one. Monthly in CI, not in `make test`.
+check-links: venv node
+	@$(PY) scripts/check_links.py
 
 cli-example: venv
 	echo '{"tool":"registration","level":"社会工作师","passed_on":"2024-09-10"}' | $(PY) -m shegong

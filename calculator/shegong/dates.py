@@ -25,7 +25,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-import chinese_calendar
+from . import workcalendar
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -54,20 +54,12 @@ class HolidayCheck:
 
 
 def _is_workday(day: dt.date) -> bool | None:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return None
+    return workcalendar.default().is_workday(day)
 
 
 def _holiday_name(day: dt.date) -> str:
-    try:
-        on_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:  # pragma: no cover - only called for years with data
-        return ""
-    if on_holiday and name:
-        return _HOLIDAY_ZH.get(name, name)
-    return "休息日"
+    name = workcalendar.default().holiday(day)
+    return _HOLIDAY_ZH.get(name, name) if name else "休息日"
 
 
 _HOLIDAY_ZH = {
@@ -82,14 +74,15 @@ _HOLIDAY_ZH = {
 }
 
 
-# The published calendar is fixed data for a run: both answers below depend on the day
-# alone, and a team's sheet asks the same few thousand days again and again (make bench
-# found the year range rebuilt from every holiday on each call).
-@functools.cache
 def known_years() -> tuple[int, int]:
     """The years for which the published working-day calendar is available."""
-    years = [d.year for d in chinese_calendar.holidays] + [d.year for d in chinese_calendar.workdays]
-    return min(years), max(years)
+    return workcalendar.default().known_years()
+
+
+def _basis(*days: dt.date) -> str:
+    """The notice a data file copied, for the days it decided (the library's years cite none)."""
+    notices = {f.name: f.notice for d in days if (f := workcalendar.default().notice(d))}
+    return "".join(f"（依据《{n['title']}》，{n['number']}）" for n in notices.values())
 
 
 def _next_workday(day: dt.date) -> dt.date | None:
@@ -109,7 +102,7 @@ def holiday_check(day: dt.date) -> HolidayCheck:
     first, last = known_years()
     workday = _is_workday(day)
     if workday:
-        return HolidayCheck("working_day", None, f"{zh_date(day)}是工作日，期限不顺延。")
+        return HolidayCheck("working_day", None, f"{zh_date(day)}是工作日，期限不顺延{_basis(day)}。")
     moved = None if workday is None else _next_workday(day + dt.timedelta(days=1))
     if moved is None:
         what = "" if workday is None else f"{zh_date(day)}是{_holiday_name(day)}，期限顺延到节后第一个工作日；但"
@@ -122,7 +115,7 @@ def holiday_check(day: dt.date) -> HolidayCheck:
     return HolidayCheck(
         "extended",
         moved,
-        f"{zh_date(day)}是{_holiday_name(day)}，期限顺延到之后第一个工作日{zh_date(moved)}。",
+        f"{zh_date(day)}是{_holiday_name(day)}，期限顺延到之后第一个工作日{zh_date(moved)}{_basis(day, moved)}。",
     )
 
 
