@@ -234,3 +234,8 @@ def test_messages_name_fields_by_their_label_never_their_path():
     assert messages["records[3].date"] == "缺少「第4条记录的日期」。请填写这一项。"
     for e in res["errors"]:
         assert e["field"] not in e["message"] and "records[" not in e["message"], e
+
+
+def test_an_empty_record_is_named_once():
+    res = evaluate({**TRAIN, "records": [rec(), {"kind": "training", "certified": True, "approved": True}, rec(date="2023-01-01")]})
+    assert res["errors"] == [{"field": "records[1].date", "message": "第2条记录是空的：请填写日期和学时，或删除这一条。"}]

@@ -242,6 +242,10 @@ def _records(r: Reader, maximum: int) -> list[dict[str, Any]]:
     example = '{"kind": "training", "date": "2022-06-01", "hours": 30, "certified": true}'
     for i, rr in r.objects("records", "学习记录", "条学习记录", example):
         rr.reject_unknown(RECORD_FIELDS, f"第{i + 1}条学习记录")
+        if rr.obj.get("kind") != "degree" and all(rr.obj.get(k) in (None, "") for k in ("date", "hours")):
+            # A row added and left empty: named once, not once per missing value.
+            rr.error("date", f"第{i + 1}条记录是空的：请填写日期和学时，或删除这一条。")
+            continue
         n = f"第{i + 1}条记录的"
         kind = rr.choice("kind", n + "类型", KINDS)
         day = rr.date("date", n + "日期")
