@@ -34,15 +34,19 @@ def page(shared):
 
 def ready(page):
     if page.locator("#sg-result").count():
-        settled(page, "ok")
+        settled_any(page)
 
 
 def fresh(page, url):
-    """``url`` as a first visit shows it (the example), whatever earlier tests saved."""
+    """``url`` as a first visit shows it, whatever earlier tests saved, with its first
+    example filled in (填入示例): the form, the example's notes and the result."""
     page.goto(url)
     page.evaluate("localStorage.clear()")
     page.reload()
     ready(page)
+    if page.locator("[data-example]").count():
+        page.locator("[data-example]").first.click()
+        settled(page, "ok")
 
 
 @pytest.mark.parametrize("path", PAGES)

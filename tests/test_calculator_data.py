@@ -97,6 +97,7 @@ def test_clear_works_when_cache_storage_throws(browser, site_url):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     open_tool(page, site_url, "registration")
+    page.fill("#sg-passed_on", "2024-09-10")
     settled(page, "ok")
     page.evaluate("localStorage.setItem('shegong:calculator:training', JSON.stringify({level: '社会工作师'}))")
     assert stored(page, "registration") is not None
