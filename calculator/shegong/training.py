@@ -207,8 +207,9 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         step("学时按填写的数值精确相加；显示时已计入的向下、还差的向上取到0.1小时，所以显示的数字和是否达标一致。", "本站计算约定"),
         step("在系统里尚待审核的线下学习记录，审核通过后才获得学时，因此单独列为待审核。", "全国社会工作信息系统 继续教育模块"),
     ]
-    if state["text"]:
-        explanation.insert(0, step(state["text"] + state["hint"], period.end_rule))
+    if state["text"] or state["hint"]:
+        # After the required hours (the first step, which the plan cites for each period).
+        explanation.insert(1, step(state["text"] + state["hint"], period.end_rule))
     if next_step:
         explanation.append(step(next_step["text"], next_step["source"]))
     return {
