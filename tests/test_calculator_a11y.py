@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from shegong.api import TOOLS
-from support.browser import (WAIT, axe_violations, focused, new_context, press_until, scheme, settled, switch_scheme, tab_to,
+from support.browser import (WAIT, settled_any, axe_violations, focused, new_context, press_until, scheme, settled, switch_scheme, tab_to,
                              type_date, wait_for, with_axe)
 
 PAGES = ["calculator/"] + [f"calculator/{tool}/" for tool in TOOLS]

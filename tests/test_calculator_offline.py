@@ -50,6 +50,7 @@ def test_everything_works_offline_after_one_calculator_visit(browser, own_server
     for tool in TOOLS:
         page.goto(url + f"calculator/{tool}/")
         page.reload()
+        wait_for(page, "window.shegongCalculator.state().phase !== 'loading'", timeout=WAIT)
         settled_any(page)
         assert page.evaluate("window.shegongCalculator.state().phase") == "ready"
 
