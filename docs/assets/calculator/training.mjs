@@ -58,7 +58,7 @@ function render(res) {
   // Which period this is comes first: one that has ended is said to have ended.
   const state = res.period_state;
   const period = state.text || state.hint
-    ? el("p", { class: `sg-period-state sg-period-${state.code}` }, state.text, state.text && state.hint ? " " : "", state.hint)
+    ? el("p", { class: `sg-period-state sg-period-${state.code}` }, state.text ? el("strong", {}, state.text) : null, state.hint)
     : null;
   return [period, nextStepBlock(res.next_step), progress, facts, warnings, table];
 }

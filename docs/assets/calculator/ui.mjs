@@ -459,7 +459,8 @@ export function runTool(opts) {
   function labelOf(field) {
     const c = controlFor(form, field);
     const label = c && c.id ? form.querySelector(`label[for="${c.id}"]`) : null;
-    if (label) return label.textContent.trim();
+    // The label without its "(可不填)": the field is named, not its status.
+    if (label) return label.textContent.trim().replace(/\(可不填\)$/, "");
     const group = form.querySelector(`[data-label-for="${CSS.escape(field)}"]`);
     return group ? group.textContent.trim() : field;
   }
