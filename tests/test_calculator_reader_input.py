@@ -206,3 +206,42 @@ def test_errors_are_for_people(fresh, site_url):
     # The summary counts them, and the focus is on the first.
     assert page.inner_text("#sg-answer") == "请先改正上面标出的2处输入。"
     wait_for(page, "document.activeElement && document.activeElement.id === 'sg-r0-hours'", timeout=WAIT)
+
+
+def test_an_example_saved_by_an_older_version_is_not_brought_back(fresh, site_url):
+    page = open_page(fresh, site_url, "registration")
+    # What a first visit used to save: the first example, as the form read it.
+    old = {"level": "社会工作师", "passed_on": "2024-09-10", "first_registered_on": "2025-03-15", "today": ""}
+    page.evaluate("v => localStorage.setItem('shegong:calculator:registration', JSON.stringify(v))", old)
+    page.reload()
+    wait_ready(page)
+    assert_empty(page, "registration")
+    # A reader's own saved input is brought back as before.
+    mine = {**old, "passed_on": "2023-06-18"}
+    page.evaluate("v => localStorage.setItem('shegong:calculator:registration', JSON.stringify(v))", mine)
+    page.reload()
+    wait_ready(page)
+    settled(page, "ok")
+    assert page.input_value("#sg-passed_on") == "2023-06-18"
+
+
+FAILING = """() => {
+  const api = window.shegongCalculator;
+  window.__evaluate = api.evaluate;
+  api.evaluate = () => Promise.reject(new Error("Traceback (most recent call last): ModuleNotFoundError: No module named 'x'"));
+}"""
+
+
+def test_a_failed_computation_says_so_in_chinese_with_retry_and_guides(fresh, site_url):
+    page = open_page(fresh, site_url, "registration")
+    page.evaluate(FAILING)
+    page.fill("#sg-passed_on", "2024-09-10")
+    settled(page, "failed")
+    result = page.inner_text("#sg-result")
+    assert "计算引擎出错" in result and "Traceback" not in result and "Error" not in page.inner_text("body")
+    assert page.locator("#sg-result a[href*='registration/first']").count() == 1
+    # 重试, once the engine answers again.
+    page.evaluate("() => { window.shegongCalculator.evaluate = window.__evaluate; }")
+    page.click("#sg-result button.sg-retry")
+    settled(page, "ok")
+    assert "2025年9月10日" in page.inner_text("#sg-answer")

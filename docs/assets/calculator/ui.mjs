@@ -334,7 +334,10 @@ export function runTool(opts) {
   // else nothing. An example is shown only when asked for (填入示例), and is said to be one.
   const fromParams = paramsToValues(new URLSearchParams(location.search), opts.params, form);
   const fromURL = fromParams && { ...opts.empty, ...fromParams };
-  const saved = loadSaved(tool);
+  // Before issue 22 a first visit saved the page's first example as the reader's input:
+  // such a copy is not theirs, and is not brought back.
+  let saved = loadSaved(tool);
+  if (saved && isOldExample(saved)) saved = null;
   const initial = fromURL || saved || opts.empty;
   // A link's values fill the form but are not saved over what the reader saved here,
   // until the reader changes something or confirms (计算); until then they can go back.
@@ -454,6 +457,17 @@ export function runTool(opts) {
       // Only now keep the whole site offline, so that download never slows the start.
       keepOffline();
     }
+  }
+
+  function isOldExample(kept) {
+    const button = form.querySelector("[data-example]");
+    if (!button) return false;
+    const writer = opts.write || writeFields;
+    writer(form, JSON.parse(button.dataset.example));
+    const shown = read(form);
+    writer(form, opts.empty);
+    const unsaved = opts.unsaved || [];
+    return same(kept, Object.fromEntries(Object.entries(shown).filter(([k]) => !unsaved.includes(k))));
   }
 
   function labelOf(field) {
