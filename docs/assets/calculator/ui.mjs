@@ -429,7 +429,7 @@ export function runTool(opts) {
     }
     if (mine !== seq) return; // a newer input has been sent meanwhile
     if (!response.ok) {
-      const shown = showErrors(form, response.errors.map((e) => ({ ...e, field: (opts.fieldOf || String)(e.field) })), quiet);
+      const shown = showErrors(form, response.errors, quiet);
       result.replaceChildren();
       result.dataset.state = "errors";
       setAnswer(
