@@ -245,3 +245,12 @@ def test_a_failed_computation_says_so_in_chinese_with_retry_and_guides(fresh, si
     page.click("#sg-result button.sg-retry")
     settled(page, "ok")
     assert "2025年9月10日" in page.inner_text("#sg-answer")
+
+
+def test_either_question_of_a_pair_is_answered_on_its_own(fresh, site_url):
+    """证书领取时间 asks for the results date or the annotation time: the second alone is a
+    question of its own, not a form still waiting for the first."""
+    page = open_page(fresh, site_url, "certificate")
+    page.fill("#sg-annotation_requested_at", "2026-01-05T10:30")
+    settled(page, "ok")
+    assert "10:30" in page.inner_text("#sg-result")

@@ -400,7 +400,9 @@ export function runTool(opts) {
     const fromExample = exampleParts(values, example, opts.empty);
     if (!linkOverSaved) save(tool, withoutExample(values, example, fromExample, opts.empty), opts.unsaved);
     exampleNote(fromExample);
-    const missing = opts.required.filter((f) => !values[f]);
+    const group = opts.group || [];
+    const given = (f) => values[f] || (group.includes(f) && group.some((g) => values[g]));
+    const missing = opts.required.filter((f) => !given(f));
     const mine = ++seq;
     if (missing.length && missing.every((f) => quiet(f))) {
       clearErrors(form);
