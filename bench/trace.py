@@ -126,7 +126,7 @@ def main_thread(server, rel: str, cpu: float) -> None:
 def warm(server, visits: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    url = server.url + run.CALC_PAGE
+    url = server.url + run.CALC_PAGE + run.CALC_QUERY
     with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="shegong-trace-") as d:
         for v in range(visits):
             ctx, page = run.on_disk(pw, d)

@@ -46,7 +46,7 @@ def main(argv=None) -> int:
             order = list(range(len(servers)))
             order = order[i % len(order):] + order[:i % len(order)]
             for k in order:
-                url = servers[k].url + run.CALC_PAGE
+                url = servers[k].url + run.CALC_PAGE + run.CALC_QUERY
                 with tempfile.TemporaryDirectory(prefix="shegong-warm-") as d:
                     c, page = run.on_disk(pw, d)
                     run.first_result_ms(page, url)

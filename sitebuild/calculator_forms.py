@@ -208,6 +208,8 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
         "params": [f.name for f in simple if not f.more and f.saved],
         "empty": {f.name: f.default for f in simple},
         "required": [f.name for f in shown if f.name in required],
+        # "At least one of" (or "one of"): a required field of the group is there when any of it is.
+        "group": [n for n in (q.any_of or q.one_of) if n in {f.name for f in shown}],
         "unsaved": [f.name for f in shown if not f.saved],
     }
     links = _guide_links(guides, page_url)

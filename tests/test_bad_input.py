@@ -35,6 +35,9 @@ BAD = [
     ("missing title from", {"tool": "title", "today": "2024-07-01"}, "from", "缺少"),
     ("unknown record kind", {**TRAIN, "records": [rec(kind="seminar")]}, "records[0].kind", "training"),
     ("negative hours", {**TRAIN, "records": [rec(hours=-3)]}, "records[0].hours", "负数"),
+    # The form sends what was typed: "-5" is negative, not "not a number".
+    ("negative hours as text", {**TRAIN, "records": [rec(hours="-5")]}, "records[0].hours", "负数"),
+    ("negative decimal hours as text", {**TRAIN, "records": [rec(hours="-0.5")]}, "records[0].hours", "负数"),
     ("non-numeric hours", {**TRAIN, "records": [rec(hours="三十")]}, "records[0].hours", "不是数字"),
     ("hours as a boolean", {**TRAIN, "records": [rec(hours=True)]}, "records[0].hours", "不是数字"),
     ("hours as a list", {**TRAIN, "records": [rec(hours=[30])]}, "records[0].hours", "不是数字"),
@@ -221,3 +224,18 @@ def test_what_was_received_is_said_in_json_not_pythons_repr():
     messages = " ".join(e["message"] for e in res["errors"] + res2["errors"])
     assert "true" in messages
     assert "None" not in messages and "True" not in messages
+
+
+def test_messages_name_fields_by_their_label_never_their_path():
+    """The path stays in ``field`` (where the form puts the message); the text is for people."""
+    res = evaluate({**TRAIN, "records": [rec(), rec(), rec(), {"kind": "training", "hours": 3}], "level": None})
+    messages = {e["field"]: e["message"] for e in res["errors"]}
+    assert "records[3].date" in messages and "level" in messages
+    assert messages["records[3].date"] == "缺少「第4条记录的日期」。请填写这一项。"
+    for e in res["errors"]:
+        assert e["field"] not in e["message"] and "records[" not in e["message"], e
+
+
+def test_an_empty_record_is_named_once():
+    res = evaluate({**TRAIN, "records": [rec(), {"kind": "training", "certified": True, "approved": True}, rec(date="2023-01-01")]})
+    assert res["errors"] == [{"field": "records[1].date", "message": "第2条记录是空的：请填写日期和学时，或删除这一条。"}]

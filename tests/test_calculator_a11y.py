@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from shegong.api import TOOLS
-from support.browser import (WAIT, axe_violations, focused, new_context, press_until, scheme, settled, switch_scheme, tab_to,
+from support.browser import (WAIT, settled_any, axe_violations, focused, new_context, press_until, scheme, settled, switch_scheme, tab_to,
                              type_date, wait_for, with_axe)
 
 PAGES = ["calculator/"] + [f"calculator/{tool}/" for tool in TOOLS]
@@ -34,15 +34,19 @@ def page(shared):
 
 def ready(page):
     if page.locator("#sg-result").count():
-        settled(page, "ok")
+        settled_any(page)
 
 
 def fresh(page, url):
-    """``url`` as a first visit shows it (the example), whatever earlier tests saved."""
+    """``url`` as a first visit shows it, whatever earlier tests saved, with its first
+    example filled in (填入示例): the form, the example's notes and the result."""
     page.goto(url)
     page.evaluate("localStorage.clear()")
     page.reload()
     ready(page)
+    if page.locator("[data-example]").count():
+        page.locator("[data-example]").first.click()
+        settled(page, "ok")
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -62,6 +62,8 @@ def test_hours_of_400_nines_in_the_form(browser, site_url):
     page = ctx.new_page()
     page.goto(site_url + "calculator/training/")
     wait_ready(page)
+    page.fill("#sg-period_start", "2025-03-15")  # the form starts empty (issue 22)
+    page.fill("#sg-r0-date", "2025-06-01")
     page.fill("#sg-r0-hours", "9" * 400)
     wait_for(page, "document.querySelector('#sg-result').dataset.state === 'errors'", timeout=WAIT)
     err = page.locator("[data-error-for='records[0].hours']")
@@ -111,6 +113,7 @@ def test_a_failed_worker_is_restarted_once(browser, flaky):
     assert page.evaluate("window.shegongCalculator.state()")["phase"] == "ready"
     assert page.evaluate("window.shegongCalculator.restarts()") == 1
     assert evaluate(page, NORMAL)["ok"] is True
+    page.fill("#sg-passed_on", "2024-09-10")  # the form starts empty (issue 22)
     wait_for(page, "document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
     ctx.close()
 
@@ -129,6 +132,7 @@ def test_a_stalled_download_times_out_with_a_retry_button(browser, flaky):
     assert "下载停住了" in page.inner_text("#sg-status")
     page.click("#sg-status button:has-text('重试')")
     wait_ready(page)
+    page.fill("#sg-passed_on", "2024-09-10")  # the form starts empty (issue 22)
     wait_for(page, "document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
     ctx.close()
 

@@ -44,7 +44,7 @@ def test_a_link_fills_the_form_but_keeps_the_saved_inputs(tab, site_url):
     open_tool(page, site_url, "training")
     saved = four_records(page)
 
-    # The home page's "算我还差多少学时" link.
+    # A shared or bookmarked link with values.
     open_tool(page, site_url, "training", LINK)
     settled_any(page)
     assert page.input_value("#sg-level") == "社会工作师"
@@ -97,6 +97,7 @@ def test_clear_works_when_cache_storage_throws(browser, site_url):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     open_tool(page, site_url, "registration")
+    page.fill("#sg-passed_on", "2024-09-10")
     settled(page, "ok")
     page.evaluate("localStorage.setItem('shegong:calculator:training', JSON.stringify({level: '社会工作师'}))")
     assert stored(page, "registration") is not None

@@ -58,7 +58,8 @@ def fill_and_settle(page, selector, text, expect):
 def test_idcard_answers_each_case_masked(tab, site_url):
     page = tab
     open_tool(page, site_url, "idcard")
-    settled(page, "ok")  # the example: the standard's own number
+    settled(page, "empty")  # nothing in the field until the reader types (issue 22)
+    assert page.input_value("#sg-id_number") == ""
     field = page.locator("#sg-id_number")
     assert field.get_attribute("autocomplete") == "off" and field.get_attribute("spellcheck") == "false"
 
@@ -114,10 +115,10 @@ def test_idcard_number_is_never_kept_or_sent(tab, ctx):
     assert not [u for u in ctx.request_log.urls if NUMBER[:15] in u]
     assert not [b for b in ctx.bodies if NUMBER[:15] in b]
 
-    # A reload shows the example again, not the number; 清除数据 has nothing of it to clear.
+    # A reload shows an empty field, not the number; 清除数据 has nothing of it to clear.
     page.reload()
-    settled(page, "ok")
-    assert NUMBER not in page.input_value("#sg-id_number")
+    settled(page, "empty")
+    assert page.input_value("#sg-id_number") == ""
     page.click("#sg-clear")
     wait_for(page, "document.querySelector('#sg-cleared').textContent !== ''")
     assert page.input_value("#sg-id_number") == ""

@@ -50,7 +50,7 @@ def test_registration_in_words():
 
 
 def test_training_in_words_with_records():
-    code, out = run(["training", "--level", "assistant", "--period-start", "2022-03-15",
+    code, out = run(["training", "--level", "assistant", "--period-start", "2022-03-15", "--today", "2024-12-01",
                      "--record", "kind=training,date=2022-06-01,hours=30,certified=是",
                      "--record", "kind=online,date=2023-01-01,hours=32,approved=false"])
     assert code == 0

@@ -82,11 +82,10 @@ def test_every_other_page_runs_under_its_policy_with_no_violation(csp_context, s
         # The theme's first inline script defines __md_get; its bundle uses it.
         until(page, "typeof window.__md_get === 'function' && document.querySelector('.md-header')")
         if re.fullmatch(r"calculator/\w+/", path):
-            # A form shows its example's result; a page that waits for a file
-            # (data-awaits="file", the team page) shows its engine ready.
-            until(page, "document.querySelector('#sg-result').dataset.state === 'ok' || "
-                        "(document.querySelector('#sg-result').dataset.awaits === 'file' && "
-                        "window.shegongCalculator.state().phase === 'ready')")
+            # A form starts empty (issue 22): its engine is ready and its (empty) answer
+            # shown; a page that waits for a file (the team page) shows its engine ready.
+            until(page, "window.shegongCalculator.state().phase === 'ready' && "
+                        "['ok', 'empty'].includes(document.querySelector('#sg-result').dataset.state)")
         got = page.evaluate("window.__violations")
         if got:
             violations[rel] = got

@@ -34,6 +34,8 @@ _DATE_FORMS = (
 )
 _DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})\Z")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
+# A number typed with a minus sign is negative, not "not a number".
+_NEGATIVE = re.compile(r"-[0-9]+(\.[0-9]+)?\Z")
 
 
 class InputError(Exception):
@@ -102,7 +104,7 @@ class Reader:
         value = normalize(self.obj.get(name))
         if value is None or value == "":
             if required:
-                self.error(name, f"缺少「{label}」({self.field(name)})。请填写这一项。")
+                self.error(name, f"缺少「{label}」。请填写这一项。")
             return None
         return value
 
@@ -161,7 +163,7 @@ class Reader:
         value = self.obj.get(name)
         if value is None:
             if default is None:
-                self.error(name, f"缺少「{label}」({self.field(name)})。请填写 true(是)或 false(否)。")
+                self.error(name, f"缺少「{label}」。请填写 true(是)或 false(否)。")
             return default
         if isinstance(value, bool):
             return value
@@ -186,6 +188,9 @@ class Reader:
         number = None
         if not isinstance(value, str) or _NUMBER.match(text) or text.lower() in ("nan", "inf", "infinity", "-inf", "-infinity"):
             number = Decimal(text)
+        if number is None and _NEGATIVE.match(text):
+            self.error(name, f"「{label}」不能是负数：{describe(value)}。{accepted}。")
+            return None
         if number is None:
             self.error(name, f"「{label}」不是数字：{describe(value)}。{accepted}。")
             return None

@@ -51,8 +51,8 @@ REGISTRATION_ASKS = tuple(f.name for f in _REG.fields)
 
 # The guide that explains each next step (docs/, the site's own pages).
 GUIDES = {
-    "first": ("首次登记", "registration/first.md"),
-    "reregistration": ("再登记", "registration/reregistration.md"),
+    "first": (registration.FIRST_GUIDE["title"], registration.FIRST_GUIDE["path"]),
+    "reregistration": (registration.REREG_GUIDE["title"], registration.REREG_GUIDE["path"]),
     "hours": ("继续教育", "registration/continuing-education.md"),
     "certificate": ("证书", "certificate/index.md"),
 }
@@ -110,7 +110,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         },
         "calendar": ics.attachment(events, today, QUESTIONS.title, CALENDAR_FILE),
         "dates": date_list,
-        "summary": f"{stage['text']}下一步：{next_step['text']}",
+        "summary": reg["summary"] if reg["next_step"] else f"{stage['text']}下一步：{next_step['text']}",
         "explanation": explanation,
     }
 
@@ -193,11 +193,10 @@ def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) ->
     may_move = registration.MAY_MOVE if first["holiday_check"] == "unknown" else ""
     if code in ("not_passed_yet", "first_registration_open"):
         return _step("first", f"办理首次登记，最晚{z(deadline)}。{may_move}", deadline)
-    if code == "first_registration_missed":
-        return _step("first", f"首次登记的受理期限已过，逾期如何补办{registration.LOCAL}。", None)
+    if reg["next_step"]:
+        # Late: the registration rules' own next step (what the rules leave open, who to ask).
+        return reg["next_step"] | {"date": None}
     p = registration.next_period(reg, periods)
-    if code == "reregistration_missed":
-        return _step("reregistration", f"第{p['index']}次再登记的受理期限已过，逾期后如何办理{registration.LOCAL}。", None)
     t = p["training"]
     short = f"还差{t['remaining_hours']}小时继续教育学时(本期需{t['required_hours']}小时)" if t and not t["met"] else ""
     if code == "reregistration_open":

@@ -94,6 +94,8 @@ class Policy:
         self.documents: dict[str, dict[str, Any]] = data["documents"]
         self.parameters: dict[str, dict[str, Any]] = data["parameters"]
         self.titles: dict[str, Any] = data["titles"]
+        # What the rules leave open for a late reader, each note with its own source.
+        self.notes: dict[str, Any] = data.get("notes", {})
         # Every dated record: the parameters, and the Tianjin routes as one more.
         self._records = {**self.parameters, ROUTES: self.titles["routes"]}
         self._entries = {key: _resolved(key, rec["values"], self.documents) for key, rec in self._records.items()}
@@ -149,6 +151,11 @@ class Policy:
         《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条."""
         e = self.entry(key, on)
         return self.cite_document(e["document"], e.get("article", ""))
+
+    def note(self, key: str) -> tuple[str, str]:
+        """A note for a late reader (``notes`` in policy.json): its text and what it cites."""
+        n = self.notes[key]
+        return n["text"], self.cite_document(n["document"], n["article"])
 
     def source(self, key: str, on: _dt.date | None = None) -> dict[str, Any]:
         """The value in force on ``on`` with what it cites."""

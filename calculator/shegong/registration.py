@@ -56,6 +56,13 @@ MIN_PERIODS = 3
 LOCAL = "以当地民政部门通知为准"
 MAY_MOVE = "最后一天可能顺延，以当年公布的安排为准。"
 CALENDAR_FILE = "社工证登记期限.ics"
+# The guides that explain each step (docs/, the site's own pages); the official entry is
+# named under each guide's title.
+FIRST_GUIDE = {"title": "首次登记", "path": "registration/first.md"}
+REREG_GUIDE = {"title": "再登记", "path": "registration/reregistration.md"}
+# A late state, its note in policy.json (what the rules leave open, who to ask) and its guide.
+LATE = {"first_registration_missed": ("first_registration_missed", FIRST_GUIDE),
+        "reregistration_missed": ("reregistration_missed", REREG_GUIDE)}
 
 
 @dataclass
@@ -213,7 +220,11 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
     # The period the answer is about; its rules are those in force on its start.
     period = found.periods[stage["period"] - 1] if "period" in stage else None
     stage_rule = policy.cite(VALIDITY, on=dt.date.fromisoformat(period["start"])) if period else cite_first
+    fact = stage.pop("fact", stage["text"])
     explanation.append(step(stage["text"], stage_rule))
+    next_step = late_step(stage["code"], policy)
+    if next_step:
+        explanation.append(step(next_step["text"], next_step["source"]))
     # Its required hours; before registering, of the first period (from the first
     # registration, or from today when registering now, never before the pass date).
     first_start = first_registered_on or max(passed_on, today)
@@ -231,10 +242,22 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
         "periods": found.periods,
         "stage": stage,
         "dates": date_list,
-        "summary": stage["text"],
+        "next_step": next_step and {"text": next_step["text"], "guide": next_step["guide"]},
+        # A late reader reads first what happened, then what to do.
+        "summary": f"{fact}下一步：{next_step['text']}" if next_step else stage["text"],
         "explanation": explanation,
     }
     return out
+
+
+def late_step(code: str, policy: Policy) -> dict[str, Any] | None:
+    """What a reader in a late state can do (the note in policy.json, with its source) and
+    the guide for it; None when nothing is late."""
+    if code not in LATE:
+        return None
+    key, guide = LATE[code]
+    text, source = policy.note(key)
+    return {"text": text, "source": source, "guide": guide}
 
 
 def periods_ahead(reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
@@ -380,6 +403,7 @@ def _stage(
         return {
             "code": "first_registration_missed",
             "text": f"首次登记的受理期限已于{z(deadline)}届满。逾期如何补办，全国性规定没有写明，{LOCAL}。",
+            "fact": f"首次登记的受理期限已于{z(deadline)}届满，还没有首次登记。",
             "conditional": False,
         }
     for p in found.periods:
@@ -405,6 +429,7 @@ def _stage(
         "code": "reregistration_missed",
         "text": f"逾期未再登记：第{missed['index']}次再登记的受理期限已于{z(last)}届满，你填写的再登记日期中没有在受理期内的。"
                 f"逾期后如何办理，全国性规定没有写明，{LOCAL}；本站不再推算之后的登记有效期。",
+        "fact": f"逾期未再登记：第{missed['index']}次再登记的受理期限已于{z(last)}届满，你填写的再登记日期中没有在受理期内的。",
         "period": missed["index"],
         "conditional": False,
     }

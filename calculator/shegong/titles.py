@@ -47,7 +47,7 @@ QUESTIONS = Questions(
     title="职称对应",
     summary="职称对应(天津市)",
     fields=(
-        Field("from", "choice", "现有证书、技能等级或职称", required=True, choices=from_options, default="社会工作师",
+        Field("from", "choice", "现有证书、技能等级或职称", required=True, choices=from_options, blank="(请选择)",
               hint="社会工作者证书选前三项；技能人员选技能等级；已有职称的选职称层级。"),
         Field("since", "date", "取得日期", hint="取得上面这项证书、等级或职称的日期，用来计算“满N年”。"),
         Field("today", "date", "按哪一天判断", hint="留空就按今天。", more=True),

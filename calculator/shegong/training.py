@@ -115,6 +115,7 @@ class Period:
     end_rule: str
     index: int | None = None
     note: str | None = None  # why the period could not be followed to the day asked about
+    assumed: bool = False  # worked out assuming every re-registration on time (none listed)
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
@@ -122,7 +123,8 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     r.reject_unknown(FIELDS)
     level = r.level()
     records = _records(r, policy.value(MAX_HOURS))
-    period = _period(r, policy, today)
+    on = r.date("today", "按哪一天确定登记有效期", required=False) or today
+    period = _period(r, policy, on)
     r.raise_if_errors()
     assert level is not None and period is not None
     start, end = period.start, period.end
@@ -167,13 +169,20 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     met = counted >= required
     remaining = max(Decimal(required) - counted, Decimal(0))
     shown, left = shown_down(counted), shown_up(remaining)
+    state = _state(period, on, policy)
+    ended = state["code"] == "ended"
+    which = "这一期" if ended else "本登记有效期已"
     summary = (
-        f"本登记有效期已累计{shown}小时，达到{level}要求的{required}小时。"
+        f"{which}累计{shown}小时，达到{level}要求的{required}小时。"
         if met
-        else f"本登记有效期已累计{shown}小时，还差{left}小时才达到{level}要求的{required}小时。"
+        else f"{which}累计{shown}小时，比{level}要求的{required}小时少{left}小时。" if ended
+        else f"{which}累计{shown}小时，还差{left}小时才达到{level}要求的{required}小时。"
     )
     if pending > 0:
         summary += f"另有{shown_down(pending)}小时待审核。"
+    next_step = _next_step(period, on, met, policy)
+    # Which period this is comes first; what to do, last.
+    summary = state["text"] + summary + (f"下一步：{next_step['text']}" if next_step else "")
     warnings = _duplicates(records) + _start_day(records, period)
     if period.note:
         warnings.append({"code": "reregistration_missed", "records": [], "message": period.note})
@@ -198,6 +207,11 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         step("学时按填写的数值精确相加；显示时已计入的向下、还差的向上取到0.1小时，所以显示的数字和是否达标一致。", "本站计算约定"),
         step("在系统里尚待审核的线下学习记录，审核通过后才获得学时，因此单独列为待审核。", "全国社会工作信息系统 继续教育模块"),
     ]
+    if state["text"] or state["hint"]:
+        # After the required hours (the first step, which the plan cites for each period).
+        explanation.insert(1, step(state["text"] + state["hint"], period.end_rule))
+    if next_step:
+        explanation.append(step(next_step["text"], next_step["source"]))
     return {
         "ok": True,
         "tool": "training",
@@ -210,6 +224,9 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "remaining_hours": left,
         "pending_hours": shown_down(pending),
         "met": met,
+        "today": iso(on),
+        "period_state": state,
+        "next_step": next_step and {"text": next_step["text"], "guide": next_step["guide"]},
         "records": out_records,
         "warnings": warnings,
         "dates": [
@@ -226,6 +243,10 @@ def _records(r: Reader, maximum: int) -> list[dict[str, Any]]:
     example = '{"kind": "training", "date": "2022-06-01", "hours": 30, "certified": true}'
     for i, rr in r.objects("records", "学习记录", "条学习记录", example):
         rr.reject_unknown(RECORD_FIELDS, f"第{i + 1}条学习记录")
+        if rr.obj.get("kind") != "degree" and all(rr.obj.get(k) in (None, "") for k in ("date", "hours")):
+            # A row added and left empty: named once, not once per missing value.
+            rr.error("date", f"第{i + 1}条记录是空的：请填写日期和学时，或删除这一条。")
+            continue
         n = f"第{i + 1}条记录的"
         kind = rr.choice("kind", n + "类型", KINDS)
         day = rr.date("date", n + "日期")
@@ -239,7 +260,7 @@ def _records(r: Reader, maximum: int) -> list[dict[str, Any]]:
     return records
 
 
-def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
+def _period(r: Reader, policy: Policy, on: dt.date) -> Period | None:
     """The registration period: as given, or worked out from the registration dates."""
     if r.obj.get("period_start") is not None and r.obj.get("first_registered_on") is not None:
         r.error("first_registered_on", "「登记有效期开始日期」和「首次登记日期」只填其一：填了首次登记日期，本站会自己算出登记有效期。")
@@ -247,7 +268,6 @@ def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
     if r.obj.get("period_start") is None and r.obj.get("first_registered_on") is not None:
         first = r.date("first_registered_on", "首次登记日期")
         done = r.date_list("reregistered_on", "再登记日期")
-        on = r.date("today", "按哪一天确定登记有效期", required=False) or today
         if first is None or r.errors:
             return None
         if on < first:
@@ -266,7 +286,7 @@ def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
                     f"以下按第{p['index']}个登记有效期计算。逾期如何办理，以当地民政部门通知为准。")
         start = dt.date.fromisoformat(p["start"])
         rule = f"{policy.cite(VALIDITY, on=start)}；{CIVIL_CODE_COUNTING}"
-        return Period(start, dt.date.fromisoformat(p["end"]), p["index"] == 1, rule, p["index"], note)
+        return Period(start, dt.date.fromisoformat(p["end"]), p["index"] == 1, rule, p["index"], note, done is None)
     start = r.date("period_start", "登记有效期开始日期")
     end = r.date("period_end", "登记有效期结束日期", required=False)
     first = r.boolean("first_period", "是否第一个登记有效期", False) if r.obj.get("first_period") is not None else None
@@ -282,6 +302,46 @@ def _period(r: Reader, policy: Policy, today: dt.date) -> Period | None:
         r.error("period_end", "「登记有效期结束日期」不能早于开始日期。不填则按开始日期加上登记有效期计算。")
         return None
     return Period(start, end, first, "你填写的登记有效期结束日期")
+
+
+HOURS_GUIDE = {"title": "继续教育", "path": "registration/continuing-education.md"}
+
+
+def _state(period: Period, on: dt.date, policy: Policy) -> dict[str, Any]:
+    """Whether the period asked about has ended, is running or is still to come on ``on``
+    (``text``, said before the hours), and ``hint``: for an ended period given by its dates,
+    the period ``on`` falls in when every re-registration was on time; for one worked out
+    from the first registration with no re-registration listed, the question whether it was."""
+    z = dates.zh_date
+    span = f"{z(period.start)}至{z(period.end)}"
+    if period.end < on:
+        hint, current = "", None
+        if period.index is None:
+            after = registration.chain(period.end, on, policy, None).periods
+            p = next(p for p in after if on <= dt.date.fromisoformat(p["end"]))
+            current = {"start": p["start"], "end": p["end"]}
+            start = z(dt.date.fromisoformat(p["start"]))
+            hint = (f"如果之后按时再登记了，{z(on)}所在的是{start}至{z(dt.date.fromisoformat(p['end']))}这一期："
+                    f"要算这一期的学时，把开始日期改为{start}。没有按时再登记的，见再登记指南。")
+        return {"code": "ended", "text": f"这个登记有效期({span})已经结束。", "hint": hint, "current": current}
+    if on < period.start:
+        return {"code": "not_started", "text": f"这个登记有效期({span})还没有开始。", "hint": "", "current": None}
+    hint = ""
+    if period.index is not None:
+        hint = f"按首次登记日期推算，{z(on)}在第{period.index}个登记有效期({span})。"
+        if period.assumed:
+            hint += "这是假定每次都按时再登记推算的；没有按时再登记的，请填写已办理的再登记日期。"
+    return {"code": "current", "text": "", "hint": hint, "current": {"start": iso(period.start), "end": iso(period.end)}}
+
+
+def _next_step(period: Period, on: dt.date, met: bool, policy: Policy) -> dict[str, Any] | None:
+    """A late reader's next step: a re-registration missed, or hours short in a period that ended."""
+    if period.note:
+        return registration.late_step("reregistration_missed", policy)
+    if period.end < on and not met:
+        text, source = policy.note("hours_short_after_period")
+        return {"text": text, "source": source, "guide": HOURS_GUIDE}
+    return None
 
 
 def _inside(day: dt.date, period: Period) -> bool:

@@ -30,8 +30,9 @@ const SITE_CACHE = "shegong-site-" + VERSION;
 const RUNTIME_CACHE = "shegong-runtime";
 const SITE_FILES = __SITE_FILES__;
 const RUNTIME_FILES = __RUNTIME_FILES__;
-// Wheels only the team page loads (openpyxl): kept when that page's worker caches them,
-// but not downloaded for the other pages by "precache".
+// Wheels only the team page loads (openpyxl): no other page loads them, but "precache"
+// keeps them too, so that the team page works offline after a visit to any calculator
+// page, as the page's "已保存到本机" note promises (issue 22).
 const PAGE_ONLY_FILES = __PAGE_ONLY_FILES__;
 
 const scopeURL = new URL(self.registration.scope);
@@ -66,9 +67,11 @@ async function addMissing(cacheName, urls) {
 
 async function precacheAll() {
   const site = await addMissing(SITE_CACHE, SITE_FILES.map(abs));
+  // The shared runtime first, the team page's own wheels last.
   const pageOnly = new Set(PAGE_ONLY_FILES.map(abs));
   const runtime = await addMissing(RUNTIME_CACHE, [...RUNTIME_URLS].filter((u) => !pageOnly.has(u)));
-  return { site, runtime, version: VERSION };
+  const teamOnly = await addMissing(RUNTIME_CACHE, [...pageOnly]);
+  return { site, runtime: runtime + teamOnly, version: VERSION };
 }
 
 self.addEventListener("install", (event) => {

@@ -187,6 +187,7 @@ function where(r) {
 
 function render(res) {
   res.records.forEach((r, i) => recordRows.counted(i, where(r)));
+  recordRows.answered(res.records.length);
   return [
     nextStep(res),
     deadlinesTable(res),

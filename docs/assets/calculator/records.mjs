@@ -110,10 +110,15 @@ export function recordsTable(form) {
     body.replaceChildren(...(Array.isArray(records) ? records : []).map(rowFor));
   }
 
-  /** What row i counts for, shown in its last column. */
+  /** What row i counts for, shown in its last column; rows past the records the rules
+   * answered for are blank rows left out of the request. */
   function counted(i, text) {
     const out = document.getElementById(`sg-r${i}-counted`);
     if (out) out.textContent = text;
+  }
+
+  function answered(n) {
+    body.querySelectorAll("tr").forEach((tr, i) => { if (i >= n) counted(i, "空行，不计入"); });
   }
 
   document.getElementById("sg-add-record").addEventListener("click", () => {
@@ -125,13 +130,20 @@ export function recordsTable(form) {
     changed();
   });
 
-  return { read, write, counted };
+  return { read, write, counted, answered };
 }
 
+/** A row with nothing typed in it (a row just added). */
+export const isBlank = (r) => !r.date && r.hours === "";
+
 /** The rows as the request's records: numbers as numbers, anything else as typed, so the
- * rules can name the mistake; each kind's own yes/no. */
+ * rules can name the mistake; each kind's own yes/no. Blank rows at the end (one just
+ * added) are left out: the others keep their numbers. A blank row between filled ones is
+ * sent, and the rules name it once. */
 export function recordsRequest(rows) {
-  return rows.map((r) => {
+  let n = rows.length;
+  while (n > 0 && isBlank(rows[n - 1])) n--;
+  return rows.slice(0, n).map((r) => {
     const out = { kind: r.kind };
     if (r.date) out.date = r.date;
     if (r.kind !== "degree" && r.hours !== "") {

@@ -1,5 +1,5 @@
 // 登记期限: first-registration deadline, validity periods, re-registration windows.
-import { runTool, el, zhDate, datesTable, icsButton } from "./ui.mjs";
+import { runTool, el, zhDate, datesTable, icsButton, nextStepBlock } from "./ui.mjs";
 import { timelineSvg } from "./timeline.mjs";
 
 // Hours are read on each period's start (README, 哪一天的规定); null where no rule was
@@ -69,6 +69,7 @@ function render(res) {
       el("dd", {}, `${zhDate(p.reregistration_opens)} 至 ${zhDate(reregLastDay(p))}`));
   }
   return [
+    nextStepBlock(res.next_step),
     facts,
     timeline(res),
     icsButton("添加到手机日历(.ics)", res.calendar),

@@ -2,7 +2,7 @@
 // (shegong.api.evaluate_sheet); the answer is a table to sort and filter, and files to save.
 // Nothing leaves the device. The file is kept (localStorage) only when 在本机保存 is ticked.
 
-import { el, zhDate, watchStatus, clearAll, localToday, requestOffline, saveFile } from "./ui.mjs";
+import { el, zhDate, watchStatus, clearAll, localToday, requestOffline, saveFile, engineFailed } from "./ui.mjs";
 
 const api = window.shegongCalculator;
 const KEY = "shegong:calculator:team";
@@ -66,9 +66,11 @@ async function run(name, buffer) {
     }
   } catch (err) {
     if (mine !== seq) return;
-    result.replaceChildren();
+    // The error itself (a Python traceback, say) goes to the console, never on the page.
+    if (err) console.warn("shegong: the team computation failed:", err);
+    result.replaceChildren(engineFailed(() => run(name, buffer)));
     result.dataset.state = "failed";
-    answer.textContent = "计算器无法运行，请阅读相关指南。";
+    answer.textContent = "计算引擎出错，这次没有算出结果。可以点“重试”，或先阅读指南。";
   } finally {
     if (mine === seq) busy(false);
   }

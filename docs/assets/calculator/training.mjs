@@ -1,5 +1,5 @@
 // 继续教育学时: records table, hours counted in one registration period.
-import { runTool, readFields, writeFields, compact, el, zhDate } from "./ui.mjs";
+import { runTool, readFields, writeFields, compact, el, zhDate, nextStepBlock } from "./ui.mjs";
 import { KINDS, blankRecord, recordsTable, recordsRequest } from "./records.mjs";
 
 // The simple fields, the link parameters and the required ones come from the form's
@@ -29,6 +29,7 @@ function request(values) {
 function render(res) {
   // Each row shows what it counts for.
   res.records.forEach((r, i) => recordRows.counted(i, `${r.counted_hours} 小时`));
+  recordRows.answered(res.records.length);
   const pct = Math.min(100, Math.round((res.counted_hours / res.required_hours) * 100));
   const progress = el("div", { class: "sg-progress" },
     el("p", { class: "sg-progress-label", id: "sg-progress-label" }, `${res.counted_hours}/${res.required_hours} 小时`),
@@ -38,7 +39,7 @@ function render(res) {
       "aria-valuetext": `已计入${res.counted_hours}小时，共需${res.required_hours}小时`,
     }, el("span", { style: `width:${pct}%` })));
   const facts = el("dl", { class: "sg-facts" },
-    el("dt", {}, "本登记有效期"), el("dd", {}, `${zhDate(res.period_start)} 至 ${zhDate(res.period_end)}`),
+    el("dt", {}, res.period_state.code === "ended" ? "这个登记有效期(已结束)" : "本登记有效期"), el("dd", {}, `${zhDate(res.period_start)} 至 ${zhDate(res.period_end)}`),
     el("dt", {}, "需要"), el("dd", {}, `${res.required_hours} 小时`),
     el("dt", {}, "已计入"), el("dd", {}, `${res.counted_hours} 小时`),
     el("dt", {}, "还差"), el("dd", {}, `${res.remaining_hours} 小时`));
@@ -54,7 +55,12 @@ function render(res) {
   // Possible duplicates, a start day that may belong to the period before, a missed window.
   const warnings = (res.warnings || []).length ? el("ul", { class: "sg-warnings" },
     res.warnings.map((w) => el("li", {}, w.message))) : null;
-  return [progress, facts, warnings, table];
+  // Which period this is comes first: one that has ended is said to have ended.
+  const state = res.period_state;
+  const period = state.text || state.hint
+    ? el("p", { class: `sg-period-state sg-period-${state.code}` }, state.text ? el("strong", {}, state.text) : null, state.hint)
+    : null;
+  return [period, nextStepBlock(res.next_step), progress, facts, warnings, table];
 }
 
 runTool({

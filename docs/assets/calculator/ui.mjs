@@ -100,8 +100,18 @@ const FAILURE_TEXT = {
 
 FAILURE_TEXT.stalled = "计算引擎的下载停住了(网络可能中断或太慢)。可以点“重试”，或先阅读指南。";
 
+// The reason itself (a file name, an exception, a Python traceback) is for the console,
+// never for the page: readers get Chinese words, 重试 and the guides.
 function failureText(reason) {
-  return FAILURE_TEXT[reason] || `计算引擎没有加载成功：${reason}。可以点“重试”，或先阅读指南。`;
+  if (FAILURE_TEXT[reason]) return FAILURE_TEXT[reason];
+  if (reason) console.warn("shegong: the engine failed:", reason);
+  return "计算引擎没有加载成功(可能是网络中断，或这个页面还没有保存到本机)。可以点“重试”，或先阅读指南。";
+}
+
+/** The guides this page names (its #sg-guides), as links to append to a message. */
+export function guideLinks() {
+  const guides = document.getElementById("sg-guides");
+  return guides ? [...guides.cloneNode(true).childNodes] : [];
 }
 
 const SPEAK_EVERY_MS = 3000;
@@ -163,8 +173,7 @@ export function watchStatus() {
       bar.hidden = true;
       box.classList.add("sg-failed");
       text.textContent = failureText(s.error);
-      const guides = document.getElementById("sg-guides");
-      if (guides) text.append(" ", ...guides.cloneNode(true).childNodes);
+      text.append(" ", ...guideLinks());
       if (s.error !== "unsupported" && api.retry) {
         const retry = el("button", { type: "button", class: "md-button sg-retry" }, "重试");
         retry.addEventListener("click", () => {
@@ -266,6 +275,15 @@ export function datesTable(dates) {
   );
 }
 
+/** A late reader's next step ({text, guide} from the rules): what to do, and the guide. */
+export function nextStepBlock(step) {
+  if (!step) return null;
+  return el("section", { class: "sg-outcome sg-no sg-next-step", "aria-labelledby": "sg-next-title" },
+    el("h3", { id: "sg-next-title" }, "下一步"),
+    el("p", {}, step.text),
+    step.guide ? el("p", {}, "详见指南：", el("a", { href: guideHref(step.guide.path), class: "sg-guide-link" }, step.guide.title), "。") : null);
+}
+
 function explanationBlock(steps) {
   return el(
     "section",
@@ -306,22 +324,28 @@ export function runTool(opts) {
   const answer = document.getElementById("sg-answer");
   const read = opts.read || ((f) => readFields(f, opts.fields));
   const request = opts.request || ((v) => ({ tool, ...compact(v) }));
-  // A first visit shows the page's first 填入示例.
-  const example = JSON.parse(form.querySelector("[data-example]").dataset.example);
   const touched = new Set();
   let seq = 0;
   let timer = null;
 
   watchStatus();
 
+  // The form starts with what the reader gave: a link's values, or what they saved here,
+  // else nothing. An example is shown only when asked for (填入示例), and is said to be one.
   const fromParams = paramsToValues(new URLSearchParams(location.search), opts.params, form);
   const fromURL = fromParams && { ...opts.empty, ...fromParams };
-  const saved = loadSaved(tool);
-  const initial = fromURL || saved || example;
+  // Before issue 22 a first visit saved the page's first example as the reader's input:
+  // such a copy is not theirs, and is not brought back.
+  let saved = loadSaved(tool);
+  if (saved && isOldExample(saved)) saved = null;
+  const initial = fromURL || saved || opts.empty;
   // A link's values fill the form but are not saved over what the reader saved here,
   // until the reader changes something or confirms (计算); until then they can go back.
   let linkOverSaved = !!(fromURL && saved);
   const linkNote = linkOverSaved ? savedNote() : null;
+  // The example last filled in, as the form reads it back; a value still equal to it is
+  // the example's, not the reader's: never saved, and the result says so.
+  let example = null;
 
   // What the result area shows now: a late computation that gives the same answer (a
   // "change" event after Enter, say) leaves the DOM alone, so keyboard focus inside the
@@ -356,6 +380,7 @@ export function runTool(opts) {
       linkOverSaved = false;
       note.remove();
       history.replaceState(null, "", location.pathname);
+      example = null;
       write(saved);
       touched.clear();
       run();
@@ -372,8 +397,12 @@ export function runTool(opts) {
 
   async function compute() {
     const values = read(form);
-    if (!linkOverSaved) save(tool, values, opts.unsaved);
-    const missing = opts.required.filter((f) => !values[f]);
+    const fromExample = exampleParts(values, example, opts.empty);
+    if (!linkOverSaved) save(tool, withoutExample(values, example, fromExample, opts.empty), opts.unsaved);
+    exampleNote(fromExample);
+    const group = opts.group || [];
+    const given = (f) => values[f] || (group.includes(f) && group.some((g) => values[g]));
+    const missing = opts.required.filter((f) => !given(f));
     const mine = ++seq;
     if (missing.length && missing.every((f) => quiet(f))) {
       clearErrors(form);
@@ -394,8 +423,10 @@ export function runTool(opts) {
       response = huge ? tooLargeResponse(huge) : await api.evaluate(req);
     } catch (err) {
       if (mine !== seq) return;
+      if (err) console.warn("shegong: the computation failed:", err);
+      result.replaceChildren(engineFailed(() => run()));
       result.dataset.state = "failed";
-      setAnswer("计算器无法运行，请阅读相关指南。", "failed");
+      setAnswer("计算引擎出错，这次没有算出结果。可以点“重试”，或先阅读指南。", "failed");
       return;
     }
     if (mine !== seq) return; // a newer input has been sent meanwhile
@@ -412,14 +443,15 @@ export function runTool(opts) {
     clearErrors(form);
     const key = JSON.stringify([response, values]);
     if (key !== shownKey || result.dataset.state !== "ok") {
-      result.replaceChildren(
-        el("h2", { id: "sg-result-title" }, "结果"),
-        ...opts.render(response, values).filter(Boolean),
-        explanationBlock(response.explanation)
-      );
+      result.replaceChildren(...[
+        el("h2", { id: "sg-result-title" }, fromExample.length ? "示例的结果" : "结果"),
+        fromExample.length ? el("p", { class: "sg-example-note" }, `这是示例的结果，不是你的：${exampleWords(fromExample)}`) : null,
+        ...opts.render(response, values),
+        explanationBlock(response.explanation),
+      ].filter(Boolean));
       result.dataset.state = "ok";
     }
-    setAnswer(response.summary, "ok");
+    setAnswer(fromExample.length ? `示例：${response.summary}` : response.summary, "ok");
     shownKey = key;
     if (firstResult) {
       firstResult = false;
@@ -427,6 +459,45 @@ export function runTool(opts) {
       // Only now keep the whole site offline, so that download never slows the start.
       keepOffline();
     }
+  }
+
+  function isOldExample(kept) {
+    const button = form.querySelector("[data-example]");
+    if (!button) return false;
+    const writer = opts.write || writeFields;
+    writer(form, JSON.parse(button.dataset.example));
+    const shown = read(form);
+    writer(form, opts.empty);
+    const unsaved = opts.unsaved || [];
+    return same(kept, Object.fromEntries(Object.entries(shown).filter(([k]) => !unsaved.includes(k))));
+  }
+
+  function labelOf(field) {
+    const c = controlFor(form, field);
+    const label = c && c.id ? form.querySelector(`label[for="${c.id}"]`) : null;
+    // The label without its "(可不填)": the field is named, not its status.
+    if (label) return label.textContent.trim().replace(/\(可不填\)$/, "");
+    const group = form.querySelector(`[data-label-for="${CSS.escape(field)}"]`);
+    return group ? group.textContent.trim() : field;
+  }
+
+  function exampleWords(fields) {
+    return `用到了示例里的${fields.map((f) => `「${labelOf(f)}」`).join("、")}。改成你自己的，或点“清除数据”清空表格。`;
+  }
+
+  /** Above the form while any value in it is still the example's. */
+  function exampleNote(fields) {
+    let note = document.getElementById("sg-example-form-note");
+    if (!fields.length) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = el("p", { class: "sg-hint sg-example-note", id: "sg-example-form-note", role: "status" });
+      form.prepend(note);
+    }
+    const words = `表格里是示例，不是你的数据：${exampleWords(fields)}示例不会保存。`;
+    if (note.textContent !== words) note.textContent = words;
   }
 
   function tooLargeResponse(field) {
@@ -479,7 +550,7 @@ export function runTool(opts) {
     // run() cancels the pending timer: the typing that led here is computed now, not again in 150 ms.
     for (const c of form.elements) if (c.name) touched.add(c.dataset.field || c.name);
     readerChanged(); // 计算 confirms the link's values
-    run();
+    run().then(() => { if (result.dataset.state === "errors") focusFirstError(form); });
   });
   form.addEventListener("sg-recompute", () => run());
 
@@ -487,6 +558,7 @@ export function runTool(opts) {
     button.addEventListener("click", () => {
       readerChanged();
       write(JSON.parse(button.dataset.example));
+      example = read(form);
       touched.clear();
       run();
     });
@@ -496,6 +568,7 @@ export function runTool(opts) {
     clear.addEventListener("click", async () => {
       const done = clearAll();
       readerChanged();
+      example = null;
       write(opts.empty);
       touched.clear();
       try {
@@ -523,6 +596,48 @@ export function runTool(opts) {
   run();
   // Someone who never gets a result (bad input) still gets the offline copy.
   api.ready.then(() => setTimeout(keepOffline, 3000), () => {});
+}
+
+// --- examples: what in the form is still the example's ---------------------------------
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The fields whose value is still the example's (a list field: any of its items), leaving
+ * out those where the example has the empty form's value (a default level, say). */
+export function exampleParts(values, example, empty = {}) {
+  if (!example) return [];
+  return Object.keys(values).filter((k) => {
+    const v = values[k];
+    const ex = example[k];
+    if (Array.isArray(v)) return Array.isArray(ex) && v.some((item) => ex.some((e) => same(e, item)));
+    return v !== "" && v !== undefined && same(v, ex) && !same(ex, empty[k]);
+  });
+}
+
+/** ``values`` with the example's parts emptied: what may be kept as the reader's. */
+export function withoutExample(values, example, fields, empty = {}) {
+  const out = { ...values };
+  for (const k of fields) {
+    out[k] = Array.isArray(values[k]) ? values[k].filter((item) => !example[k].some((e) => same(e, item))) : (empty[k] ?? "");
+  }
+  return out;
+}
+
+/** Keyboard focus on the first field marked wrong (or the form's general error). */
+function focusFirstError(form) {
+  const first = form.querySelector("[aria-invalid='true']") || form.querySelector(".sg-form-error:not([hidden])");
+  if (!first) return;
+  if (!first.matches("input, select, textarea, button")) first.setAttribute("tabindex", "-1");
+  first.focus();
+}
+
+/** What a failed computation shows: Chinese words, 重试 and the page's guides. */
+export function engineFailed(retry) {
+  const button = el("button", { type: "button", class: "md-button sg-retry" }, "重试");
+  button.addEventListener("click", retry);
+  return el("div", { class: "sg-engine-failed" },
+    el("p", {}, "计算引擎出错，这次没有算出结果。可以点“重试”，或先阅读指南。", " ", ...guideLinks()),
+    button);
 }
 
 // --- form helpers for simple fields --------------------------------------------------
