@@ -234,16 +234,23 @@ def prepare_file(path: Path, rel: str, brotli: bool = False, cache: Path = BROTL
     """``path`` as it is stored under the key ``rel``; ``brotli``: the engine as br."""
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
+    return Upload(rel, path, sha, content_type(rel), encoding_of(data, sha, rel, brotli, cache),
+                  cache_control(rel), cache)
+
+
+def encoding_of(data: bytes, sha256: str, rel: str, brotli: bool, cache: Path = BROTLI_CACHE) -> str | None:
+    """The Content-Encoding the file at key ``rel`` is stored with (bench/host.py's mirror
+    model reads it too)."""
     ctype = content_type(rel)
-    encoding = None
-    if COMPRESSIBLE.match(ctype) or ctype in MAYBE_COMPRESSIBLE:
-        encoding = "br" if brotli and ENGINE.match(rel) else "gzip"
-        # An archive is compressed only when that pays; a text file only when it does not
-        # grow. Either way a large text file is not compressed until it is sent.
-        saving = 0 if COMPRESSIBLE.match(ctype) else MIN_SAVING
-        if (saving or len(data) < SMALL) and len(encode(data, encoding, sha, cache)) >= len(data) * (1 - saving):
-            encoding = None
-    return Upload(rel, path, sha, ctype, encoding, cache_control(rel), cache)
+    if not (COMPRESSIBLE.match(ctype) or ctype in MAYBE_COMPRESSIBLE):
+        return None
+    encoding = "br" if brotli and ENGINE.match(rel) else "gzip"
+    # An archive is compressed only when that pays; a text file only when it does not
+    # grow. Either way a large text file is not compressed until it is sent.
+    saving = 0 if COMPRESSIBLE.match(ctype) else MIN_SAVING
+    if (saving or len(data) < SMALL) and len(encode(data, encoding, sha256, cache)) >= len(data) * (1 - saving):
+        return None
+    return encoding
 
 
 def site_files(site: Path) -> list[str]:
