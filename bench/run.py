@@ -360,14 +360,14 @@ def disk_profile(pw, counter, urls, names, runs, gap_s=8.0):
 LIGHTHOUSE_PAGES = {"home": "", "guide": "registration/first/", "calculator": CALC_PAGE}
 
 
-def lighthouse(base: str, out_dir: Path) -> dict:
+def lighthouse(base: str, out_dir: Path, pages: dict = LIGHTHOUSE_PAGES, tag: str = "") -> dict:
     """Lighthouse's mobile defaults (simulated slow 4G, a mid-range phone's CPU) on each
     page kind, with Debian's Chromium; the reports are kept beside bench.json."""
     cli = ROOT / "node_modules" / ".bin" / "lighthouse"
     flags = " ".join(devserver.CHROMIUM_ARGS + ["--headless=new"])
     out = {}
-    for kind, path in LIGHTHOUSE_PAGES.items():
-        report = out_dir / f"lighthouse-{kind}.json"
+    for kind, path in pages.items():
+        report = out_dir / f"lighthouse-{kind}{tag}.json"
         res = subprocess.run(
             [str(cli), base + path, "--quiet", "--output=json", f"--output-path={report}",
              f"--chrome-flags={flags}", "--only-categories=performance,accessibility,best-practices,seo"],
