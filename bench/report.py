@@ -104,6 +104,9 @@ def hosts(row, head, rule, row_load) -> None:
             row(f"{plabel},{host}:计算器首次 / 空白 Pyodide首次", lambda r, g=get, c=calc, b=bare: (
                 f"{g(r)['time_to_first_result_ms'][c + '_cold']} / {g(r)['time_to_first_result_ms'][b + '_cold']} ms"
                 f"(**{g(r)['ratio_to_bare'][c + '_cold']:.2f}**)"))
+        row(f"{plabel}:镜像 ÷ gzip 托管,计算器首次的时间 / 字节数", lambda r, p=profile: (
+            f"{r['profiles'][p]['time_to_first_result_ms']['mirror_calc_cold'] / r['profiles'][p]['time_to_first_result_ms']['calc_cold']:.2f}"
+            f" / {r['profiles'][p]['bytes_on_the_wire']['mirror_calc_cold'] / r['profiles'][p]['bytes_on_the_wire']['calc_cold']:.2f}"))
 
 
 if __name__ == "__main__":

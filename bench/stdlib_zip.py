@@ -81,6 +81,12 @@ def main(argv=None) -> int:
     print(f"engine files other than the stdlib zip: gzip host {total['gzip9']:,} B, mirror {total['br11']:,} B")
     for name, s in variants.items():
         print(f"engine with the {name} zip: gzip host {total['gzip9'] + s['raw']:,} B, mirror {total['br11'] + on_mirror(s):,} B")
+    # The rules wheel is a zip of deflated members too: the same two forms, for comparison.
+    wheel = next(f for f in rest.values() if f.name.startswith("shegong-"))
+    data = wheel.read_bytes()
+    for name, s in {"deflated (as built)": sizes(data), "stored": sizes(stored_copy(data))}.items():
+        print(f"rules wheel {wheel.name}, {name}: raw {s['raw']:,}, gzip -9 {s['gzip9']:,}, brotli -11 {s['br11']:,}, "
+              f"mirror {on_mirror(s):,}")
     print(json.dumps({"stdlib": variants, "rest": total}))
     return 0
 

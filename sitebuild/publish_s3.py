@@ -227,11 +227,8 @@ def encode(data: bytes, encoding: str | None, sha256: str, cache: Path = BROTLI_
 
 
 def prepare(site: Path, rel: str, brotli: bool = False, cache: Path = BROTLI_CACHE) -> Upload:
-    return prepare_file(site / rel, rel, brotli, cache)
-
-
-def prepare_file(path: Path, rel: str, brotli: bool = False, cache: Path = BROTLI_CACHE) -> Upload:
-    """``path`` as it is stored under the key ``rel``; ``brotli``: the engine as br."""
+    """The site file ``rel`` as it is stored; ``brotli``: the engine as br."""
+    path = site / rel
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     return Upload(rel, path, sha, content_type(rel), encoding_of(data, sha, rel, brotli, cache),
