@@ -108,7 +108,8 @@ class HostHandler(devserver.Handler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        k = (type(self).encoded, key, len(body), etag)  # per host model
+        # Per host model, and per what the browser accepts (the gzip host negotiates).
+        k = (type(self).encoded, key, len(body), etag, self.headers.get("Accept-Encoding"))
         with self._gz_lock:
             packed = self._gz.get(k)
         if packed is None:

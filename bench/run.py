@@ -102,11 +102,12 @@ STOCK_PREFIX = "/__bench__/stock-stdlib/"
 
 def stock_stdlib_page(html: bytes) -> bytes:
     text = html.decode()
-    cfg_text = re.search(r"window\.__SHEGONG__=(\{.*?\});", text).group(1)
-    cfg = json.loads(cfg_text)
+    # The page's configuration, a JSON script (sitebuild/calculator_pages.py).
+    m = re.search(r'<script type="application/json" id="sg-config">(.*?)</script>', text, re.S)
+    cfg = json.loads(m.group(1))
     cfg["stdlib"] = STOCK + "python_stdlib.zip"
     cfg["snapshot"] += "-stock-stdlib"
-    return text.replace(cfg_text, json.dumps(cfg, ensure_ascii=False), 1).encode()
+    return (text[:m.start(1)] + json.dumps(cfg, ensure_ascii=False) + text[m.end(1):]).encode()
 
 
 # Reads the stored snapshot back as it is stored (uncompressed, checked with SHA-256) and
