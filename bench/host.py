@@ -11,6 +11,10 @@ network profiles of a phone it is measured under.
   checked).
 * Every byte written to a socket is counted (``Counter``): bytes on the wire, headers
   included.
+* ``MirrorHandler``: the S3-compatible mirror instead (sitebuild/publish_s3.py with an
+  https public address): each file with the Content-Encoding it was uploaded with, brotli
+  for the engine and gzip for the rest, whatever the browser asked for (a store does not
+  negotiate).
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from sitebuild import devserver
+from sitebuild import devserver, publish_s3
 from sitebuild.publish_s3 import cache_control
+
+ROOT = Path(__file__).resolve().parent.parent
 
 COMPRESSED_TYPES = re.compile(r"^(text/|application/(javascript|json|manifest\+json|xml|wasm)|image/svg\+xml)")
 
@@ -102,16 +108,15 @@ class HostHandler(devserver.Handler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        encoding = None
-        if COMPRESSED_TYPES.match(ctype) and "gzip" in (self.headers.get("Accept-Encoding") or ""):
-            k = (key, len(body), etag)
+        # Per host model, and per what the browser accepts (the gzip host negotiates).
+        k = (type(self).encoded, key, len(body), etag, self.headers.get("Accept-Encoding"))
+        with self._gz_lock:
+            packed = self._gz.get(k)
+        if packed is None:
+            packed = self.encoded(body, ctype, key)
             with self._gz_lock:
-                packed = self._gz.get(k)
-            if packed is None:
-                packed = gzip.compress(body, compresslevel=6, mtime=0)
-                with self._gz_lock:
-                    self._gz[k] = packed
-            body, encoding = packed, "gzip"
+                self._gz[k] = packed
+        body, encoding = packed
         self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -125,6 +130,12 @@ class HostHandler(devserver.Handler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def encoded(self, body: bytes, ctype: str, key: str | None) -> tuple[bytes, str | None]:
+        """(bytes, Content-Encoding) as this host sends ``body``: gzip by type."""
+        if COMPRESSED_TYPES.match(ctype) and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            return gzip.compress(body, compresslevel=6, mtime=0), "gzip"
+        return body, None
 
     def not_found(self):
         body = b"not found"
@@ -163,9 +174,25 @@ class HostHandler(devserver.Handler):
         pass
 
 
-def serve(site: Path, handler: type[HostHandler] = HostHandler):
-    """The site behind a host model on 127.0.0.1: (server, counter)."""
-    counter = Counter()
+class MirrorHandler(HostHandler):
+    """The mirror: what publish_s3 stored for the file, sent as stored."""
+
+    def send_file(self, f: Path, rel: str):
+        self.send_body(f.read_bytes(), publish_s3.content_type(rel), cache_control(rel), key=rel,
+                       mtime=f.stat().st_mtime)
+
+    def encoded(self, body: bytes, ctype: str, key: str | None) -> tuple[bytes, str | None]:
+        # A page the bench makes up (key None) is stored as a page is.
+        rel = key or "index.html"
+        sha = hashlib.sha256(body).hexdigest()
+        encoding = publish_s3.encoding_of(body, sha, rel, True, ROOT / publish_s3.BROTLI_CACHE)
+        return publish_s3.encode(body, encoding, sha, ROOT / publish_s3.BROTLI_CACHE), encoding
+
+
+def serve(site: Path, handler: type[HostHandler] = HostHandler, counter: Counter | None = None):
+    """The site behind a host model on 127.0.0.1: (server, counter); ``counter`` to share
+    one between hosts measured in turn."""
+    counter = counter or Counter()
     cls = type("Host", (handler,), {"counter": counter, "site": Path(site)})
     server = devserver.Server(("127.0.0.1", 0), cls).start()
     return server, counter

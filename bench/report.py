@@ -34,6 +34,8 @@ def main(args: list[str]) -> None:
         print(f"| {label} | " + " | ".join(cells) + " |")
 
     row_load = lambda r: " / ".join(f"{v[0]:.1f}" for v in r["load_average"].values())  # noqa: E731
+    if all(r.get("mirror_only") for r in runs):
+        return hosts(row, head, rule, row_load)
     print("到第一个结果的时间(中位数)、与空白 Pyodide 的比值、到第一个结果为止网络上传输的字节数:\n")
     print(head)
     print(rule)
@@ -83,6 +85,28 @@ def main(args: list[str]) -> None:
             " / ".join(f"{r['lighthouse'][k]['scores'][c]:.2f}" for c in
                        ("performance", "accessibility", "best-practices", "seo"))
             + f";{r['lighthouse'][k]['total_blocking_time_ms']} ms"))
+    print()
+    hosts(row, head, rule, row_load)
+
+
+def hosts(row, head, rule, row_load) -> None:
+    """The gzip host and the mirror (bench/run.py --mirror-only, or the full bench)."""
+    print("两种托管:GitHub Pages 式的 gzip 托管和镜像(对象存储,计算引擎为 brotli),各自与同样提供的空白 Pyodide 相比:\n")
+    print(head)
+    print(rule)
+    row("负载(各阶段开始或结束时,1 分钟平均)", row_load)
+    for profile, plabel in (("localhost", "本机(不限速)"), ("slow 4G", "慢速 4G(1.6 Mbit/s,RTT 150 ms)")):
+        for host, calc, bare in (("gzip 托管", "calc", "bare"), ("镜像", "mirror_calc", "mirror_bare")):
+            get = lambda r, p=profile: r["profiles"][p]  # noqa: E731
+            row(f"{plabel},{host}:首次访问的字节数,计算器 / 空白 Pyodide", lambda r, g=get, c=calc, b=bare: (
+                f"{g(r)['bytes_on_the_wire'][c + '_cold']:,} / {g(r)['bytes_on_the_wire'][b + '_cold']:,} B"
+                f"(**{g(r)['ratio_to_bare'][c + '_cold_bytes']:.2f}**)"))
+            row(f"{plabel},{host}:计算器首次 / 空白 Pyodide首次", lambda r, g=get, c=calc, b=bare: (
+                f"{g(r)['time_to_first_result_ms'][c + '_cold']} / {g(r)['time_to_first_result_ms'][b + '_cold']} ms"
+                f"(**{g(r)['ratio_to_bare'][c + '_cold']:.2f}**)"))
+        row(f"{plabel}:镜像 ÷ gzip 托管,计算器首次的时间 / 字节数", lambda r, p=profile: (
+            f"{r['profiles'][p]['time_to_first_result_ms']['mirror_calc_cold'] / r['profiles'][p]['time_to_first_result_ms']['calc_cold']:.2f}"
+            f" / {r['profiles'][p]['bytes_on_the_wire']['mirror_calc_cold'] / r['profiles'][p]['bytes_on_the_wire']['calc_cold']:.2f}"))
 
 
 if __name__ == "__main__":

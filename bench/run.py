@@ -23,10 +23,15 @@ median of interleaved runs of:
 * the main thread's long tasks during start-up;
 * Lighthouse (npm package, pinned) on a home page, a guide and a calculator, mobile
   defaults; its reports are written beside bench.json;
-* the team page with 1,000 workers and the command line with 100,000 rows (bench/team.py).
+* the team page with 1,000 workers and the command line with 100,000 rows (bench/team.py);
+* a second host model, the mirror (bench/host.py MirrorHandler: each file as
+  sitebuild/publish_s3.py stores it for an https address, brotli for the engine), with the
+  calculator and the bare page both served by it, interleaved with the gzip host's runs on
+  localhost and on slow 4G: ``mirror_calc`` / ``mirror_bare``. ``--mirror-only`` runs just
+  those two profiles (gzip host and mirror, calculator and bare page, interleaved).
 
 Usage: .venv/bin/python bench/run.py [--site DIR] [--runs 5] [--net-runs 3] [--disk-runs 3]
-       [--json OUT] [--no-lighthouse]
+       [--json OUT] [--no-lighthouse] [--mirror-only]
 """
 
 from __future__ import annotations
@@ -100,11 +105,12 @@ STOCK_PREFIX = "/__bench__/stock-stdlib/"
 
 def stock_stdlib_page(html: bytes) -> bytes:
     text = html.decode()
-    cfg_text = re.search(r"window\.__SHEGONG__=(\{.*?\});", text).group(1)
-    cfg = json.loads(cfg_text)
+    # The page's configuration, a JSON script (sitebuild/calculator_pages.py).
+    m = re.search(r'<script type="application/json" id="sg-config">(.*?)</script>', text, re.S)
+    cfg = json.loads(m.group(1))
     cfg["stdlib"] = STOCK + "python_stdlib.zip"
     cfg["snapshot"] += "-stock-stdlib"
-    return text.replace(cfg_text, json.dumps(cfg, ensure_ascii=False), 1).encode()
+    return (text[:m.start(1)] + json.dumps(cfg, ensure_ascii=False) + text[m.end(1):]).encode()
 
 
 # Reads the stored snapshot back as it is stored (uncompressed, checked with SHA-256) and
@@ -164,6 +170,14 @@ class Handler(host.HostHandler):
         return super().do_GET()
 
 
+class MirrorRunHandler(Handler, host.MirrorHandler):
+    """The bench's pages (the bare page, stock Pyodide) on the mirror model."""
+
+
+# Each measured page's baseline: the bare page served by the same host.
+BASELINE = {"calc": "bare", "stock": "bare", "mirror_calc": "mirror_bare"}
+
+
 def emulate(context, page, profile: host.Profile):
     """The profile's network for everything ``page`` fetches, its Web Worker included."""
     if not profile.down_bps:
@@ -220,7 +234,7 @@ def med(values):
 
 def settle(page, name):
     """After a first visit: what the page stores for the next one (snapshot, offline copy)."""
-    if name in ("calc", "stock"):
+    if name in ("calc", "stock", "mirror_calc"):
         # Waited for, so the service worker's offline copy is not counted as the next
         # visit's bytes.
         page.evaluate("shegongCalculator.snapshotStored")
@@ -289,14 +303,15 @@ def summarize(samples, wire, names):
            "samples_ms": {k: [round(x) for x in v] for k, v in samples.items()},
            "ratio_to_bare": {}}
     for n in names:
-        if n.startswith("bare"):
+        if n not in BASELINE:
             continue
+        base = BASELINE[n]
         for k in ("cold", "warm"):
-            out["ratio_to_bare"][f"{n}_{k}"] = round(t[f"{n}_{k}"] / t[f"bare_{k}"], 3)
-            if "bareworker" in names:
+            out["ratio_to_bare"][f"{n}_{k}"] = round(t[f"{n}_{k}"] / t[f"{base}_{k}"], 3)
+            if "bareworker" in names and base == "bare":
                 out["ratio_to_bare"][f"{n}_{k}_worker"] = round(t[f"{n}_{k}"] / t[f"bareworker_{k}"], 3)
         out["ratio_to_bare"][f"{n}_cold_bytes"] = round(
-            out["bytes_on_the_wire"][f"{n}_cold"] / out["bytes_on_the_wire"]["bare_cold"], 3)
+            out["bytes_on_the_wire"][f"{n}_cold"] / out["bytes_on_the_wire"][f"{base}_cold"], 3)
     return out
 
 
@@ -349,14 +364,14 @@ def disk_profile(pw, counter, urls, names, runs, gap_s=8.0):
 LIGHTHOUSE_PAGES = {"home": "", "guide": "registration/first/", "calculator": CALC_PAGE}
 
 
-def lighthouse(base: str, out_dir: Path) -> dict:
+def lighthouse(base: str, out_dir: Path, pages: dict = LIGHTHOUSE_PAGES, tag: str = "") -> dict:
     """Lighthouse's mobile defaults (simulated slow 4G, a mid-range phone's CPU) on each
     page kind, with Debian's Chromium; the reports are kept beside bench.json."""
     cli = ROOT / "node_modules" / ".bin" / "lighthouse"
     flags = " ".join(devserver.CHROMIUM_ARGS + ["--headless=new"])
     out = {}
-    for kind, path in LIGHTHOUSE_PAGES.items():
-        report = out_dir / f"lighthouse-{kind}.json"
+    for kind, path in pages.items():
+        report = out_dir / f"lighthouse-{kind}{tag}.json"
         res = subprocess.run(
             [str(cli), base + path, "--quiet", "--output=json", f"--output-path={report}",
              f"--chrome-flags={flags}", "--only-categories=performance,accessibility,best-practices,seo"],
@@ -387,6 +402,8 @@ def main(argv=None) -> int:
     ap.add_argument("--disk-runs", type=int, default=3)
     ap.add_argument("--json", default=str(ROOT / "bench-results" / "bench.json"))
     ap.add_argument("--no-lighthouse", action="store_true")
+    ap.add_argument("--mirror-only", action="store_true",
+                    help="only the gzip host against the mirror, localhost and slow 4G")
     args = ap.parse_args(argv)
     site = Path(args.site)
     out = Path(args.json)
@@ -394,13 +411,19 @@ def main(argv=None) -> int:
 
     Handler.bare = bare_page()
     server, counter = host.serve(site, Handler)
+    # The same counter: the two hosts are measured in turn, never at once.
+    mirror, _ = host.serve(site, MirrorRunHandler, counter)
     base = server.url
     urls = {
         "calc": base + CALC_PAGE + CALC_QUERY,
         "stock": base + STOCK_PREFIX.lstrip("/") + CALC_PAGE + CALC_QUERY,
         "bare": base + "__bench__/bare.html",
         "bareworker": base + "__bench__/bare-worker.html",
+        "mirror_calc": mirror.url + CALC_PAGE,
+        "mirror_bare": mirror.url + "__bench__/bare.html",
     }
+    if args.mirror_only:
+        return mirror_only(args, urls, counter, out, [server, mirror])
     extra = {
         "tasks": {"calc_cold": [], "bare_cold": []},
         "milestones": {"cold": [], "warm": []},
@@ -420,10 +443,11 @@ def main(argv=None) -> int:
         for url in urls.values():
             c = browser.new_context(bypass_csp=True); first_result_ms(c.new_page(), url); c.close()
         profiles = {"localhost": memory_profile(browser, counter, urls, host.LOCAL,
-                                                ["calc", "stock", "bare", "bareworker"], args.runs, extra)}
+                                                ["calc", "stock", "bare", "bareworker", *MIRROR], args.runs, extra)}
         for key in ("4g", "slow4g"):
             p = host.PROFILES[key]
-            profiles[p.name] = memory_profile(browser, counter, urls, p, ["calc", "bare"], args.net_runs, None)
+            names = ["calc", "bare", *MIRROR] if key == "slow4g" else ["calc", "bare"]
+            profiles[p.name] = memory_profile(browser, counter, urls, p, names, args.net_runs, None)
         for _ in range(args.runs):
             # A first visit to a guide page: everything until the network is idle and
             # the service worker has installed.
@@ -444,6 +468,7 @@ def main(argv=None) -> int:
     lh = None if args.no_lighthouse else lighthouse(base, out.parent)
     load["end"] = os.getloadavg()
     server.shutdown()
+    mirror.shutdown()
 
     snapshot, compression, tasks = extra["snapshot"], extra["compression"], extra["tasks"]
     result = {
@@ -487,6 +512,50 @@ def main(argv=None) -> int:
     report(result, out)
     team_bench.report(result["team"])
     return 0
+
+
+MIRROR = ["mirror_calc", "mirror_bare"]
+
+
+def mirror_only(args, urls, counter, out: Path, servers) -> int:
+    """The gzip host and the mirror, calculator and bare page, interleaved: localhost
+    (time and bytes) and slow 4G (time)."""
+    load = {"start": os.getloadavg()}
+    names = ["calc", "bare", *MIRROR]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = devserver.launch(pw)
+        for name in names:  # the OS file cache and the hosts' compression caches; not counted
+            c = browser.new_context(bypass_csp=True); first_result_ms(c.new_page(), urls[name]); c.close()
+        profiles = {"localhost": memory_profile(browser, counter, urls, host.LOCAL, names, args.runs, None)}
+        load["after_localhost"] = os.getloadavg()
+        profiles["slow 4G"] = memory_profile(browser, counter, urls, host.SLOW_4G, names, args.net_runs, None)
+        browser.close()
+    load["end"] = os.getloadavg()
+    for s in servers:
+        s.shutdown()
+    result = {"runs": {"localhost": args.runs, "network": args.net_runs}, "mirror_only": True,
+              "load_average": {k: [round(x, 2) for x in v] for k, v in load.items()}, "profiles": profiles}
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    report_hosts(result)
+    print(f"(written to {out})")
+    return 0
+
+
+def report_hosts(result: dict) -> None:
+    """The gzip host and the mirror side by side: first-visit bytes and times, each page
+    against the bare page served by the same host."""
+    print(f"\nload average (1, 5, 15 min): {result['load_average']}")
+    print(f"{'profile':10}{'host':8}{'visit':6}{'calculator':>12}{'bare':>10}{'ratio':>7}{'calc bytes':>13}{'bare bytes':>13}{'ratio':>7}")
+    for name, pr in result["profiles"].items():
+        t, w, r = pr["time_to_first_result_ms"], pr["bytes_on_the_wire"], pr["ratio_to_bare"]
+        for hname, calc, bare in (("gzip", "calc", "bare"), ("mirror", "mirror_calc", "mirror_bare")):
+            if f"{calc}_cold" not in t:
+                continue
+            for k in ("cold", "warm"):
+                print(f"{name:10}{hname:8}{k:6}{t[f'{calc}_{k}']:>9} ms{t[f'{bare}_{k}']:>7} ms{r[f'{calc}_{k}']:>7.2f}"
+                      f"{w[f'{calc}_{k}']:>13,}{w[f'{bare}_{k}']:>13,}{w[f'{calc}_{k}'] / max(1, w[f'{bare}_{k}']):>7.2f}")
 
 
 def report(result: dict, out: Path) -> None:
@@ -533,6 +602,7 @@ def report(result: dict, out: Path) -> None:
         else:
             print(f"lighthouse {kind} ({lh['url_path'] or '/'}): " + ", ".join(f"{k} {v}" for k, v in lh["scores"].items())
                   + f"; TBT {lh['total_blocking_time_ms']} ms, LCP {lh['largest_contentful_paint_ms']} ms")
+    report_hosts(result)
     ok = lambda cond: "met" if cond else "NOT met"  # noqa: E731
     print("targets: " + "; ".join(
         f"{name} cold {pr['ratio_to_bare']['calc_cold']:.2f} <= 0.8 {ok(pr['ratio_to_bare']['calc_cold'] <= 0.8)}"

@@ -7,7 +7,11 @@ milestones are recorded. Builds are interleaved run by run, each served as a sta
 would (bench/host.py), so a busy machine slows them alike. Prints the medians and the
 ratio of each build to the first.
 
-Usage: .venv/bin/python bench/warm.py [--runs 7] [--gap 2] SITE_DIR [SITE_DIR ...]
+``--visit first`` measures the first visit instead (a fresh profile each time, nothing
+cached), and ``--net slow4g`` (or ``4g``) emulates that network for the measured visit.
+
+Usage: .venv/bin/python bench/warm.py [--runs 7] [--gap 2] [--visit warm|first] [--net local|4g|slow4g]
+       SITE_DIR [SITE_DIR ...]
 (a build of another commit: ``git worktree add /tmp/old REV && make -C /tmp/old site``).
 """
 
@@ -33,7 +37,10 @@ def main(argv=None) -> int:
     ap.add_argument("sites", nargs="+")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--gap", type=float, default=2.0, help="seconds between the two visits")
+    ap.add_argument("--visit", choices=["warm", "first"], default="warm")
+    ap.add_argument("--net", choices=sorted(host.PROFILES), default="local")
     args = ap.parse_args(argv)
+    profile = host.PROFILES[args.net]
     run.Handler.bare = run.bare_page()
     servers = [host.serve(Path(s), run.Handler)[0] for s in args.sites]
     times = [[] for _ in servers]
@@ -49,11 +56,13 @@ def main(argv=None) -> int:
                 url = servers[k].url + run.CALC_PAGE + run.CALC_QUERY
                 with tempfile.TemporaryDirectory(prefix="shegong-warm-") as d:
                     c, page = run.on_disk(pw, d)
-                    run.first_result_ms(page, url)
-                    run.settle(page, "calc")
-                    c.close()
-                    time.sleep(args.gap)
-                    c, page = run.on_disk(pw, d)
+                    if args.visit == "warm":
+                        run.first_result_ms(page, url)
+                        run.settle(page, "calc")
+                        c.close()
+                        time.sleep(args.gap)
+                        c, page = run.on_disk(pw, d)
+                    run.emulate(c, page, profile)
                     times[k].append(run.first_result_ms(page, url))
                     milestones[k].append(run.breakdown(page))
                     c.close()

@@ -16,6 +16,15 @@ Configuration comes from the environment (see ``ENV`` below and CONTRIBUTING.md)
   upload, which not every store or bucket setting guarantees.)
 * Compressible files are stored gzipped with ``Content-Encoding: gzip``: an object store
   does not compress on the fly, and every browser sends ``Accept-Encoding: gzip``.
+* The calculator's engine (``ENGINE``: the Pyodide runtime, the packages, the worker script)
+  is stored brotli-compressed (``Content-Encoding: br``, 0.78 of gzip for the wasm) when the
+  address readers use (``SHEGONG_S3_PUBLIC_URL``) is https. The store does not negotiate,
+  so every reader gets what was uploaded: browsers accept ``br`` only over HTTPS, and a
+  browser too old for brotli cannot run the engine anyway (every browser with WebAssembly
+  and module workers decodes it); pages, the theme and ``boot.js`` stay gzip, which any
+  browser reads, so a guide still opens there. Brotli -11 of the wasm takes about 30 s: the
+  compressed bytes are kept under ``.cache/brotli/`` by content hash, and a file the bucket
+  already holds is not compressed at all.
 * Objects no longer in the site are kept unless deletion is asked for
   (``SHEGONG_S3_DELETE=1`` or ``--delete``): a reader whose service worker still serves the
   previous build's pages can then still fetch that build's runtime until the worker updates.
@@ -31,6 +40,7 @@ import mimetypes
 import os
 import re
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,6 +56,8 @@ ENV = {
 # (endpoint/bucket/key: local test servers and some private deployments).
 ADDRESSING_ENV = "SHEGONG_S3_ADDRESSING_STYLE"
 DELETE_ENV = "SHEGONG_S3_DELETE"
+# Optional: the address readers open (https://mirror.example.cn/). https: the engine as brotli.
+PUBLIC_URL_ENV = "SHEGONG_S3_PUBLIC_URL"
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -83,6 +95,14 @@ COMPRESSIBLE = re.compile(
 # gain nothing, a stdlib zip stored without per-member compression gains much.
 MAYBE_COMPRESSIBLE = {"application/zip"}
 MIN_SAVING = 0.10
+# What only the calculator's engine fetches, after boot.js has checked for WebAssembly and
+# module workers: the runtime and packages, and the worker's own script.
+ENGINE = re.compile(r"^(assets/pyodide/|assets/calculator/worker\.mjs$)")
+BROTLI_QUALITY = 11
+# Text, scripts and wasm of this size or more never grow when compressed; below it a short
+# script can (gzip's header alone is 18 bytes), so it is compressed once to check.
+SMALL = 1024
+BROTLI_CACHE = Path(".cache") / "brotli"
 
 # The runtime's directories are named by the Pyodide version and by a hash of the wheels
 # (sitebuild/offline.py: runtime_path, packages_path), so a URL there never changes content.
@@ -112,6 +132,12 @@ class Config:
     secret_access_key: str
     addressing_style: str = "virtual"
     delete: bool = False
+    public_url: str = ""
+
+    @property
+    def brotli(self) -> bool:
+        """Readers come over HTTPS, where every browser that runs the engine accepts br."""
+        return self.public_url.startswith("https://")
 
 
 def config_from_env(environ: dict[str, str] | os._Environ = os.environ) -> Config:
@@ -133,7 +159,10 @@ def config_from_env(environ: dict[str, str] | os._Environ = os.environ) -> Confi
     delete = environ.get(DELETE_ENV, "").strip()
     if delete not in ("", "0", "1"):
         raise ConfigError(f"{DELETE_ENV} 只能是 1(删除网站里已没有的对象)或 0,现在是:{delete}")
-    return Config(**values, addressing_style=style, delete=delete == "1")
+    public_url = environ.get(PUBLIC_URL_ENV, "").strip()
+    if public_url and not re.match(r"^https?://", public_url):
+        raise ConfigError(f"{PUBLIC_URL_ENV} 应是读者打开网站用的完整地址,例如 https://mirror.example.cn/,现在是:{public_url}")
+    return Config(**values, addressing_style=style, delete=delete == "1", public_url=public_url)
 
 
 def content_type(key: str) -> str:
@@ -151,31 +180,74 @@ def cache_control(key: str) -> str:
 
 @dataclass(frozen=True)
 class Upload:
-    """One site file as it will be stored."""
+    """One site file as it will be stored; its body is compressed only when it is sent."""
 
     key: str
-    body: bytes
+    source: Path
     sha256: str
     content_type: str
     content_encoding: str | None
     cache_control: str
+    cache: Path = BROTLI_CACHE
 
     def headers(self) -> tuple[str, str | None, str]:
         return (self.content_type, self.content_encoding, self.cache_control)
 
+    def body(self) -> bytes:
+        data = self.source.read_bytes()
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise ConfigError(f"{self.key} 在上传过程中被改动了(网站是否正在重新构建?),请重新运行")
+        return encode(data, self.content_encoding, self.sha256, self.cache)
 
-def prepare(site: Path, rel: str) -> Upload:
-    data = (site / rel).read_bytes()
+
+def _gzip(data: bytes) -> bytes:
+    # mtime=0: the same file gives the same bytes on every run.
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _brotli(data: bytes, sha256: str, cache: Path) -> bytes:
+    """Brotli -11, kept by the file's hash: the wasm alone takes about 30 s."""
+    kept = cache / f"{sha256}-q{BROTLI_QUALITY}.br"
+    if kept.is_file():
+        return kept.read_bytes()
+    import brotli  # the publish extra
+
+    packed = brotli.compress(data, quality=BROTLI_QUALITY)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_bytes(packed)
+    partial.replace(kept)  # whole or absent, for parallel runs too
+    return packed
+
+
+def encode(data: bytes, encoding: str | None, sha256: str, cache: Path = BROTLI_CACHE) -> bytes:
+    if encoding == "br":
+        return _brotli(data, sha256, cache)
+    return _gzip(data) if encoding == "gzip" else data
+
+
+def prepare(site: Path, rel: str, brotli: bool = False, cache: Path = BROTLI_CACHE) -> Upload:
+    """The site file ``rel`` as it is stored; ``brotli``: the engine as br."""
+    path = site / rel
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    return Upload(rel, path, sha, content_type(rel), encoding_of(data, sha, rel, brotli, cache),
+                  cache_control(rel), cache)
+
+
+def encoding_of(data: bytes, sha256: str, rel: str, brotli: bool, cache: Path = BROTLI_CACHE) -> str | None:
+    """The Content-Encoding the file at key ``rel`` is stored with (bench/host.py's mirror
+    model reads it too)."""
     ctype = content_type(rel)
-    body, encoding = data, None
-    if COMPRESSIBLE.match(ctype) or ctype in MAYBE_COMPRESSIBLE:
-        # mtime=0: the same file gives the same bytes on every run.
-        packed = gzip.compress(data, compresslevel=9, mtime=0)
-        # A few dozen bytes of script grow when gzipped (the header alone is 18 bytes).
-        saving = 0 if COMPRESSIBLE.match(ctype) else MIN_SAVING
-        if len(packed) < len(data) * (1 - saving):
-            body, encoding = packed, "gzip"
-    return Upload(rel, body, hashlib.sha256(data).hexdigest(), ctype, encoding, cache_control(rel))
+    if not (COMPRESSIBLE.match(ctype) or ctype in MAYBE_COMPRESSIBLE):
+        return None
+    encoding = "br" if brotli and ENGINE.match(rel) else "gzip"
+    # An archive is compressed only when that pays; a text file only when it does not
+    # grow. Either way a large text file is not compressed until it is sent.
+    saving = 0 if COMPRESSIBLE.match(ctype) else MIN_SAVING
+    if (saving or len(data) < SMALL) and len(encode(data, encoding, sha256, cache)) >= len(data) * (1 - saving):
+        return None
+    return encoding
 
 
 def site_files(site: Path) -> list[str]:
@@ -246,21 +318,24 @@ def _is_current(client, bucket: str, up: Upload) -> bool:
     return meta.get("sha256") == up.sha256 and stored == up.headers()
 
 
-def _put(client, bucket: str, up: Upload) -> None:
+def _put(client, bucket: str, up: Upload) -> int:
+    """Stores ``up``; the bytes sent."""
+    body = up.body()
     extra = {"ContentEncoding": up.content_encoding} if up.content_encoding else {}
     client.put_object(
         Bucket=bucket,
         Key=up.key,
-        Body=up.body,
+        Body=body,
         ContentType=up.content_type,
         CacheControl=up.cache_control,
-        ContentMD5=base64.b64encode(hashlib.md5(up.body).digest()).decode(),
+        ContentMD5=base64.b64encode(hashlib.md5(body).digest()).decode(),
         Metadata={"sha256": up.sha256},
         **extra,
     )
+    return len(body)
 
 
-def publish(site: Path, config: Config, client=None, log=print) -> Report:
+def publish(site: Path, config: Config, client=None, log=print, cache: Path = BROTLI_CACHE) -> Report:
     site = Path(site)
     if not (site / "index.html").is_file():
         raise ConfigError(f"{site} 里没有构建好的网站(缺 index.html):先运行 make site")
@@ -270,7 +345,7 @@ def publish(site: Path, config: Config, client=None, log=print) -> Report:
     existing = _existing(client, config.bucket)
 
     with ThreadPoolExecutor(WORKERS) as pool:
-        uploads = list(pool.map(lambda k: prepare(site, k), keys))
+        uploads = list(pool.map(lambda k: prepare(site, k, config.brotli, cache), keys))
         present = [u for u in uploads if u.key in existing]
         current = dict(zip((u.key for u in present),
                            pool.map(lambda u: _is_current(client, config.bucket, u), present)))
@@ -278,9 +353,8 @@ def publish(site: Path, config: Config, client=None, log=print) -> Report:
         report.unchanged = [u.key for u in uploads if current.get(u.key)]
         for phase in (0, 1, 2):
             batch = [u for u in todo if upload_order(u.key) == phase]
-            list(pool.map(lambda u: _put(client, config.bucket, u), batch))
+            report.bytes_sent += sum(pool.map(lambda u: _put(client, config.bucket, u), batch))
             report.uploaded += [u.key for u in batch]
-            report.bytes_sent += sum(len(u.body) for u in batch)
 
     gone = sorted(existing - set(keys))
     if config.delete:
@@ -293,7 +367,8 @@ def publish(site: Path, config: Config, client=None, log=print) -> Report:
         report.deleted = gone
     else:
         report.stale = gone
-    log(report.summary())
+    log(report.summary() + (",计算引擎以 brotli 存放" if config.brotli else
+                             f"。{PUBLIC_URL_ENV} 未设置或不是 https 地址,全部以 gzip 存放"))
     return report
 
 
