@@ -112,3 +112,44 @@ def test_schema_dates_take_ascii_digits_only_and_no_trailing_newline(text):
         v = jsonschema.Draft202012Validator({"$ref": f"#/$defs/{name}", "$defs": schema["$defs"]})
         assert not v.is_valid(text), (name, text)
     assert jsonschema.Draft202012Validator({"$ref": "#/$defs/date_in", "$defs": schema["$defs"]}).is_valid("2024年9月10日")
+
+
+def test_a_title_route_is_open_only_when_every_requirement_is_known():
+    """天津通知: the years of work, the 8 series, a paragraph's condition on the person and the
+    standards it refers to are requirements as much as time held.  ``eligible: true`` only
+    when the request says each one is met; a route with a requirement no field decides
+    is never open."""
+    from shegong.policy import load
+    from shegong.titles import from_options
+
+    policy = load()
+    routes = {(r["from"], r["target_text"]): r for r in policy.routes()}
+    for start in from_options(policy):
+        for extra in ({}, {"since": "2015-01-01"}, {"since": "2015-01-01", "work_years": 9},
+                      {"since": "2015-01-01", "work_years": 9, "series": "工程技术"}, {"work_years": 0, "series": "体育"}):
+            r = evaluate({"tool": "title", "from": start, "today": "2024-07-01"} | extra)
+            assert r["ok"], r
+            for o in r["outcomes"]:
+                route = routes[(start, o["target_text"])]
+                if o["eligible"] is not True:
+                    continue
+                assert not route["conditional"] and not route.get("prerequisite"), (start, o)
+                assert not route.get("series_only") or extra.get("series") in policy.titles["skill_series"], (start, o)
+                assert not route.get("work") or extra.get("work_years", 0) >= route["years"], (start, o)
+                assert route["years"] is None or "since" in extra or route.get("work"), (start, o)
+
+
+def test_a_condensed_route_text_says_so_and_keeps_the_whole_sentence():
+    """A route's text condensed from the notice is marked, its whole sentence kept beside it:
+    every clause of the condensed text is in that sentence."""
+    import re as _re
+
+    from shegong.policy import load
+
+    condensed = [r for r in load().routes() if r.get("condensed")]
+    assert len(condensed) == 5
+    for route in condensed:
+        for clause in _re.split("[,。]", route["text"]):
+            assert clause in route["original"], (route["from"], clause)
+        r = evaluate({"tool": "title", "from": route["from"], "today": "2024-07-01"})
+        assert any(s["text"] == route["text"] + "(据通知原文节选)" for s in r["explanation"])

@@ -43,9 +43,8 @@ REGION = slice(0, 2)  # characters 1-2: the province-level code of the address c
 # Only these are checked: a county table would need a
 # maintained dataset and its date, and a county code changes with every redrawn district.
 PROVINCE_STANDARD = "国家标准 GB/T 2260(中华人民共和国行政区划代码)"
-PROVINCE_CODES = frozenset(
-    [str(c) for c in (*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55),
-                      *range(61, 66), 71, 81, 82)])
+PROVINCE_RANGES = ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65), (71, 71), (81, 82))
+PROVINCE_CODES = frozenset(str(c) for first, last in PROVINCE_RANGES for c in range(first, last + 1))
 MAX_CHARS = 64  # far longer than any number with spaces: a paste of something else
 
 # What a phone keyboard slips in, in the order they are undone, with the words for each.
