@@ -17,6 +17,7 @@ def test_named_case(case):
     response = evaluate(case["request"])
     assert mismatches(case["expect"], response) == [], case["rule"]
     assert schema_errors(response) == []
+    assert calendar_strays(response) == []
     # The response is what the browser gets back: it must survive a JSON round trip unchanged.
     assert json.loads(json.dumps(response, ensure_ascii=False)) == response
 
@@ -59,6 +60,65 @@ def test_late_first_registration_is_computed_with_a_local_rules_note():
     on_time = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2022-03-01",
                         "first_registered_on": "2023-03-01", "today": "2024-01-01"})
     assert not any("晚于首次登记受理期限" in s["text"] for s in on_time["explanation"])
+
+
+def calendar_strays(response: dict) -> list[str]:
+    """Calendar events that are no window of the answer: the first registration's (from the
+    pass date to its last day) or a listed period's re-registration window."""
+    if not response.get("ok") or response["tool"] not in ("registration", "plan"):
+        return []
+    windows = {}
+    first = response["first_registration"]
+    windows["first"] = (response["passed_on"], first["holiday_extended_last_day"] or first["last_day"])
+    for p in response["periods"]:
+        if p.get("reregistration_opens"):
+            windows[f"rereg-{p['index']}"] = (p["reregistration_opens"], p["holiday_extended_last_day"] or p["reregistration_last_day"])
+    strays = []
+    for e in response["calendar"]["events"]:
+        parts = e["uid"].split("@")[0].split("-")
+        if parts[0] in ("paper", "annotation"):
+            continue  # the certificate's, in the plan: checked by its own cases
+        kind = "first" if parts[0] == "first" else f"rereg-{parts[1]}"
+        if windows.get(kind) != (e["start"], e["end"]):
+            strays.append(f"{e['uid']}: {e['start']}–{e['end']} is no window of the answer")
+    return strays
+
+
+def test_every_registration_calendar_event_is_a_window_of_the_answer():
+    """The .ics a reader imports holds only what the JSON (and the page) says: each event is
+    the first-registration window or a listed period's re-registration window.  The period
+    after today's is listed, and put in the file, only once today's window was kept."""
+    base = {"level": "高级社会工作师", "passed_on": "2017-11-20", "first_registered_on": "2018-08-14"}
+    for tool in ("registration", "plan"):
+        for extra in ({"today": "2025-08-02"}, {"reregistered_on": ["2021-06-01", "2024-06-01"], "today": "2025-08-02"},
+                      {"reregistered_on": ["2021-06-01", "2024-06-01", "2027-05-20"], "today": "2027-06-01"},
+                      {"today": "2030-01-01"}):
+            r = evaluate({"tool": tool, **base, **extra})
+            assert r["ok"] and r["calendar"]["events"], (tool, extra)
+            assert calendar_strays(r) == [], (tool, extra)
+    kept = evaluate({"tool": "registration", **base, "reregistered_on": ["2021-06-01", "2024-06-01", "2027-05-20"],
+                     "today": "2027-06-01"})
+    assert [p["index"] for p in kept["periods"]] == [1, 2, 3, 4]
+    assert [e["uid"].split("-")[:2] for e in kept["calendar"]["events"]] == [["rereg", "4"]]
+
+
+def test_calendar_uids_differ_between_answers_and_stay_for_the_same_one():
+    """Two people's files in one shared calendar: their events must not replace each other's.
+    The same facts give the same UIDs (in the registration file and the plan alike), whatever
+    day the file was made on; no fact is written into them beyond the window's own dates."""
+    one = {"level": "社会工作师", "passed_on": "2024-09-10"}
+
+    def uids(request):
+        return [e["uid"] for e in evaluate(request)["calendar"]["events"]]
+
+    same = uids({"tool": "registration", **one, "today": "2025-01-01"})
+    assert same == uids({"tool": "registration", **one, "today": "2025-01-02"})
+    assert same == uids({"tool": "plan", **one, "today": "2025-01-01"})
+    other = uids({"tool": "registration", "level": "助理社会工作师", "passed_on": "2024-09-10", "today": "2025-01-01"})
+    assert len(same) == len(other) == 1 and same[0] != other[0]
+    assert "社会工作师" not in same[0]
+    later = {"tool": "registration", **one, "first_registered_on": "2025-03-01", "today": "2025-04-01"}
+    assert uids(later) and not set(uids(later)) & set(uids(later | {"level": "高级社会工作师"}))
 
 
 CRASHES = load_crash_inputs()

@@ -16,6 +16,8 @@ all-day dates as ``VALUE=DATE`` with an exclusive DTEND (3.6.1: the day after th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 
 PRODID = "-//shegong-guide//shegong//ZH"
@@ -119,7 +121,15 @@ def calendar(events: list[Event], stamp: dt.datetime, name: str = "") -> str:
 def uid(*parts: str) -> str:
     """The same step of the same case gets the same UID in every tool's file, so importing
     the plan after the registration file replaces events instead of doubling them."""
-    return "-".join(parts) + "@" + UID_DOMAIN
+    return "-".join(p for p in parts if p) + "@" + UID_DOMAIN
+
+
+def case_key(*facts: object) -> str:
+    """A short digest of a case's facts, for its UIDs: two people's files in one shared
+    calendar do not replace each other's events, the same facts give the same UIDs, and no
+    fact can be read back from it."""
+    text = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def window_alarms(start: dt.date, last: dt.date, today: dt.date) -> tuple[int, ...]:
