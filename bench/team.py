@@ -125,34 +125,37 @@ CHILD = ("import resource, sys\nfrom shegong.cli import main\nrc = main(sys.argv
 COMMANDS = (("csv", "csv"), ("xlsx", "xlsx"), ("csv", "json"), ("csv", "ics"))
 
 
-def cli(n: int, source: Path | None = None) -> dict:
-    """``python -m shegong batch`` on ``n`` rows, each output format; ``source`` is another
-    version's calculator/ to run instead of this one's."""
+def cli(n: int, baseline: Path | None = None) -> dict:
+    """``python -m shegong batch`` on ``n`` rows, each output format.  With ``baseline``
+    (another version's calculator/), each command also runs on it, right after this
+    version's: the two see the same load, and the ratio is fair."""
     import os
 
-    out: dict = {"rows": n}
+    versions = {"cli": None} | ({"baseline": baseline} if baseline else {})
+    out: dict = {name: {"rows": n} for name in versions}
     data = rows(n)
-    env = dict(os.environ, PYTHONPATH=str(source)) if source else None
     with tempfile.TemporaryDirectory() as tmp:
         inputs = {"csv": csv_bytes(data), "xlsx": xlsx_bytes(data)}
         for kind, fmt in COMMANDS:
             src = Path(tmp) / f"staff.{kind}"
             src.write_bytes(inputs[kind])
-            result = Path(tmp) / f"result.{fmt}"
-            t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-c", CHILD, "batch", str(src), "-o", str(result),
-                                   "--today", "2026-03-01"], capture_output=True, cwd=tmp if source else ROOT, env=env)
-            seconds = time.perf_counter() - t0
-            assert proc.returncode == 0, proc.stderr.decode()
-            rss = int(proc.stderr.decode().rsplit("MAXRSS=", 1)[1].split()[0])
-            out[f"{kind}->{fmt}"] = {"file_bytes": src.stat().st_size, "result_bytes": result.stat().st_size,
-                                     "seconds": round(seconds, 1), "peak_rss_mib": round(rss / 1024)}
-            out["summary"] = proc.stdout.decode().splitlines()[0]
+            for name, source in versions.items():
+                env = dict(os.environ, PYTHONPATH=str(source)) if source else None
+                result = Path(tmp) / f"result.{fmt}"
+                t0 = time.perf_counter()
+                proc = subprocess.run([sys.executable, "-c", CHILD, "batch", str(src), "-o", str(result),
+                                       "--today", "2026-03-01"], capture_output=True, cwd=tmp if source else ROOT, env=env)
+                seconds = time.perf_counter() - t0
+                assert proc.returncode == 0, proc.stderr.decode()
+                rss = int(proc.stderr.decode().rsplit("MAXRSS=", 1)[1].split()[0])
+                out[name][f"{kind}->{fmt}"] = {"file_bytes": src.stat().st_size, "result_bytes": result.stat().st_size,
+                                               "seconds": round(seconds, 1), "peak_rss_mib": round(rss / 1024)}
+                out[name]["summary"] = proc.stdout.decode().splitlines()[0]
     return out
 
 
-def measure(site: Path, runs: int, cli_rows: int) -> dict:
-    return {"page": page(site, runs), "cli": cli(cli_rows)}
+def measure(site: Path, runs: int, cli_rows: int, baseline: Path | None = None) -> dict:
+    return {"page": page(site, runs)} | cli(cli_rows, baseline)
 
 
 def report(result: dict) -> None:
@@ -183,9 +186,8 @@ def main() -> int:
     ap.add_argument("--cli-only", action="store_true", help="only the command line (no browser)")
     ap.add_argument("--baseline", help="another version's calculator/ directory, run beside this one")
     args = ap.parse_args()
-    result = {"cli": cli(args.rows)} if args.cli_only else measure(Path(args.site), args.runs, args.rows)
-    if args.baseline:
-        result["baseline"] = cli(args.rows, Path(args.baseline))
+    baseline = Path(args.baseline) if args.baseline else None
+    result = cli(args.rows, baseline) if args.cli_only else measure(Path(args.site), args.runs, args.rows, baseline)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2))
     report(result)
