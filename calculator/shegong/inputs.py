@@ -254,7 +254,7 @@ class Reader:
 
 def _plain_digits(text: str) -> bool:
     """No digit but ASCII and full-width ones: NFKC would turn ⑳ or 𝟐 into digits too."""
-    return not any(not ("0" <= c <= "9" or "０" <= c <= "９") and any(d.isdigit() for d in unicodedata.normalize("NFKC", c))
+    return text.isascii() or not any(not ("0" <= c <= "9" or "０" <= c <= "９") and any(d.isdigit() for d in unicodedata.normalize("NFKC", c))
                    for c in text)
 
 
