@@ -3,13 +3,17 @@
 * the page: 1,000 workers, from the file chosen to the table shown (team.mjs marks both),
   next to one worker's request (shegong.api.evaluate) in the same page and run, once the
   engine is ready;
-* the command line: 100,000 rows, .csv in and out and .xlsx in and out, wall time and
-  peak memory (the command's own maximum resident set size).
+* the command line: 100,000 rows, .csv in and out, .xlsx in and out, and .csv in with
+  .json and .ics out: wall time and peak memory (the command's own maximum resident set
+  size) of each output format.  With ``--baseline SRC`` (a copy of another version's
+  ``calculator/``, e.g. ``git archive a3fa1c0 calculator | tar -x -C /tmp/base``) the same
+  commands also run on that version, in the same run, for a ratio.
 
 The sheets are made up here, the same every run: a mix of stages, some re-registrations,
 hours, and one bad row in fifty.
 
 Usage: .venv/bin/python bench/team.py [--site DIR] [--runs 5] [--rows 100000] [--json OUT]
+       .venv/bin/python bench/team.py --cli-only [--rows 100000] [--baseline /tmp/base/calculator]
 """
 
 from __future__ import annotations
@@ -117,38 +121,60 @@ CHILD = ("import resource, sys\nfrom shegong.cli import main\nrc = main(sys.argv
          "sys.stderr.write('MAXRSS=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nsys.exit(rc)")
 
 
-def cli(n: int) -> dict:
-    out: dict = {"rows": n}
+# (input, output): every output format the command writes.
+COMMANDS = (("csv", "csv"), ("xlsx", "xlsx"), ("csv", "json"), ("csv", "ics"))
+
+
+def cli(n: int, baseline: Path | None = None) -> dict:
+    """``python -m shegong batch`` on ``n`` rows, each output format.  With ``baseline``
+    (another version's calculator/), each command also runs on it, right after this
+    version's: the two see the same load, and the ratio is fair."""
+    import os
+
+    versions = {"cli": None} | ({"baseline": baseline} if baseline else {})
+    out: dict = {name: {"rows": n} for name in versions}
     data = rows(n)
     with tempfile.TemporaryDirectory() as tmp:
-        for kind, make in (("csv", csv_bytes), ("xlsx", xlsx_bytes)):
+        inputs = {"csv": csv_bytes(data), "xlsx": xlsx_bytes(data)}
+        for kind, fmt in COMMANDS:
             src = Path(tmp) / f"staff.{kind}"
-            src.write_bytes(make(data))
-            t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-c", CHILD, "batch", str(src), "-o", str(Path(tmp) / f"result.{kind}"),
-                                   "--today", "2026-03-01"], capture_output=True, cwd=ROOT)
-            seconds = time.perf_counter() - t0
-            assert proc.returncode == 0, proc.stderr.decode()
-            rss = int(proc.stderr.decode().rsplit("MAXRSS=", 1)[1].split()[0])
-            out[kind] = {"file_bytes": src.stat().st_size, "seconds": round(seconds, 1), "peak_rss_mib": round(rss / 1024)}
-            out["summary"] = proc.stdout.decode().splitlines()[0]
+            src.write_bytes(inputs[kind])
+            for name, source in versions.items():
+                env = dict(os.environ, PYTHONPATH=str(source)) if source else None
+                result = Path(tmp) / f"result.{fmt}"
+                t0 = time.perf_counter()
+                proc = subprocess.run([sys.executable, "-c", CHILD, "batch", str(src), "-o", str(result),
+                                       "--today", "2026-03-01"], capture_output=True, cwd=tmp if source else ROOT, env=env)
+                seconds = time.perf_counter() - t0
+                assert proc.returncode == 0, proc.stderr.decode()
+                rss = int(proc.stderr.decode().rsplit("MAXRSS=", 1)[1].split()[0])
+                out[name][f"{kind}->{fmt}"] = {"file_bytes": src.stat().st_size, "result_bytes": result.stat().st_size,
+                                               "seconds": round(seconds, 1), "peak_rss_mib": round(rss / 1024)}
+                out[name]["summary"] = proc.stdout.decode().splitlines()[0]
     return out
 
 
-def measure(site: Path, runs: int, cli_rows: int) -> dict:
-    return {"page": page(site, runs), "cli": cli(cli_rows)}
+def measure(site: Path, runs: int, cli_rows: int, baseline: Path | None = None) -> dict:
+    return {"page": page(site, runs)} | cli(cli_rows, baseline)
 
 
 def report(result: dict) -> None:
-    p, c = result["page"], result["cli"]
-    print(f"team page, {p['workers']} workers: file chosen → table {p['file_to_table_ms_xlsx']} ms (.xlsx, "
-          f"{p['file_bytes']['xlsx']:,} bytes), {p['file_to_table_ms_csv']} ms (.csv); in the worker "
-          f"{p['in_worker_ms_xlsx']} / {p['in_worker_ms_csv']} ms; one worker's request {p['one_worker_request_ms']} ms; "
-          f"engine ready {p['engine_ready_ms']} ms after navigation")
-    for kind in ("csv", "xlsx"):
-        k = c[kind]
-        print(f"command line, {c['rows']:,} rows (.{kind} → .{kind}, {k['file_bytes']:,} bytes): {k['seconds']} s, "
-              f"peak memory {k['peak_rss_mib']} MiB")
+    if "page" in result:
+        p = result["page"]
+        print(f"team page, {p['workers']} workers: file chosen → table {p['file_to_table_ms_xlsx']} ms (.xlsx, "
+              f"{p['file_bytes']['xlsx']:,} bytes), {p['file_to_table_ms_csv']} ms (.csv); in the worker "
+              f"{p['in_worker_ms_xlsx']} / {p['in_worker_ms_csv']} ms; one worker's request {p['one_worker_request_ms']} ms; "
+              f"engine ready {p['engine_ready_ms']} ms after navigation")
+    c, base = result["cli"], result.get("baseline")
+    for kind, fmt in COMMANDS:
+        k = c[f"{kind}->{fmt}"]
+        line = (f"command line, {c['rows']:,} rows (.{kind} → .{fmt}, {k['file_bytes']:,} → {k['result_bytes']:,} bytes): "
+                f"{k['seconds']} s, peak memory {k['peak_rss_mib']} MiB")
+        if base and f"{kind}->{fmt}" in base:
+            b = base[f"{kind}->{fmt}"]
+            line += (f"; baseline {b['seconds']} s, {b['peak_rss_mib']} MiB "
+                     f"(memory ×{k['peak_rss_mib'] / b['peak_rss_mib']:.2f}, time ×{k['seconds'] / b['seconds']:.2f})")
+        print(line)
 
 
 def main() -> int:
@@ -157,8 +183,11 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--json", default=str(ROOT / "bench-results" / "team.json"))
+    ap.add_argument("--cli-only", action="store_true", help="only the command line (no browser)")
+    ap.add_argument("--baseline", help="another version's calculator/ directory, run beside this one")
     args = ap.parse_args()
-    result = measure(Path(args.site), args.runs, args.rows)
+    baseline = Path(args.baseline) if args.baseline else None
+    result = cli(args.rows, baseline) if args.cli_only else measure(Path(args.site), args.runs, args.rows, baseline)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2))
     report(result)

@@ -227,10 +227,14 @@ def test_title_form(tab, site_url):
     page.fill("#sg-today", "2024-07-01")
     settled(page, "ok")
     outcome = page.locator(".sg-outcome").first
-    assert "相应系列中级职称" in outcome.inner_text()
-    assert "符合" in outcome.inner_text()
-    assert "2024年7月1日" in outcome.inner_text()
+    # 从事技术技能工作满3年: the years of work decide it, not time held.
+    assert "相应系列中级职称" in outcome.inner_text() and "有前提条件" in outcome.inner_text()
+    assert "2024年7月1日" in outcome.inner_text() and "取得后从事技能工作的年数" in outcome.inner_text()
+    page.fill("#sg-work_years", "3")
+    settled(page, "ok")
+    assert "符合" in outcome.inner_text() and "有前提条件" not in outcome.inner_text()
 
+    page.fill("#sg-work_years", "")
     page.fill("#sg-today", "2024-06-30")
     settled(page, "ok")
     assert "暂不符合" in page.locator(".sg-outcome").first.inner_text()

@@ -79,3 +79,18 @@ def test_the_guide_an_idcard_answer_names_exists():
     from support.rulecases import ROOT
 
     assert (ROOT / "docs" / GUIDE["path"]).is_file()
+
+
+def test_the_province_code_is_one_of_gb_t_2260s_34():
+    """Characters 1-2: GB/T 2260's province-level codes 11-15, 21-23, 31-37, 41-46, 50-54,
+    61-65, 71, 81, 82.  Any other pair is named as a slip, before the check digit."""
+    from shegong.idcard import PROVINCE_CODES, check_character
+
+    expected = {*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55), *range(61, 66), 71, 81, 82}
+    assert PROVINCE_CODES == {str(c) for c in expected} and len(PROVINCE_CODES) == 34
+    for code in range(100):
+        first17 = f"{code:02d}0105194912310{0:02d}"
+        number = first17 + check_character(first17)
+        r = evaluate({"tool": "idcard", "id_number": number, "today": "2026-01-01"})
+        codes = [p["code"] for p in r["problems"]]
+        assert codes == ([] if code in expected else ["region"]), (code, codes)

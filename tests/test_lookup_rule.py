@@ -110,13 +110,15 @@ def hours_probes(level: str) -> list[Probe]:
 
 
 def tianjin_years(routes: list[dict]) -> int:
-    return next(r["years"] for r in routes if r["from"] == "技师")
+    # 取得本专业中级职称满1年: years held, dated from ``since`` (a years-of-work route is
+    # decided by the years of work, not by a date).
+    return next(r["years"] for r in routes if r["from"] == "中级" and r["target"] == "技师")
 
 
 def longer_tianjin_routes() -> list[dict]:
     routes = copy.deepcopy(REAL.routes())
     for r in routes:
-        if r["from"] == "技师":
+        if r["from"] == "中级" and r["target"] == "技师":
             r["years"] = 6
     return routes
 
@@ -180,12 +182,12 @@ LOOKUP: dict[str, tuple[Any, Callable[[Any], Any], list[Probe]]] = {
          lambda r: rule(r, "paper_expected.to")),
     ]),
     "title.tianjin_effective": (D.isoformat(), lambda v: v, [
-        # 满3年 on 2023-01-01, before the notice: the route opens when the notice takes effect.
-        ("title", lambda day: {"tool": "title", "from": "技师", "since": "2020-01-01", "today": iso(day)},
+        # 满1年 on 2021-01-01, before the notice: the years are met when the notice takes effect.
+        ("title", lambda day: {"tool": "title", "from": "中级", "since": "2020-01-01", "today": iso(day)},
          lambda r: r["outcomes"][0]["eligible_from"], lambda r: step(r, "title.tianjin_effective")),
     ]),
     "titles.routes": (longer_tianjin_routes(), tianjin_years, [
-        ("title", lambda day: {"tool": "title", "from": "技师", "since": "2025-06-01", "today": iso(day)},
+        ("title", lambda day: {"tool": "title", "from": "中级", "since": "2025-06-01", "today": iso(day)},
          lambda r: int(r["outcomes"][0]["eligible_from"][:4]) - 2025, lambda r: r["outcomes"][0]["source"]),
     ]),
 }
@@ -329,6 +331,20 @@ def test_an_entry_from_the_same_document_inherits_its_article_and_text(tmp_path)
         [first[f] for f in ("document", "article", "text", "article_note")]
     assert policy.cite("training.required_hours.社会工作师", D).endswith("第八条")
     assert policy.entry("training.required_hours.社会工作师", D)["text"] == "另一条"
+
+
+def test_a_note_on_whose_words_a_text_is_goes_with_that_text(tmp_path):
+    """text_from says a text is not the document's own words: an entry inheriting the text
+    inherits the note, and one with its own text does not."""
+    data = raw()
+    values = data["parameters"]["certificate.electronic_since"]["values"]
+    values.append({"from": "2030-01-01", "value": "2021-12-17"})
+    values.append({"from": "2031-01-01", "value": "2021-12-17", "document": "e_certificate", "article": "第一条", "text": "原文"})
+    policy = write(tmp_path, data)
+    note = REAL.entry("certificate.electronic_since")["text_from"]
+    assert "来源文章" in note and "不是" in note
+    assert policy.entry("certificate.electronic_since", D)["text_from"] == note
+    assert "text_from" not in policy.entry("certificate.electronic_since", dt.date(2031, 1, 1))
 
 
 @pytest.mark.parametrize(("entry", "says"), [

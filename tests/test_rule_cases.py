@@ -17,6 +17,7 @@ def test_named_case(case):
     response = evaluate(case["request"])
     assert mismatches(case["expect"], response) == [], case["rule"]
     assert schema_errors(response) == []
+    assert calendar_strays(response) == []
     # The response is what the browser gets back: it must survive a JSON round trip unchanged.
     assert json.loads(json.dumps(response, ensure_ascii=False)) == response
 
@@ -59,6 +60,65 @@ def test_late_first_registration_is_computed_with_a_local_rules_note():
     on_time = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2022-03-01",
                         "first_registered_on": "2023-03-01", "today": "2024-01-01"})
     assert not any("晚于首次登记受理期限" in s["text"] for s in on_time["explanation"])
+
+
+def calendar_strays(response: dict) -> list[str]:
+    """Calendar events that are no window of the answer: the first registration's (from the
+    pass date to its last day) or a listed period's re-registration window."""
+    if not response.get("ok") or response["tool"] not in ("registration", "plan"):
+        return []
+    windows = {}
+    first = response["first_registration"]
+    windows["first"] = (response["passed_on"], first["holiday_extended_last_day"] or first["last_day"])
+    for p in response["periods"]:
+        if p.get("reregistration_opens"):
+            windows[f"rereg-{p['index']}"] = (p["reregistration_opens"], p["holiday_extended_last_day"] or p["reregistration_last_day"])
+    strays = []
+    for e in response["calendar"]["events"]:
+        parts = e["uid"].split("@")[0].split("-")
+        if parts[0] in ("paper", "annotation"):
+            continue  # the certificate's, in the plan: checked by its own cases
+        kind = "first" if parts[0] == "first" else f"rereg-{parts[1]}"
+        if windows.get(kind) != (e["start"], e["end"]):
+            strays.append(f"{e['uid']}: {e['start']}–{e['end']} is no window of the answer")
+    return strays
+
+
+def test_every_registration_calendar_event_is_a_window_of_the_answer():
+    """The .ics a reader imports holds only what the JSON (and the page) says: each event is
+    the first-registration window or a listed period's re-registration window.  The period
+    after today's is listed, and put in the file, only once today's window was kept."""
+    base = {"level": "高级社会工作师", "passed_on": "2017-11-20", "first_registered_on": "2018-08-14"}
+    for tool in ("registration", "plan"):
+        for extra in ({"today": "2025-08-02"}, {"reregistered_on": ["2021-06-01", "2024-06-01"], "today": "2025-08-02"},
+                      {"reregistered_on": ["2021-06-01", "2024-06-01", "2027-05-20"], "today": "2027-06-01"},
+                      {"today": "2030-01-01"}):
+            r = evaluate({"tool": tool, **base, **extra})
+            assert r["ok"] and r["calendar"]["events"], (tool, extra)
+            assert calendar_strays(r) == [], (tool, extra)
+    kept = evaluate({"tool": "registration", **base, "reregistered_on": ["2021-06-01", "2024-06-01", "2027-05-20"],
+                     "today": "2027-06-01"})
+    assert [p["index"] for p in kept["periods"]] == [1, 2, 3, 4]
+    assert [e["uid"].split("-")[:2] for e in kept["calendar"]["events"]] == [["rereg", "4"]]
+
+
+def test_calendar_uids_differ_between_answers_and_stay_for_the_same_one():
+    """Two people's files in one shared calendar: their events must not replace each other's.
+    The same facts give the same UIDs (in the registration file and the plan alike), whatever
+    day the file was made on; no fact is written into them beyond the window's own dates."""
+    one = {"level": "社会工作师", "passed_on": "2024-09-10"}
+
+    def uids(request):
+        return [e["uid"] for e in evaluate(request)["calendar"]["events"]]
+
+    same = uids({"tool": "registration", **one, "today": "2025-01-01"})
+    assert same == uids({"tool": "registration", **one, "today": "2025-01-02"})
+    assert same == uids({"tool": "plan", **one, "today": "2025-01-01"})
+    other = uids({"tool": "registration", "level": "助理社会工作师", "passed_on": "2024-09-10", "today": "2025-01-01"})
+    assert len(same) == len(other) == 1 and same[0] != other[0]
+    assert "社会工作师" not in same[0]
+    later = {"tool": "registration", **one, "first_registered_on": "2025-03-01", "today": "2025-04-01"}
+    assert uids(later) and not set(uids(later)) & set(uids(later | {"level": "高级社会工作师"}))
 
 
 CRASHES = load_crash_inputs()
@@ -112,3 +172,44 @@ def test_schema_dates_take_ascii_digits_only_and_no_trailing_newline(text):
         v = jsonschema.Draft202012Validator({"$ref": f"#/$defs/{name}", "$defs": schema["$defs"]})
         assert not v.is_valid(text), (name, text)
     assert jsonschema.Draft202012Validator({"$ref": "#/$defs/date_in", "$defs": schema["$defs"]}).is_valid("2024年9月10日")
+
+
+def test_a_title_route_is_open_only_when_every_requirement_is_known():
+    """天津通知: the years of work, the 8 series, a paragraph's condition on the person and the
+    standards it refers to are requirements as much as time held.  ``eligible: true`` only
+    when the request says each one is met; a route with a requirement no field decides
+    is never open."""
+    from shegong.policy import load
+    from shegong.titles import from_options
+
+    policy = load()
+    routes = {(r["from"], r["target_text"]): r for r in policy.routes()}
+    for start in from_options(policy):
+        for extra in ({}, {"since": "2015-01-01"}, {"since": "2015-01-01", "work_years": 9},
+                      {"since": "2015-01-01", "work_years": 9, "series": "工程技术"}, {"work_years": 0, "series": "体育"}):
+            r = evaluate({"tool": "title", "from": start, "today": "2024-07-01"} | extra)
+            assert r["ok"], r
+            for o in r["outcomes"]:
+                route = routes[(start, o["target_text"])]
+                if o["eligible"] is not True:
+                    continue
+                assert not route["conditional"] and not route.get("prerequisite"), (start, o)
+                assert not route.get("series_only") or extra.get("series") in policy.titles["skill_series"], (start, o)
+                assert not route.get("work") or extra.get("work_years", 0) >= route["years"], (start, o)
+                assert route["years"] is None or "since" in extra or route.get("work"), (start, o)
+
+
+def test_a_condensed_route_text_says_so_and_keeps_the_whole_sentence():
+    """A route's text condensed from the notice is marked, its whole sentence kept beside it:
+    every clause of the condensed text is in that sentence."""
+    import re as _re
+
+    from shegong.policy import load
+
+    condensed = [r for r in load().routes() if r.get("condensed")]
+    assert len(condensed) == 5
+    for route in condensed:
+        for clause in _re.split("[,。]", route["text"]):
+            assert clause in route["original"], (route["from"], clause)
+        r = evaluate({"tool": "title", "from": route["from"], "today": "2024-07-01"})
+        assert any(s["text"] == route["text"] + "(据通知原文节选)" for s in r["explanation"])

@@ -167,7 +167,10 @@ def test_the_next_deadline_after_a_re_registration_beyond_the_chain():
     reg = registration.evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2013-06-01",
                                  "first_registered_on": "2014-01-10",
                                  "reregistered_on": ["2016-12-01", "2019-12-01", "2022-12-01"]}, load(), dt.date(2023, 1, 5))
-    assert w["windows"] == reg["calendar"]["events"] and w["windows"][0]["summary"] == "社工证第4次再登记受理期"
+    # The same windows; the single person's UIDs also carry the case's key (the team's carry the person).
+    case = registration.case_key(reg)
+    assert [e | {"uid": e["uid"].replace("@", f"-{case}@")} for e in w["windows"]] == reg["calendar"]["events"]
+    assert w["windows"][0]["summary"] == "社工证第4次再登记受理期"
     assert w["deadline"] == w["windows"][0]["end"] and w["period_start"] == "2023-01-10"
     short = run(csv('甲,,社会工作师,2020-06-01,2021-01-10,"2023-12-01",'), today=dt.date(2023, 12, 5))
     assert short["workers"][0]["deadline_label"] == "第2次再登记"
@@ -441,3 +444,156 @@ def test_the_committed_templates_are_the_generated_ones():
     assert list(made.worksheets[0].values) == list(kept.worksheets[0].values)
     assert [ws.title for ws in kept.worksheets] == ["人员", "学习记录"]
     assert list(kept.worksheets[1].values)[0] == sheets.RECORD_COLUMNS
+
+
+# --- sheets as offices have them, and files that break off part-way ----------------------------
+
+PEOPLE = [[f"员工{i}", f"A{i:02d}", "社会工作师", dt.date(2024, 6, 15), None, None, 10] for i in range(30)]
+
+
+def damaged_xlsx(at: float) -> bytes:
+    """A real workbook whose worksheet XML is cut off ``at`` of the way through, as a broken
+    download or a crashed save leaves it (the zip itself is sound)."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(xlsx(PEOPLE)))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body[:int(len(body) * at)] + b"<row r=\"9999\"><c r=\"A9999\" t=\"s\"><v>"
+            out.writestr(item, body)
+    return buf.getvalue()
+
+
+def long_field_csv() -> bytes:
+    """A quote left open: the rest of the file reads as one cell past the csv module's limit."""
+    rows = [f"员工{i},A{i:02d},社会工作师,2024-06-15,,,10" for i in range(20)]
+    return csv(*rows, '员工X,"A99,社会工作师,2024-06-15,,,10', *(["员工Y,A98,社会工作师,2024-06-15,,,10" * 10] * 700))
+
+
+CRASH_FILES = {
+    "damaged sheet, part-way": ("team.xlsx", lambda: damaged_xlsx(0.8), "已损坏"),
+    "damaged sheet, at its start": ("team.xlsx", lambda: damaged_xlsx(0.05), "已损坏"),
+    "csv field past the limit": ("team.csv", long_field_csv, "引号"),
+}
+
+
+@pytest.mark.parametrize("case", CRASH_FILES, ids=list(CRASH_FILES))
+def test_a_file_that_breaks_off_is_a_chinese_message_not_an_internal_error(case):
+    name, make, says = CRASH_FILES[case]
+    data = make()
+    assert len(long_field_csv()) > 131_072
+    r = api.evaluate_sheet(data, name, TODAY)
+    assert r["ok"] is False and not r.get("internal_error"), r
+    assert [e["field"] for e in r["errors"]] == ["file"] and says in r["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "ics", None])
+@pytest.mark.parametrize("case", CRASH_FILES, ids=list(CRASH_FILES))
+def test_the_real_cli_on_a_file_that_breaks_off(tmp_path, case, fmt):
+    """Exit 2, the reason in Chinese, nothing on stderr (no traceback), no result file and no
+    part of one; an earlier result of the same name is left as it was."""
+    name, make, says = CRASH_FILES[case]
+    src = tmp_path / name
+    src.write_bytes(make())
+    out = tmp_path / "out" / f"result.{fmt}"
+    out.parent.mkdir()
+    if fmt == "csv":
+        out.write_bytes(b"earlier result")
+    args = [sys.executable, "-m", "shegong", "batch", str(src), "--today", "2026-03-01"] + (["-o", str(out)] if fmt else [])
+    proc = subprocess.run(args, capture_output=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2, proc.stderr.decode()
+    assert proc.stderr == b"" and says in proc.stdout.decode("utf-8")
+    assert [p.name for p in out.parent.iterdir()] == (["result.csv"] if fmt == "csv" else [])
+    if fmt == "csv":
+        assert out.read_bytes() == b"earlier result"
+
+
+def test_a_title_row_above_the_header():
+    """"2026年度台账" in the first row, the column names in the second: people from the third."""
+    rows = ["张三,A01,社会工作师,2024-06-15,,,", "李四,A02,助理社会工作师,2024-06-15,,,"]
+    for data, name in ((csv(*rows, head="2026年度台账,,,,,,\n\n" + HEAD), "team.csv"),
+                       (xlsx([HEAD.split(","), *[r.split(",") for r in rows]], head=["2026年度台账"]), "team.xlsx")):
+        r = run(data, name)
+        assert r["counts"]["total"] == 2 and r["problems"] == [], name
+        assert [w["row"] for w in r["workers"]] == ([4, 5] if name.endswith("csv") else [3, 4])
+        assert [w["level"] for w in r["workers"]] == ["社会工作师", "助理社会工作师"]
+    unknown = run(csv("张三,社会工作师,2024-06-15", head="台账\n姓名,级别,通过考试日期,备注"))
+    assert [p["row"] for p in unknown["problems"]] == [2] and "第2行(表头)" in unknown["problems"][0]["message"]
+
+
+def test_merged_cells_fill_the_rows_they_cover():
+    """A 级别 merged over three rows (and a date over two columns' worth of a row) is every row's."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEAD.split(","))
+    for i in range(3):
+        sheet.append([f"员工{i}", f"A{i}", "社会工作师" if i == 0 else None, "2024-06-15", None, None, None])
+    sheet.append(["员工9", "A9", "助理社会工作师", "2024-06-15", None, None, None])
+    sheet.merge_cells("C2:C4")
+    buf = io.BytesIO()
+    book.save(buf)
+    r = run(buf.getvalue(), "team.xlsx")
+    assert [w["level"] for w in r["workers"]] == ["社会工作师"] * 3 + ["助理社会工作师"]
+    assert all(not w["problems"] for w in r["workers"])
+    assert list(sheets._filled([(1, [{"column": 1, "value": "x"}]), (2, [])], [(1, 1, 2, 3)])) == \
+        [(1, ["x", "x", "x"]), (2, ["x", "x", "x"])]
+
+
+def test_a_formula_without_its_result_is_named_on_its_row():
+    """openpyxl (and other programs) save formulas without computing them: the cell is not
+    empty, its value is unknown.  The row says so; the other rows are read."""
+    data = xlsx([["张三", "A01", "社会工作师", "=DATE(2024,6,15)", None, None, None],
+                 ["李四", "A02", "社会工作师", dt.date(2024, 6, 15), None, None, "=10+5"]],
+                records=[["工号", "形式", "日期", "学时"], ["A02", "培训", "2025-01-05", "=2*5"]])
+    r = run(data, "team.xlsx")
+    first, second = r["workers"]
+    assert [p["column"] for p in first["problems"]][0] == "通过考试日期" and "公式" in first["problems"][0]["message"]
+    assert "error" in first["flags"] and first["row"] == 2
+    assert any(p["column"] == "本期已获学时" and "公式" in p["message"] for p in second["problems"])
+    assert any("第2个工作表" in p["message"] and "公式" in p["message"] for p in r["problems"])
+
+
+def test_the_hours_message_speaks_of_the_column():
+    r = run(csv("张三,A01,社会工作师,2020-06-01,2020-09-01,,abc"), today=dt.date(2022, 1, 1))
+    message = r["workers"][0]["problems"][0]["message"]
+    assert message.startswith("第2行「本期已获学时」：「本期已获学时」") and "第1条记录" not in message
+
+
+@pytest.mark.parametrize("fmt", ["json", "ics"])
+def test_json_and_ics_are_written_as_the_rows_are_computed(tmp_path, fmt):
+    """The streamed file is the page's answer (json) and export (ics), byte for byte for .ics."""
+    src, out = tmp_path / "messy.csv", tmp_path / f"r.{fmt}"
+    src.write_bytes(MESSY)
+    assert main(["batch", str(src), "-o", str(out), "--today", "2026-03-01"], stdout=io.StringIO()) == 0
+    page = json.loads(api.evaluate_sheet_json(MESSY, "messy.csv", "2026-03-01"))
+    if fmt == "json":
+        assert json.loads(out.read_bytes()) == page
+    else:
+        assert out.read_bytes() == api.export(page, "ics")
+
+
+def test_sheets_without_a_header_and_ranges_without_a_value():
+    empty = openpyxl.Workbook()
+    second = empty.create_sheet("学习记录")
+    second["A1"].font = openpyxl.styles.Font(bold=True)  # a styled empty cell: a row of nothing
+    buf = io.BytesIO()
+    empty.save(buf)
+    r = run(buf.getvalue(), "team.xlsx")
+    assert r["workers"] == [] and {p["column"] for p in r["problems"]} == set(sheets.REQUIRED)
+    assert list(sheets._filled([(1, []), (2, [{"column": 2, "value": "y"}])], [(1, 1, 2, 2)])) == [(1, []), (2, [None, "y"])]
+
+
+def test_an_xlsx_result_broken_off_leaves_nothing_on_stderr(capsys):
+    import gc
+
+    def rows():
+        yield from batch.evaluate_rows(sheets.read(MESSY, "messy.csv"), load(), TODAY)
+        raise sheets.SheetError("断了")
+
+    with pytest.raises(sheets.SheetError):
+        sheets.write_xlsx(rows(), io.BytesIO())
+    gc.collect()
+    assert capsys.readouterr().err == ""

@@ -13,6 +13,7 @@ one holding today), and online hours count as recorded.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any, Iterable, Iterator
 
@@ -45,6 +46,8 @@ KIND_ZH = {"培训": "training", "社会工作培训": "training", "线上学习
 YES = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
        "合格": True, "不合格": False, "已通过": True, "未通过": False, "y": True, "n": False}
 _RECORD_ERROR = re.compile(r"records\[([0-9]+)\]\.?(\w*)")
+# The training rules' name for the first record's hours, which 本期已获学时 is passed as.
+_FIRST_RECORD_HOURS = "「第1条记录的学时」"
 # The English spellings of a level that the command line also accepts, in the rules' message.
 _ENGLISH = re.compile(r"\(或 [a-z]+(?:, [a-z]+)*\)")
 
@@ -152,7 +155,7 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
     }
     # The answer without its own calendar file: the team's file is made once, from the events.
     reg = _ask(registration.answer, request, policy, today)
-    problems = [] if reg["ok"] else _problems(reg["errors"], row, [], columns)
+    problems = list(row.problems) + ([] if reg["ok"] else _problems(reg["errors"], row, [], columns))
     if records and HOURS in v:
         problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一：这一行的学时已按学习记录计算。"))
     if reg["ok"]:
@@ -201,6 +204,9 @@ def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], 
         request["records"] = []
     res = _ask(training.evaluate, request, policy, today)
     if not res["ok"]:
+        if not records:
+            # 本期已获学时 went in as the first record: the message speaks of the column.
+            res["errors"] = [e | {"message": e["message"].replace(_FIRST_RECORD_HOURS, f"「{HOURS}」")} for e in res["errors"]]
         return _problems(res["errors"], row, records)
     out.update(period_start=res["period_start"], period_end=res["period_end"], hours_required=res["required_hours"],
                hours_counted=res["counted_hours"], hours_remaining=res["remaining_hours"],
@@ -281,6 +287,21 @@ def evaluate(table: Table, policy: Policy, today: dt.date) -> dict[str, Any]:
         "labels": FLAG_ZH,
         "explanation": [],
     }
+
+
+def write_json(table: Table, workers: Iterable[dict[str, Any]], today: dt.date, out: Any) -> None:
+    """evaluate()'s answer, written to ``out`` as each worker is computed: the same JSON,
+    never the whole team in memory."""
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    counts = summary([])
+    out.write(f'{{"ok": true, "tool": "team", "today": {dumps(today.isoformat())}, "columns": {dumps(table.columns)}, "workers": [')
+    for i, w in enumerate(workers):
+        count(counts, w)
+        out.write(("," if i else "") + "\n" + dumps(w))
+    out.write(f'\n], "problems": {dumps(table.problems)}, "counts": {dumps(counts)}, "summary": {dumps(summary_text(counts))}, '
+              f'"labels": {dumps(FLAG_ZH)}, "explanation": []}}\n')
 
 
 def events(workers: Iterable[dict[str, Any]]) -> Iterator[Event]:

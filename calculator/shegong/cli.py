@@ -164,53 +164,75 @@ def _why(e: OSError) -> str:
 def _batch_to(args: argparse.Namespace, data: bytes, out: Any, fmt: str, today: Any, stdout: TextIO) -> int:
     import datetime as dt
 
-    from . import api, batch, sheets
+    from . import batch, sheets
     from .inputs import InputError
 
-    if fmt in ("csv", "xlsx"):
-        # Streamed, row by row, through the same functions the page's answer and export use:
-        # a sheet of 100,000 rows is never held as one answer (README, 性能).
-        try:
-            table = sheets.read(data, args.file)
-        except InputError as e:
-            _write(stdout, render({"ok": False, "errors": e.errors}) + "\n")
-            return EXIT_BAD_INPUT
-        counts, problems = batch.summary([]), []
+    # Every format is streamed, row by row, through the functions the page's answer and export
+    # use: a sheet of 100,000 rows is never held as one answer (README, 性能).
+    counts, problems = batch.summary([]), []
 
-        def counted(workers):
-            for w in workers:
-                batch.count(counts, w)
-                problems.extend(p["message"] for p in w["problems"])
-                yield w
+    def counted(workers):
+        for w in workers:
+            batch.count(counts, w)
+            problems.extend(p["message"] for p in w["problems"])
+            yield w
 
+    try:
+        table = sheets.read(data, args.file)
         rows = counted(batch.evaluate_rows(table, load(), today or dt.date.today()))
-        if fmt == "csv":
-            with out.open("w", encoding="utf-8", newline="") as f:
-                sheets.write_csv(rows, f)
-        else:
-            sheets.write_xlsx(rows, out)
-        response = {"summary": batch.summary_text(counts), "problems": table.problems, "workers": []}
-    else:
-        response = api.evaluate_sheet(data, args.file, today)
-        if not response["ok"]:
-            _write(stdout, render(response) + "\n")
-            return exit_code(response)
         if out:
-            body = (json.dumps(response, ensure_ascii=False, indent=1).encode("utf-8") if fmt == "json"
-                    else api.export(response, fmt))
-            out.write_bytes(body)
-        problems = [p["message"] for w in response["workers"] for p in w["problems"]]
-    lines = [response["summary"]]
-    lines += [f"  - {p['message']}" for p in response["problems"]]
+            _write_result(out, fmt, table, rows, today or dt.date.today())
+        else:
+            for _w in rows:
+                pass
+    except InputError as e:  # the file, read part-way: a damaged sheet, a CSV past the csv module's limit
+        _write(stdout, render({"ok": False, "errors": e.errors}) + "\n")
+        return EXIT_BAD_INPUT
+    lines = [batch.summary_text(counts)]
+    lines += [f"  - {p['message']}" for p in table.problems]
     lines += [f"  - {m}" for m in problems]
     if out:
         lines.append(f"结果已写入 {out}")
-    if (counts["total"] if fmt in ("csv", "xlsx") else len(response["workers"])) == 0:
-        lines.append("表格里没有读到任何人员：第1行应是列名，从第2行起每行一人。")
+    if counts["total"] == 0:
+        lines.append("表格里没有读到任何人员：表头(列名)应在前几行里，其下每行一人。")
         _write(stdout, "\n".join(lines) + "\n")
         return EXIT_BAD_INPUT
     _write(stdout, "\n".join(lines) + "\n")
     return EXIT_OK
+
+
+def _write_result(out: Any, fmt: str, table: Any, rows: Any, today: Any) -> None:
+    """The result file, written beside its name and renamed once complete: a failure part-way
+    (the input breaking off, a full disk) leaves no half-written file, and an earlier result
+    of the same name as it was."""
+    import os
+
+    from . import batch, ics, sheets
+
+    part = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        if fmt == "xlsx":
+            sheets.write_xlsx(rows, part)
+        else:
+            with part.open("w", encoding="utf-8", newline="") as f:
+                if fmt == "csv":
+                    sheets.write_csv(rows, f)
+                elif fmt == "json":
+                    batch.write_json(table, rows, today, f)
+                else:
+                    stamp = _midnight_utc(today)
+                    for line in ics.lines(batch.events(rows), stamp, "社工登记期限(团队)"):
+                        f.write(line)
+        os.replace(part, out)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _midnight_utc(day: Any) -> Any:
+    """Midnight UTC of ``day``: the team file's DTSTAMP, as api.export stamps it."""
+    import datetime as dt
+
+    return dt.datetime.combine(day, dt.time(), dt.timezone.utc)
 
 
 def render(response: dict[str, Any]) -> str:

@@ -109,7 +109,7 @@ def holiday_check(day: dt.date) -> HolidayCheck:
         return HolidayCheck(
             "unknown",
             None,
-            f"{what}本站的节假日和调休数据只覆盖{first}–{last}年，之后的安排尚未公布，"
+            f"{what}本站的节假日和调休数据只覆盖{first}–{last}年，{last}年以后的安排本站没有数据，"
             "无法确定期限是否顺延、顺延到哪一天；如遇法定节假日，期限顺延到节后第一个工作日，以当年公布的安排为准。",
         )
     return HolidayCheck(

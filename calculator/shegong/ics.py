@@ -16,7 +16,10 @@ all-day dates as ``VALUE=DATE`` with an exclusive DTEND (3.6.1: the day after th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 PRODID = "-//shegong-guide//shegong//ZH"
 UID_DOMAIN = "shegong-guide"
@@ -83,15 +86,26 @@ def _date(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def calendar(events: list[Event], stamp: dt.datetime, name: str = "") -> str:
+def calendar(events: Iterable[Event], stamp: dt.datetime, name: str = "") -> str:
     """The whole file.  ``stamp`` (DTSTAMP, in UTC) is given, not read from a clock, so that
     the same request gives the same file on the command line and in the page."""
+    return "".join(lines(events, stamp, name))
+
+
+def lines(events: Iterable[Event], stamp: dt.datetime, name: str = "") -> Iterator[str]:
+    """The file's lines, folded and ended, one event at a time: a team's file is written as
+    its rows are computed."""
+    for line in _content(events, stamp, name):
+        yield fold(line) + "\r\n"
+
+
+def _content(events: Iterable[Event], stamp: dt.datetime, name: str) -> Iterator[str]:
     utc = stamp.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    yield from ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     if name:
-        lines.append(f"X-WR-CALNAME:{escape(name)}")
+        yield f"X-WR-CALNAME:{escape(name)}"
     for e in events:
-        lines += [
+        lines = [
             "BEGIN:VEVENT",
             f"UID:{e.uid}",
             f"DTSTAMP:{utc}",
@@ -112,14 +126,22 @@ def calendar(events: list[Event], stamp: dt.datetime, name: str = "") -> str:
                 "END:VALARM",
             ]
         lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        yield from lines
+    yield "END:VCALENDAR"
 
 
 def uid(*parts: str) -> str:
     """The same step of the same case gets the same UID in every tool's file, so importing
     the plan after the registration file replaces events instead of doubling them."""
-    return "-".join(parts) + "@" + UID_DOMAIN
+    return "-".join(p for p in parts if p) + "@" + UID_DOMAIN
+
+
+def case_key(*facts: object) -> str:
+    """A short digest of a case's facts, for its UIDs: two people's files in one shared
+    calendar do not replace each other's events, the same facts give the same UIDs, and no
+    fact can be read back from it."""
+    text = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def window_alarms(start: dt.date, last: dt.date, today: dt.date) -> tuple[int, ...]:

@@ -37,6 +37,14 @@ CHECK = "10X98765432"
 LENGTH = len(WEIGHTS) + 1
 OLD_LENGTH = 15  # the first-generation card's number
 BIRTH = slice(6, 14)  # characters 7-14: YYYYMMDD
+REGION = slice(0, 2)  # characters 1-2: the province-level code of the address code
+# GB 11643-1999 takes the address code (characters 1-6) from GB/T 2260 (中华人民共和国
+# 行政区划代码).  Its province-level codes, as GB/T 2260-2007 lists them (34 regions).
+# Only these are checked: a county table would need a
+# maintained dataset and its date, and a county code changes with every redrawn district.
+PROVINCE_STANDARD = "国家标准 GB/T 2260(中华人民共和国行政区划代码)"
+PROVINCE_RANGES = ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65), (71, 71), (81, 82))
+PROVINCE_CODES = frozenset(str(c) for first, last in PROVINCE_RANGES for c in range(first, last + 1))
 MAX_CHARS = 64  # far longer than any number with spaces: a paste of something else
 
 # What a phone keyboard slips in, in the order they are undone, with the words for each.
@@ -115,6 +123,13 @@ def _characters(text: str) -> list[dict[str, Any]]:
              "message": f"{listed}。身份证号由数字组成，只有最后一位可以是X。"}]
 
 
+def _region(text: str) -> list[dict[str, Any]]:
+    if text[REGION] in PROVINCE_CODES:
+        return []
+    return [{"code": "region", "positions": [1, 2],
+             "message": "第1–2位是省级行政区代码(省、自治区、直辖市或特别行政区)，这里不是任何一个省级行政区的代码，多半是输错了。"}]
+
+
 def _birth(text: str, today: dt.date) -> list[dict[str, Any]]:
     digits = text[BIRTH]
     year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
@@ -155,7 +170,7 @@ def problems_of(text: str, today: dt.date) -> list[dict[str, Any]]:
                     "message": f"共{len(text)}位，身份证号应为{LENGTH}位：{more}{abs(len(text) - LENGTH)}位。请对照身份证逐位核对。"})
     if out:
         return out
-    return _birth(text, today) + _check_digit(text)
+    return _region(text) + _birth(text, today) + _check_digit(text)
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
@@ -186,10 +201,10 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         INPUT_CHECK,
     )]
     explanation.append(step(
-        f"身份证号应为{LENGTH}位：前{LENGTH - 1}位是数字，第7–14位是出生日期(年月日)，最后一位是校验码(数字或X)。"
+        f"身份证号应为{LENGTH}位：前{LENGTH - 1}位是数字，第1–2位是省级行政区代码，第7–14位是出生日期(年月日)，最后一位是校验码(数字或X)。"
         f"校验码由前{LENGTH - 1}位算出：各位分别乘以权重{'、'.join(map(str, WEIGHTS))}，"
         f"乘积相加后除以11，余数0到10依次对应{'、'.join(CHECK)}。",
-        STANDARD,
+        f"{STANDARD}；{PROVINCE_STANDARD}",
     ))
     well_formed = not problems
     if well_formed:
@@ -201,7 +216,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     else:
         where = "按上面说的位置" if any(p["positions"] for p in problems) else ""
         advice = f"请{where}对照身份证改正，再到系统里输入。号码格式正确之前，先不要点[反馈]。"
-        explanation.append(step("号码有误：" + "".join(p["message"] for p in problems), STANDARD))
+        explanation.append(step("号码有误：" + "".join(p["message"] for p in problems), f"{STANDARD}；{PROVINCE_STANDARD}"))
         summary = f"{masked}：号码有误。{problems[0]['message']}"
     if changes:
         summary += f"(已自动转换：{'、'.join(changes)})"

@@ -23,9 +23,12 @@ LEVEL_ALIASES = {"assistant": "助理社会工作师", "intermediate": "社会�
 # keeping them out also keeps the month arithmetic clear of datetime's limits.
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
-# ASCII digits only ([0-9], not \d): other scripts' digits are not dates, and \Z rather
-# than $ so that a trailing newline is not quietly accepted.  The written forms people use
-# (2024年9月10日, 2024/9/10, 2024.9.10) are read after NFKC has made full-width digits ASCII.
+# ASCII digits only ([0-9], not \d): other scripts' digits are not dates.  The written
+# forms people use (2024年9月10日, 2024/9/10, 2024.9.10) are matched after normalize() has
+# made full-width digits ASCII and stripped outer spaces, a pasted trailing newline
+# included: that one is read, by design.  \Z rather than $ keeps any newline left inside
+# from matching.  Digits NFKC would also make ASCII (⑳, ², 𝟐) are refused first
+# (_plain_digits): the README counts only ASCII and full-width digits as dates.
 _DATE_FORMS = (
     re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z"),
     re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})\Z"),
@@ -98,7 +101,9 @@ class Reader:
                 continue
             guess = closest(key, known)
             hint = f"你是不是要填「{guess}」？" if guess else f"可填：{'、'.join(known)}。"
-            self.error(key, f"{what}里有不认识的字段「{describe(key)}」。{hint}")
+            # An empty name is named in JSON's notation (""): an error's field is never empty.
+            shown = key or '""'
+            self.error(shown, f"{what}里有不认识的字段「{describe(shown)}」。{hint}")
 
     def _get(self, name: str, label: str, required: bool) -> Any:
         value = normalize(self.obj.get(name))
@@ -114,9 +119,10 @@ class Reader:
         if value is None:
             return None
         accepted = f"请按 {example[0]} 填写，例如 {example[1]}"
-        iso = _iso(value, kind) if isinstance(value, str) else None
+        raw = self.obj.get(name)
+        iso = _iso(value, kind) if isinstance(value, str) and _plain_digits(raw) else None
         if iso is None:
-            self.error(name, f"「{label}」不是有效的{what}：{describe(value)}。{accepted}。")
+            self.error(name, f"「{label}」不是有效的{what}：{describe(raw)}。{accepted}。")
             return None
         try:
             moment = kind.fromisoformat(iso)
@@ -249,6 +255,12 @@ class Reader:
                 yield i, Reader(raw, self.errors, prefix=f"{self.prefix}{name}[{i}].")
             else:
                 self.error(f"{name}[{i}]", f"第{i + 1}{each}应为对象，例如 {example}。")
+
+
+def _plain_digits(text: str) -> bool:
+    """No digit but ASCII and full-width ones: NFKC would turn ⑳ or 𝟐 into digits too."""
+    return text.isascii() or not any(not ("0" <= c <= "9" or "０" <= c <= "９") and any(d.isdigit() for d in unicodedata.normalize("NFKC", c))
+                   for c in text)
 
 
 def _iso(text: str, kind: type) -> str | None:

@@ -77,7 +77,8 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     current = stage.get("period") or 1
     near = [p for p in shown if current <= p["index"] <= current + 1]
     next_step = _next(reg, periods, today)
-    events = registration.calendar_events(reg, near, today) + (certificate.calendar_events(cert, today) if cert else [])
+    events = (registration.calendar_events(reg, near, today, registration.case_key(reg))
+              + (certificate.calendar_events(cert, today) if cert else []))
     keys = {f"periods[{p['index'] - 1}]" for p in shown}
     date_list = [d for d in reg["dates"] if d["key"].split(".")[0] in keys or d["key"].startswith("first_registration")]
     explanation = reg["explanation"] + [

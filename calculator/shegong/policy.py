@@ -79,9 +79,11 @@ def _resolved(key: str, values: list[dict[str, Any]], documents: dict[str, Any])
             for f in fields:
                 if f not in own:
                     entry[f] = before[f]
-            # A note on the article belongs to that article only.
-            if "article" not in own and "article_note" in before:
-                entry.setdefault("article_note", before["article_note"])
+            # A note on the article (or on whose words the text is) belongs to that article
+            # (or text) only.
+            for note, of in (("article_note", "article"), ("text_from", "text")):
+                if of not in own and note in before:
+                    entry.setdefault(note, before[note])
         if entry["document"] is not None and entry["document"] not in documents:
             raise PolicyError(f"policy.json:{key} 自 {v['from']} 起的值引用了 documents 里没有的文件 “{entry['document']}”")
         out.append(entry)

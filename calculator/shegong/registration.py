@@ -121,7 +121,14 @@ def chain(start: dt.date, today: dt.date, policy: Policy, done: list[dt.date] | 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
     """The answer and its calendar file."""
     out = answer(request, policy, today)
-    events = calendar_events(out, periods_ahead(out, policy), dt.date.fromisoformat(out["today"]))
+    # Every event of the file is a window of the answer's periods.  The period after today's
+    # is listed (and its window put in the file) once today's window was kept: before that,
+    # it is only what would follow if it were.
+    ahead = periods_ahead(out, policy)
+    current = out["stage"].get("period")
+    if len(ahead) > len(out["periods"]) and out["periods"][current - 1]["reregistered_on"]:
+        out["periods"] = ahead
+    events = calendar_events(out, out["periods"], dt.date.fromisoformat(out["today"]), case_key(out))
     return out | {"calendar": ics.attachment(events, dt.date.fromisoformat(out["today"]), "社工证登记期限", CALENDAR_FILE)}
 
 
@@ -294,9 +301,15 @@ def next_period(reg: dict[str, Any], periods: list[dict[str, Any]]) -> dict[str,
     return p
 
 
-def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) -> list[ics.Event]:
+def case_key(reg: dict[str, Any]) -> str:
+    """The facts an answer is computed from (never ``today``): its calendar's UIDs carry them."""
+    return ics.case_key(reg["level"], reg["passed_on"], reg["first_registered_on"], reg["reregistered_on"])
+
+
+def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date, case: str = "") -> list[ics.Event]:
     """The first-registration window (while it is still to do) and each re-registration
-    window of ``periods`` not yet done or gone, as calendar events."""
+    window of ``periods`` not yet done or gone, as calendar events.  ``case`` (case_key)
+    makes the UIDs one person's; the team's file puts the person in them itself."""
     z = dates.zh_date
     out = []
     first = reg["first_registration"]
@@ -305,7 +318,7 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
         last = first_last_day(reg)
         may = MAY_MOVE if first["holiday_check"] == "unknown" else ""
         out.append(ics.Event(
-            ics.uid("first", start.isoformat()), "社工证首次登记受理期", start, last,
+            ics.uid("first", start.isoformat(), case), "社工证首次登记受理期", start, last,
             f"{reg['explanation'][0]['text']}{may}{LOCAL}。", ics.window_alarms(start, last, today)))
     for p in periods:
         last = last_day(p)
@@ -315,7 +328,7 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
         may = MAY_MOVE if p["holiday_check"] == "unknown" else ""
         hours = f"(本期需{p['required_hours']}小时)" if p["required_hours"] is not None else ""
         out.append(ics.Event(
-            ics.uid("rereg", str(p["index"]), p["start"]), f"社工证第{p['index']}次再登记受理期", start, last,
+            ics.uid("rereg", str(p["index"]), p["start"], case), f"社工证第{p['index']}次再登记受理期", start, last,
             f"受理期{z(start)}至{z(last)}，第{p['index']}个登记有效期到{z(dt.date.fromisoformat(p['end']))}。"
             f"再登记时提交本期的继续教育证明{hours}。{may}{LOCAL}。", ics.window_alarms(start, last, today)))
     return out

@@ -5,8 +5,13 @@ Chinese Windows saves (GB18030 reads GBK and GB2312 too).  Cells are passed to t
 as they are written, except Excel's date cells, which become ISO dates: the rules read
 2024-09-10, 2024/9/10 and 2024年9月10日 themselves.
 
-Rows are numbered as the spreadsheet shows them (the header is row 1), so that a message
-can point at the cell.  Rows are read lazily: the command line streams a large sheet.
+Rows are numbered as the spreadsheet shows them, so that a message can point at the cell.
+The header is the row, among the first HEADER_ROWS, that names the most known columns (a
+title such as "2026年度台账" often sits above it).  A merged cell's value fills every cell
+it covers; a formula cell saved without its result is reported on its row, not read as
+empty.  Rows are read lazily: the command line streams a large sheet.  A file that breaks
+off part-way (a damaged worksheet, a CSV field past the csv module's limit) is a
+SheetError wherever the reading has got to.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,6 +39,7 @@ RECORD_COLUMNS = (NAME, ID, KIND, DAY, RECORD_HOURS, QUALIFIED, APPROVED)
 ALIASES = {"证书级别": LEVEL, "考试通过日期": PASSED, "登记日期": FIRST}
 
 MAX_BYTES = 50 * 1024 * 1024  # an input check: a team's sheet is far smaller
+HEADER_ROWS = 10  # where the header is looked for: a title or a note or two above it
 _SPLIT = re.compile(r"[,，;；、\n]+|\s{1,}(?=[0-9])")
 _MIDNIGHT = re.compile(r"(\S+)\s+0?0:00(:00)?\Z")
 _REREG = re.compile(r"再登记日期[\s(（第]*[0-9]*[次)）]*\Z")
@@ -49,6 +56,17 @@ class SheetError(InputError):
 class Row:
     number: int  # the row number the spreadsheet shows
     values: dict[str, Any]  # column -> cell; 再登记日期 -> a list of cells
+    problems: list[dict[str, Any]] = field(default_factory=list)  # cells that could not be read
+
+
+class _Uncached:
+    """A formula cell whose result the file does not hold (openpyxl reads it as empty)."""
+
+    def __repr__(self) -> str:
+        return "UNCACHED"
+
+
+UNCACHED = _Uncached()
 
 
 @dataclass
@@ -72,7 +90,8 @@ def _known(name: str, known: tuple[str, ...]) -> str | None:
     return alias if alias in known else None
 
 
-def _columns(header: list[Any], known: tuple[str, ...], sheet: str, problems: list[dict[str, Any]]) -> list[str | None]:
+def _columns(header: list[Any], known: tuple[str, ...], sheet: str, problems: list[dict[str, Any]],
+             row: int = 1) -> list[str | None]:
     """Each position's column; an unknown name is reported with the closest known one."""
     out: list[str | None] = []
     for i, raw in enumerate(header):
@@ -82,9 +101,25 @@ def _columns(header: list[Any], known: tuple[str, ...], sheet: str, problems: li
         if col is None and name:
             guess = closest(name, known + tuple(a for a, c in ALIASES.items() if c in known))
             hint = f"你是不是要写「{_known(guess, known)}」？" if guess else f"可用的列：{'、'.join(known)}。"
-            problems.append({"row": 1, "column": name, "message":
-                             f"{sheet}第1行(表头)第{i + 1}列「{name}」不是认识的列名，这一列没有读入。{hint}"})
+            problems.append({"row": row, "column": name, "message":
+                             f"{sheet}第{row}行(表头)第{i + 1}列「{name}」不是认识的列名，这一列没有读入。{hint}"})
     return out
+
+
+Lines = Iterator[tuple[int, list[Any]]]  # (the row number shown, its cells)
+
+
+def _find_header(lines: Lines, known: tuple[str, ...]) -> tuple[int, list[Any], Lines]:
+    """The header (its row number and cells) and the rows after it.  The header is the row of
+    the first HEADER_ROWS naming the most known columns, the earliest of equals; rows above
+    it (a title, a note) are not people."""
+    first = list(itertools.islice(lines, HEADER_ROWS))
+    if not first:
+        return 1, [], iter(())
+    named = [sum(_known(_header(c), known) is not None for c in cells) for _n, cells in first]
+    at = named.index(max(named))
+    number, header = first[at]
+    return number, list(header), itertools.chain(first[at + 1:], lines)
 
 
 def _cell(value: Any, column: str) -> Any:
@@ -103,8 +138,14 @@ def _cell(value: Any, column: str) -> Any:
 def _rows(lines: Iterable[tuple[int, list[Any]]], columns: list[str | None]) -> Iterator[Row]:
     for number, cells in lines:
         values: dict[str, Any] = {}
+        problems = []
         for col, raw in zip(columns, cells):
             if col is None or raw is None or raw == "":
+                continue
+            if raw is UNCACHED:
+                problems.append({"row": number, "column": col, "message": (
+                    f"第{number}行「{col}」：这一格是公式，但文件里没有保存公式的计算结果(由其他程序生成、"
+                    "没有在 Excel 里打开保存过的文件常这样)，这一格没有读入。请在 Excel 里打开、保存后再选择，或把公式换成数值。")})
                 continue
             value = _cell(raw, col)
             if value == "":
@@ -114,8 +155,8 @@ def _rows(lines: Iterable[tuple[int, list[Any]]], columns: list[str | None]) -> 
                 values.setdefault(REREG, []).extend(parts)
             elif col not in values:
                 values[col] = value
-        if values:
-            yield Row(number, values)
+        if values or problems:
+            yield Row(number, values, problems)
 
 
 def read(data: bytes, filename: str = "") -> Table:
@@ -150,22 +191,35 @@ def _csv(data: bytes) -> Table:
     text = decode(data)
     if "\x00" in text:
         raise SheetError("文件不是文本格式的 CSV，也不是 .xlsx。请选择 .xlsx 或 .csv 文件。")
-    lines = csv.reader(io.StringIO(text, newline=""))
-    header = next(lines, None) or []
+    number, header, lines = _find_header(_csv_lines(text), COLUMNS)
     problems: list[dict[str, Any]] = []
-    columns = _columns(header, COLUMNS, "", problems)
-    _require(columns, problems)
-    return Table(_rows(enumerate(lines, start=2), columns), [], problems, [c for c in columns if c])
+    columns = _columns(header, COLUMNS, "", problems, number)
+    _require(columns, problems, number)
+    return Table(_rows(lines, columns), [], problems, [c for c in columns if c])
+
+
+def _csv_lines(text: str) -> Lines:
+    """The CSV's rows, numbered; a row the csv module cannot read ends the file with a SheetError."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, cells
+    except csv.Error:
+        # Almost always a quote left open: the rest of the file then reads as one cell.
+        raise SheetError(f"CSV 文件第{number + 1}行无法读取：有一个格子超过 {csv.field_size_limit():,} 个字符，"
+                         "多半是某个引号(\")没有配对，后面的内容都被当成了这一格。请在 Excel 里检查这一行，"
+                         "或另存为 .xlsx 后再选择。") from None
 
 
 # The columns every row needs (the registration rules' required questions).
 REQUIRED = (LEVEL, PASSED)
 
 
-def _require(columns: list[str | None], problems: list[dict[str, Any]]) -> None:
+def _require(columns: list[str | None], problems: list[dict[str, Any]], row: int = 1) -> None:
     for needed in REQUIRED:
         if needed not in columns:
-            problems.append({"row": 1, "column": needed, "message": f"表头里没有「{needed}」列。每一行都需要这一项。"})
+            problems.append({"row": row, "column": needed, "message": f"表头里没有「{needed}」列。每一行都需要这一项。"})
 
 
 def _xlsx(data: bytes) -> Table:
@@ -173,22 +227,97 @@ def _xlsx(data: bytes) -> Table:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheets = book.worksheets
+        # The records sheet is read whole, before the workers: a damaged one fails here.
+        second = list(_sheet_lines(book, sheets[1], "第2个工作表")) if len(sheets) > 1 else []
+        number, header, lines = _find_header(_sheet_lines(book, sheets[0], "第1个工作表"), COLUMNS)
+    except SheetError:
+        raise
     except Exception:  # openpyxl raises many kinds for a damaged file: all say the same to a reader
         raise SheetError("无法打开这个 Excel 文件(可能已损坏或有密码保护)。请在 Excel 里重新保存为 .xlsx 后再选择。") from None
-    sheets = book.worksheets
     problems: list[dict[str, Any]] = []
     records: list[Row] = []
-    if len(sheets) > 1:
-        lines = sheets[1].iter_rows(values_only=True)
-        header = list(next(lines, None) or [])
-        if any(h is not None for h in header):
-            cols = _columns(header, RECORD_COLUMNS, f"第2个工作表「{sheets[1].title}」", problems)
-            records = list(_rows(enumerate(lines, start=2), cols))
-    lines = sheets[0].iter_rows(values_only=True)
-    header = list(next(lines, None) or [])
-    columns = _columns(header, COLUMNS, "", problems)
-    _require(columns, problems)
-    return Table(_rows(enumerate(lines, start=2), columns), records, problems, [c for c in columns if c])
+    if second:
+        at, head, rest = _find_header(iter(second), RECORD_COLUMNS)
+        if any(h is not None for h in head):
+            cols = _columns(head, RECORD_COLUMNS, f"第2个工作表「{sheets[1].title}」", problems, at)
+            records = list(_rows(rest, cols))
+            problems += [p | {"message": f"第2个工作表「{sheets[1].title}」{p['message']}"} for r in records for p in r.problems]
+    columns = _columns(header, COLUMNS, "", problems, number)
+    _require(columns, problems, number)
+    return Table(_rows(lines, columns), records, problems, [c for c in columns if c])
+
+
+# A merged range as the worksheet XML lists it (after the rows): <mergeCell ref="C2:C5"/>.
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+
+
+def _sheet_lines(book: Any, sheet: Any, which: str) -> Lines:
+    """A worksheet's rows as the file holds them, numbered, merged cells filled in.  Read with
+    openpyxl's own parser (read-only mode), told to mark a formula without its result; any
+    failure part-way is the file's, and named as such."""
+    number = 0
+    try:
+        merged = _merged(sheet)
+        with sheet._get_source() as src:
+            parser = _parser()(src, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                               date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            for number, cells in _filled(parser.parse(), merged):
+                yield number, cells
+    except Exception:
+        where = f"第{number}行之后" if number else "开头"
+        raise SheetError(f"{which}「{sheet.title}」已损坏，从{where}无法读取。请在 Excel 里打开并重新保存为 .xlsx 后再选择。") from None
+
+
+def _parser() -> type:
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = UNCACHED
+            return cell
+
+    return Parser
+
+
+def _merged(sheet: Any) -> list[tuple[int, int, int, int]]:
+    """Each merged range (first row, first column, last row, last column), found by scanning
+    the worksheet's XML, whose merged ranges follow all its rows."""
+    from openpyxl.utils import column_index_from_string as col
+
+    found: set[tuple[int, int, int, int]] = set()
+    tail = b""
+    with sheet._get_source() as src:
+        while chunk := src.read(1 << 20):
+            text = tail + chunk
+            for m in _MERGE.finditer(text):
+                a, r1, b, r2 = m.groups()
+                found.add((int(r1), col(a.decode()), int(r2), col(b.decode())))
+            tail = text[-512:]  # a tag cut by the chunk's end is whole in the next round
+    return sorted(found)
+
+
+def _filled(rows: Iterable[tuple[int, list[dict[str, Any]]]], merged: list[tuple[int, int, int, int]]) -> Lines:
+    """Rows as lists of values; a merged range's first value in every cell it covers."""
+    starts: dict[int, list[tuple[int, int, int, int]]] = {}
+    for m in merged:
+        starts.setdefault(m[0], []).append(m)
+    active: list[tuple[tuple[int, int, int, int], Any]] = []
+    for number, cells in rows:
+        values: list[Any] = [None] * (cells[-1]["column"] if cells else 0)
+        for c in cells:
+            values[c["column"] - 1] = c["value"]
+        active = [(m, v) for m, v in active if m[2] >= number]
+        active += [(m, values[m[1] - 1] if len(values) >= m[1] else None) for m in starts.get(number, ())]
+        for (_r1, c1, _r2, c2), value in active:
+            if value is None:
+                continue
+            values += [None] * (c2 - len(values))
+            for i in range(c1 - 1, c2):
+                values[i] = value if values[i] is None else values[i]
+        yield number, values
 
 
 # --- the result ------------------------------------------------------------------------
@@ -242,17 +371,23 @@ def write_xlsx(workers: Iterable[dict[str, Any]], target: Any = None) -> bytes:
         head.append(cell)
     sheet.append(head)
     dates = {RESULT_COLUMNS.index(c) for c in ("下一个期限", "本期开始", "本期结束")}
-    for worker in workers:
-        row = result_row(worker)
-        cells = []
-        for i, v in enumerate(row):
-            if i in dates and v:
-                cell = WriteOnlyCell(sheet, value=dt.date.fromisoformat(v))
-                cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            else:
-                cells.append(v)
-        sheet.append(cells)
+    try:
+        for worker in workers:
+            row = result_row(worker)
+            cells = []
+            for i, v in enumerate(row):
+                if i in dates and v:
+                    cell = WriteOnlyCell(sheet, value=dt.date.fromisoformat(v))
+                    cell.number_format = "yyyy-mm-dd"
+                    cells.append(cell)
+                else:
+                    cells.append(v)
+            sheet.append(cells)
+    except BaseException:
+        # The rows broke off (the input did): finish the sheet's own temporary file, or
+        # openpyxl's writer complains on stderr when it is collected.  The caller drops it.
+        sheet.close()
+        raise
     buf = target or io.BytesIO()
     book.save(buf)
     return b"" if target else buf.getvalue()

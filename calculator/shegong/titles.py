@@ -3,14 +3,22 @@
 The routes are data (``policy.json`` → ``titles.routes``), quoted from the notice as the
 source article gives it, and dated like every value: the routes and the notice's
 effective date are those in force on the day asked about (``today``).  This module only
-dates them.  "满N年" is dated like every other
-period here: the route opens on the corresponding day N years after ``since``
-(《民法典》第二百零二条), and never before the notice took effect.
+dates them and checks each of the notice's requirements against the request.
+
+A route is open (``eligible: true``) only when every requirement is known from the
+request and met.  "取得…满N年" (years held) is dated like every other period here: the
+route opens on the corresponding day N years after ``since`` (《民法典》第二百零二条), and
+never before the notice took effect.  "取得…后从事技术技能工作满N年" counts years of that
+work, not time held: the date gives only the earliest day it can be met, and the route
+is decided by the years of work the reader gives (``work_years``), or stays conditional.
+The series (8 only), a paragraph's own condition on the person (``prerequisite``) and
+standards the notice refers to (``conditional``) are requirements too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import dates
@@ -25,7 +33,7 @@ ROUTE_ZH = {
     "direct": "直接对应",
     "appoint": "可由单位自主聘任",
     "apply": "可申报评审",
-    "evaluate": "可申报职业技能评价",
+    "evaluate": "可申报",
 }
 
 
@@ -42,6 +50,9 @@ def series_options(policy: Policy) -> tuple[str, ...]:
     return tuple(policy.titles["skill_series"])
 
 
+WORK_LABEL = "取得后从事技能工作的年数"
+MAX_WORK_YEARS = 80  # an input check: a working life is shorter
+
 QUESTIONS = Questions(
     tool="title",
     title="职称对应",
@@ -50,6 +61,9 @@ QUESTIONS = Questions(
         Field("from", "choice", "现有证书、技能等级或职称", required=True, choices=from_options, blank="(请选择)",
               hint="社会工作者证书选前三项；技能人员选技能等级；已有职称的选职称层级。"),
         Field("since", "date", "取得日期", hint="取得上面这项证书、等级或职称的日期，用来计算“满N年”。"),
+        Field("work_years", "integer", WORK_LABEL, schema={"minimum": 0, "maximum": MAX_WORK_YEARS},
+              hint="技能等级评职称要求取得后“从事技术技能工作”满N年，职称申报技能评价有的要求取得后“从事相应技能工作”满N年："
+                   "填实际从事这类工作已满的整年数，不是持有的年数。不清楚可以不填。"),
         Field("today", "date", "按哪一天判断", hint="留空就按今天。", more=True),
         # Free text for the rules (a series outside the list is answered, not refused); a list in the form.
         Field("series", "text", "职称系列", choices=series_options, blank="(不限或不清楚)",
@@ -57,7 +71,7 @@ QUESTIONS = Questions(
     ),
     examples=(
         ("社会工作师", {"from": "社会工作师"}),
-        ("技师，工程技术系列", {"from": "技师", "since": "2021-07-01", "series": "工程技术"}),
+        ("技师，工程技术系列", {"from": "技师", "since": "2021-07-01", "work_years": 3, "series": "工程技术"}),
     ),
     more="按另一天判断(可选)",
 )
@@ -70,6 +84,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     start = r.choice("from", "现有证书、技能等级或职称", from_options(policy))
     since = r.date("since", "取得日期", required=False)
     today = r.date("today", "今天的日期", required=False) or today
+    work = r.integer("work_years", WORK_LABEL, 0, MAX_WORK_YEARS)
     series = normalize(r.obj.get("series"))
     if series is not None and (not isinstance(series, str) or len(series) > 30):
         r.error("series", "「职称系列」应为系列名称，例如 工程技术；不属于这些系列可以不填。")
@@ -87,12 +102,14 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         raise  # pragma: no cover - raise_if_errors always raises here
     if since is not None and since > today:
         r.error("since", "「取得日期」不能晚于今天：还没取得的证书或职称无法计算年限。")
+    elif since is not None and work is not None and work > _full_years(since, today):
+        r.error("work_years", f"「{WORK_LABEL}」不能多于从取得日期到今天的整年数({_full_years(since, today)}年)："
+                              "取得之前的工作不算。")
     r.raise_if_errors()
 
+    asked = Asked(since, work, series, today, effective)
     outcomes: list[dict[str, Any]] = []
-    # What each outcome waits for: "since" (a date), "condition" (one the calculator cannot
-    # check), "years" (time to pass), "series" (ruled out by the series), or None.
-    waiting: list[str | None] = []
+    states: list[State] = []
     explanation = [step(
         f"以下为天津市的规定，自{dates.zh_date(effective)}起施行；其他省市以当地规定为准。",
         policy.cite(EFFECTIVE, on=today),
@@ -102,60 +119,96 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         if route["from"] != start:
             continue
         cite = policy.cite_document(routes["document"], route["article"])
-        outcome, needs = _outcome(route, policy, start, since, today, effective, series)
-        outcomes.append(outcome | {"needs": needs if needs in ("since", "condition") else None, "source": cite})
-        waiting.append(needs)
-        explanation.append(step(route["text"], f"{cite}；{CIVIL_CODE_COUNTING}" if route["years"] else cite))
+        outcome, state = _outcome(route, policy, start, asked)
+        needs = state.waiting if state.waiting in ("since", "condition") else None
+        outcomes.append(outcome | {"needs": needs, "source": cite})
+        states.append(state)
+        text = route["text"] + ("(据通知原文节选)" if route.get("condensed") else "")
+        explanation.append(step(text, f"{cite}；{CIVIL_CODE_COUNTING}" if route["years"] else cite))
 
     return {
         "ok": True,
         "tool": "title",
         "from": start,
         "since": iso(since),
+        "work_years": work,
         "today": iso(today),
         "series": series,
         "region": "天津市",
         "outcomes": outcomes,
-        "summary": _summary(start, outcomes, waiting),
+        "summary": _summary(start, outcomes, states),
         "explanation": explanation,
     }
 
 
-def _outcome(route: dict[str, Any], policy: Policy, start: str, since: dt.date | None, today: dt.date,
-             effective: dt.date, series: str | None) -> tuple[dict[str, Any], str | None]:
+def _full_years(since: dt.date, today: dt.date) -> int:
+    """Whole years from ``since`` to ``today``, each ending on its corresponding day."""
+    years = today.year - since.year
+    while years > 0 and dates.add_years(since, years) > today:
+        years -= 1
+    return years
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the request tells about the holder."""
+
+    since: dt.date | None
+    work: int | None
+    series: str | None
+    today: dt.date
+    effective: dt.date
+
+
+@dataclass
+class State:
+    """How one route stands: each requirement met (True), not met (False) or unknown (None)."""
+
+    met: list[bool | None] = field(default_factory=list)
+    # What it waits for: "since" (a date), "condition" (a requirement not known from the
+    # request), "years" (time to pass), "work" (years of work still short), "series"
+    # (ruled out by the series), or None (open).
+    waiting: str | None = None
+    asks: list[str] = field(default_factory=list)  # the fields that would decide it
+    unchecked: bool = False  # a requirement no field of this calculator can decide
+    by_time: bool = False  # closed until the day N years after ``since``
+
+    @property
+    def eligible(self) -> bool | None:
+        return False if False in self.met else None if None in self.met else True
+
+
+def _outcome(route: dict[str, Any], policy: Policy, start: str, a: Asked) -> tuple[dict[str, Any], State]:
     """One route: whether it is open on ``today``, from when, on what condition, and what it waits for."""
-    eligible: bool | None = True
-    needs = None
+    st = State()
+    said: list[str] = []
     eligible_from = None
-    condition = route["text"]
-    if route["conditional"]:
-        # The notice makes this route depend on standards the calculator cannot check.
-        eligible, needs = None, "condition"
-        condition += f"。条件是{route['conditional']}，本计算器无法判断是否符合，请对照相应的标准条件。"
+    for cond in (route["conditional"], route.get("prerequisite")):
+        if cond:
+            # The notice makes this route depend on what the calculator cannot check.
+            st.met.append(None)
+            st.unchecked = True
+            said.append(f"条件是{cond}，本计算器无法判断是否符合，请对照相应的标准条件。" if cond == route["conditional"]
+                        else f"前提是{cond}，本计算器无法判断是否符合。")
     if route["years"] is not None:
-        if since is None:
-            eligible, needs = None, "since"
-            condition += f"。填写取得{start}的日期，即可算出满{route['years']}年的日期。"
-        else:
-            by_years = dates.add_years(since, route["years"])
-            eligible_from = max(by_years, effective)
-            eligible = today >= eligible_from
-            needs = None if eligible else "years"
-            condition += f"。按取得日期{dates.zh_date(since)}计算，满{route['years']}年之日为{dates.zh_date(by_years)}"
-            if by_years < effective:
-                condition += f"，早于本通知施行之日，所以从施行之日{dates.zh_date(effective)}起算。"
-            else:
-                condition += "，晚于本通知施行之日，以满年限之日为准。"
+        eligible_from = (_worked if route.get("work") else _held)(route, start, a, st, said)
     route_series = route["series"]
     if route.get("series_only"):
         skill_series = policy.titles["skill_series"]
         listed = f"{'、'.join(skill_series)}等{len(skill_series)}个系列"
-        if series is not None and series not in skill_series:
-            eligible, needs = False, "series"
-            condition += f"这条路径只适用于{listed}，{series}不在其中。"
+        if a.series is None:
+            st.met.append(None)
+            st.asks.append("职称系列")
+            said.append(f"这条路径只适用于{listed}；填写职称系列即可判断。")
+        elif a.series not in skill_series:
+            st.met.append(False)
+            said.append(f"这条路径只适用于{listed}，{a.series}不在其中。")
         else:
-            condition += f"只适用于{listed}。"
-            route_series = series or route_series
+            st.met.append(True)
+            said.append(f"只适用于{listed}。")
+            route_series = a.series
+    st.waiting = _waiting(st, a, route)
+    eligible = st.eligible
     return {
         "target": route["target"],
         "target_text": route["target_text"],
@@ -164,31 +217,101 @@ def _outcome(route: dict[str, Any], policy: Policy, start: str, since: dt.date |
         "route_text": route.get("route_text") or ROUTE_ZH[route["route"]],
         "eligible": eligible,
         "eligible_from": iso(eligible_from),
-        "condition": condition,
-    }, needs
+        "condition": f"{route['text']}。{''.join(said)}",
+    }, st
+
+
+def _earliest(route: dict[str, Any], a: Asked, said: list[str], held: str) -> dt.date:
+    """The day N years after ``since``, but not before the notice took effect; said in words."""
+    assert a.since is not None
+    by_years = dates.add_years(a.since, route["years"])
+    said.append(f"按取得日期{dates.zh_date(a.since)}计算，{held}满{route['years']}年之日为{dates.zh_date(by_years)}")
+    if by_years < a.effective:
+        said.append(f"，早于本通知施行之日，所以从施行之日{dates.zh_date(a.effective)}起算。")
+    else:
+        said.append("，晚于本通知施行之日，以满年限之日为准。")
+    return max(by_years, a.effective)
+
+
+def _held(route: dict[str, Any], start: str, a: Asked, st: State, said: list[str]) -> dt.date | None:
+    """"取得…满N年": time held, dated from ``since``."""
+    if a.since is None:
+        st.met.append(None)
+        st.asks.append("取得日期")
+        said.append(f"填写取得{start}的日期，即可算出满{route['years']}年的日期。")
+        return None
+    day = _earliest(route, a, said, "")
+    st.met.append(a.today >= day)
+    st.by_time = a.today < day
+    return day
+
+
+def _worked(route: dict[str, Any], start: str, a: Asked, st: State, said: list[str]) -> dt.date | None:
+    """"取得…后从事…工作满N年": years of that work.  The date gives the earliest day it can
+    be met; whether it is met only the years of work given can say."""
+    years, work = route["years"], route["work"]
+    if a.since is not None:
+        day = _earliest(route, a, said, "最早")
+        if a.today < day:
+            # Not N years since obtaining, so not N years of work either: the day is the earliest.
+            st.met.append(False)
+            st.by_time = True
+            st.asks += [] if a.work is not None else [WORK_LABEL]
+            said.append(f"到那时还要取得后确实从事{work}满{years}年。")
+            return day
+    if a.work is None:
+        st.met.append(None)
+        st.asks.append(WORK_LABEL)
+        said.append(f"通知要求取得后从事{work}满{years}年，不是持有满{years}年：是否满足，填写「{WORK_LABEL}」即可判断。")
+        return None
+    enough = a.work >= years
+    st.met.append(enough)
+    said.append(f"你填写的{WORK_LABEL}是{a.work}年，{'已' if enough else '还不'}满{years}年。")
+    # The day the years of work were reached is not known, only that they were (or not).
+    return None
+
+
+def _waiting(st: State, a: Asked, route: dict[str, Any]) -> str | None:
+    eligible = st.eligible
+    if eligible is True:
+        return None
+    if eligible is False:
+        if st.met[-1] is False and route.get("series_only") and a.series is not None:
+            return "series"
+        return "years" if st.by_time else "work"
+    return "since" if "取得日期" in st.asks else "condition"
 
 
 def _named(o: dict[str, Any]) -> str:
     return f"{o['route_text']}{o['target_text']}"
 
 
-def _summary(start: str, outcomes: list[dict[str, Any]], waiting: list[str | None]) -> str:
+def _summary(start: str, outcomes: list[dict[str, Any]], states: list[State]) -> str:
     """Open routes are "可走"; a conditional one never is, it is named with its condition."""
     open_now = [o for o in outcomes if o["eligible"] is True]
-    later = [o for o, needs in zip(outcomes, waiting) if needs == "years"]
-    others = [o for o, needs in zip(outcomes, waiting) if o["eligible"] is None and needs == "condition"]
+    later = [(o, s) for o, s in zip(outcomes, states) if s.waiting == "years"]
     parts = []
     if open_now:
         parts.append(f"在天津，持{start}目前可走：{'、'.join(_named(o) for o in open_now)}。")
     elif later:
-        first = min(later, key=lambda o: o["eligible_from"])
+        first, state = min(later, key=lambda pair: pair[0]["eligible_from"])
         day = dates.zh_date(dt.date.fromisoformat(first["eligible_from"]))
-        parts.append(f"在天津，持{start}将从{day}起{_named(first)}。")
+        sure = not (state.asks or state.unchecked or None in state.met)
+        parts.append(f"在天津，持{start}将从{day}起{_named(first)}。" if sure
+                     else f"在天津，持{start}最早从{day}起{_named(first)}，还有其他条件(见下)。")
+    waiting = [s.waiting for s in states]
     if "since" in waiting and not open_now and not later:
         parts.append(f"在天津，持{start}需满足年限要求；填写取得日期即可算出何时符合条件。")
-    if others:
-        lead = "另外，" if parts else f"在天津，持{start}："
-        parts.append(f"{lead}{'、'.join(_named(o) for o in others)}有前提条件(见下)，本计算器无法判断是否符合。")
+    others = [(o, s) for o, s in zip(outcomes, states) if o["eligible"] is None and s.waiting == "condition"]
+    lead = "另外，" if parts else f"在天津，持{start}："
+    unchecked = [o for o, s in others if s.unchecked]
+    fillable = [(o, s) for o, s in others if not s.unchecked]
+    if fillable:
+        asks = list(dict.fromkeys(f"「{label}」" for _o, s in fillable for label in s.asks))
+        parts.append(f"{lead}{'、'.join(_named(o) for o, _s in fillable)}还要看{'和'.join(asks)}(见下)，填写后即可判断。")
+        lead = "另外，"
+    if unchecked:
+        parts.append(f"{lead}{'、'.join(_named(o) for o in unchecked)}有前提条件(见下)，本计算器无法判断是否符合。")
     if not parts:
         return f"按你填写的情况，持{start}暂不符合天津这份通知中的对应条件，详见下面的说明。"
     return "".join(parts)
