@@ -256,8 +256,22 @@ def _worked(route: dict[str, Any], start: str, a: Asked, st: State, said: list[s
             # Not N years since obtaining, so not N years of work either: the day is the earliest.
             st.met.append(False)
             st.by_time = True
-            st.asks += [] if a.work is not None else [WORK_LABEL]
-            said.append(f"到那时还要取得后确实从事{work}满{years}年。")
+            if a.work is None:
+                st.asks.append(WORK_LABEL)
+                said.append(f"到那时还要取得后确实从事{work}满{years}年。")
+            else:
+                # The years given fall short today; whether they are reached depends on
+                # work still to come. Whole years are given, so the work done is under
+                # a.work + 1 years: even working on from today, N years come no sooner
+                # than N - a.work - 1 years from now.
+                st.met.append(None)
+                said.append(f"你填写的{WORK_LABEL}是{a.work}年，还差{years - a.work}年")
+                soonest = dates.add_years(a.today, years - a.work - 1)
+                if soonest > day:
+                    day = soonest
+                    said.append(f"：即使从今天起一直从事{work}，最早也要到{dates.zh_date(day)}才可能满{years}年。")
+                else:
+                    said.append(f"：到那时还要确实从事{work}满{years}年。")
             return day
     if a.work is None:
         st.met.append(None)
