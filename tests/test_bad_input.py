@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -38,6 +39,8 @@ BAD = [
     # The form sends what was typed: "-5" is negative, not "not a number".
     ("negative hours as text", {**TRAIN, "records": [rec(hours="-5")]}, "records[0].hours", "负数"),
     ("negative decimal hours as text", {**TRAIN, "records": [rec(hours="-0.5")]}, "records[0].hours", "负数"),
+    ("negative hours with the minus sign U+2212", {**TRAIN, "records": [rec(hours="\u22125")]}, "records[0].hours", "负数"),
+    ("negative hours with an en dash", {**TRAIN, "records": [rec(hours="\u20135")]}, "records[0].hours", "负数"),
     ("non-numeric hours", {**TRAIN, "records": [rec(hours="三十")]}, "records[0].hours", "不是数字"),
     ("hours as a boolean", {**TRAIN, "records": [rec(hours=True)]}, "records[0].hours", "不是数字"),
     ("hours as a list", {**TRAIN, "records": [rec(hours=[30])]}, "records[0].hours", "不是数字"),
@@ -239,3 +242,22 @@ def test_messages_name_fields_by_their_label_never_their_path():
 def test_an_empty_record_is_named_once():
     res = evaluate({**TRAIN, "records": [rec(), {"kind": "training", "certified": True, "approved": True}, rec(date="2023-01-01")]})
     assert res["errors"] == [{"field": "records[1].date", "message": "第2条记录是空的：请填写日期和学时，或删除这一条。"}]
+
+
+# A field's name or path written into a message: "(id_number)", "(records[0].hours)".
+FIELD_PATH = re.compile(r"[(（][a-z_]+(\[\d+\])?(\.[a-z_]+)?[)）]")
+
+
+@pytest.mark.parametrize("tool", sorted(api.TOOLS))
+def test_no_tools_missing_field_message_names_a_path(tool):
+    """Every tool asked with nothing filled in: each message is for people."""
+    res = evaluate({"tool": tool})
+    assert res["ok"] is False and res["errors"]
+    for e in res["errors"]:
+        assert not FIELD_PATH.search(e["message"]), e
+
+
+def test_warnings_name_no_field_a_page_does_not_have():
+    res = evaluate({**TRAIN, "records": [rec(date=TRAIN["period_start"])]})
+    (warning,) = [w for w in res["warnings"] if w["code"] == "start_day_record"]
+    assert not FIELD_PATH.search(warning["message"]) and "first_period" not in warning["message"], warning

@@ -182,7 +182,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         raw = str(raw)  # a number in JSON: its digits are the ID number
     # The messages never quote what was received: it is the number itself.
     if raw is None or raw == "":
-        r.error("id_number", "缺少「身份证号」(id_number)。请填写这一项。")
+        r.error("id_number", "缺少「身份证号」。请填写这一项。")
     elif not isinstance(raw, str):
         r.error("id_number", "「身份证号」应为文字，例如 11010519491231002X。")
     elif len(raw) > MAX_CHARS:

@@ -37,8 +37,10 @@ _DATE_FORMS = (
 )
 _DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})\Z")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
-# A number typed with a minus sign is negative, not "not a number".
-_NEGATIVE = re.compile(r"-[0-9]+(\.[0-9]+)?\Z")
+# A number typed with a minus sign is negative, not "not a number": the ASCII hyphen-minus
+# (NFKC maps the full-width and small ones to it), the minus sign U+2212 and the dashes a
+# phone keyboard or a word processor puts in its place.
+_NEGATIVE = re.compile(r"[-\u2212\u2012-\u2015][0-9]+(\.[0-9]+)?\Z")
 
 
 class InputError(Exception):

@@ -380,7 +380,7 @@ def _start_day(records: list[dict[str, Any]], period: Period) -> list[dict[str, 
         return []
     return [{"code": "start_day_record", "records": on_start,
              "message": f"第{'、'.join(str(i + 1) for i in on_start)}条记录在本期开始那一天。如果本期接续上一期，这一天属于上一期，"
-                        "不计入本期；如果本期是首次登记开始的第一期，则计入本期。请填写「是否第一个登记有效期」(first_period)。"}]
+                        "不计入本期；如果本期是首次登记开始的第一期，则计入本期。这里按计入本期计算：本期接续上一期的，请把这条记录从本期去掉。"}]
 
 
 def _worth(rec: dict[str, Any], degree_hours: int) -> tuple[Decimal, str]:
