@@ -53,6 +53,8 @@ FIRST_WINDOW = "registration.first_window_years"
 VALIDITY = "registration.validity_years"
 REREG_WINDOW = "registration.reregistration_window_months"
 MIN_PERIODS = 3
+# Said where an answer counts on re-registrations the reader has not listed.
+ASSUMED_ON_TIME = "（这是假定每次都按时再登记推算的；没有按时再登记的，请在“我的时间表”里填写已办理的再登记日期。）"
 LOCAL = "以当地民政部门通知为准"
 MAY_MOVE = "最后一天可能顺延，以当年公布的安排为准。"
 CALENDAR_FILE = "社工证登记期限.ics"
@@ -251,10 +253,18 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
         "dates": date_list,
         "next_step": next_step and {"text": next_step["text"], "guide": next_step["guide"]},
         # A late reader reads first what happened, then what to do.
-        "summary": f"{fact}下一步：{next_step['text']}" if next_step else stage["text"],
+        "summary": (f"{fact}下一步：{next_step['text']}" if next_step else stage["text"]) + _assumed(done, period),
         "explanation": explanation,
     }
     return out
+
+
+def _assumed(done: list[dt.date] | None, period: dict[str, Any] | None) -> str:
+    """Past a re-registration window with no re-registrations given, the answer rests on
+    their having been on time: the summary says so, as the reader may not have been."""
+    if done is not None or period is None or period["index"] < 2:
+        return ""
+    return ASSUMED_ON_TIME
 
 
 def late_step(code: str, policy: Policy) -> dict[str, Any] | None:
