@@ -17,7 +17,7 @@ function render(res) {
       el("p", { class: "sg-outcome-head" },
         o.route_text, el("strong", {}, o.target_text || o.target),
         el("span", { class: "sg-badge" }, mark)),
-      o.eligible_from ? el("p", {}, `从 ${zhDate(o.eligible_from)} 起满足年限。`) : null,
+      o.eligible_from ? el("p", {}, `最早从 ${zhDate(o.eligible_from)} 起满足年限。`) : null,
       el("p", {}, o.condition),
       o.source ? el("p", { class: "sg-source" }, `依据：${o.source}`) : null);
   }));
