@@ -36,7 +36,7 @@ def fetched(site: Path) -> list[str]:
         page = browser.new_context(bypass_csp=True).new_page()
         urls: list[str] = []
         page.on("request", lambda r: urls.append(r.url))
-        run.first_result_ms(page, server.url + run.CALC_PAGE)
+        run.first_result_ms(page, server.url + run.CALC_PAGE + run.CALC_QUERY)
         browser.close()
     server.shutdown()
     paths = [unquote(urlsplit(u).path).lstrip("/") for u in urls]

@@ -111,8 +111,10 @@ MIN_SAVING = 0.10
 ENGINE = re.compile(r"^(assets/pyodide/|assets/calculator/worker\.mjs$)")
 BROTLI_QUALITY = 11
 # Zips of the engine whose members are deflated one by one, which brotli cannot compress;
-# stored as the same members stored when brotli is used (see the module's docstring).
-STORED_MEMBERS = re.compile(r"^assets/pyodide/packages-[0-9a-f]+/python_stdlib(_full)?\.zip$")
+# stored as the same members stored when brotli is used (see the module's docstring). The
+# site's own stdlib zip and Pyodide's beside it, or Pyodide's in the runtime's directory
+# when a build without Node ships that one instead.
+STORED_MEMBERS = re.compile(r"^assets/pyodide/[^/]+/python_stdlib(_full)?\.zip$")
 # Text, scripts and wasm of this size or more never grow when compressed; below it a short
 # script can (gzip's header alone is 18 bytes), so it is compressed once to check.
 SMALL = 1024
@@ -256,27 +258,23 @@ def stored_members(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def as_stored(data: bytes, rel: str, brotli: bool, cache: Path = BROTLI_CACHE) -> tuple[bytes, str | None, bool]:
-    """(body before compression, Content-Encoding, re-packed?) of the site file ``rel``;
-    bench/host.py's mirror model sends the same. A stdlib zip is re-packed only when that
-    makes the stored object smaller."""
-    sha = hashlib.sha256(data).hexdigest()
-    encoding = encoding_of(data, sha, rel, brotli, cache)
-    if not (brotli and STORED_MEMBERS.match(rel)):
-        return data, encoding, False
-    packed = stored_members(data)
-    packed_sha = hashlib.sha256(packed).hexdigest()
-    packed_encoding = encoding_of(packed, packed_sha, rel, brotli, cache)
-    if (len(encode(packed, packed_encoding, packed_sha, cache))
-            < len(encode(data, encoding, sha, cache))):
-        return packed, packed_encoding, True
-    return data, encoding, False
+def repacked(rel: str, brotli: bool) -> bool:
+    """Whether the site file ``rel`` is uploaded as ``stored_members`` of it, brotli'd. Not
+    measured per upload: a stdlib zip's stored form under brotli -11 is a third smaller
+    than its deflated form as is (README, 性能), and deciding without compressing keeps an
+    unchanged zip from being compressed at all."""
+    return brotli and bool(STORED_MEMBERS.match(rel))
 
 
 def stored_body(data: bytes, rel: str, brotli: bool, cache: Path = BROTLI_CACHE) -> tuple[bytes, str | None]:
-    """(bytes, Content-Encoding) of the object the site file ``rel`` is stored as."""
-    body, encoding, _ = as_stored(data, rel, brotli, cache)
-    return encode(body, encoding, hashlib.sha256(body).hexdigest(), cache), encoding
+    """(bytes, Content-Encoding) of the object the site file ``rel`` is stored as (what
+    bench/host.py's mirror model sends)."""
+    sha = hashlib.sha256(data).hexdigest()
+    if repacked(rel, brotli):
+        packed = stored_members(data)
+        return encode(packed, "br", hashlib.sha256(packed).hexdigest(), cache), "br"
+    encoding = encoding_of(data, sha, rel, brotli, cache)
+    return encode(data, encoding, sha, cache), encoding
 
 
 def prepare(site: Path, rel: str, brotli: bool = False, cache: Path = BROTLI_CACHE) -> Upload:
@@ -284,8 +282,10 @@ def prepare(site: Path, rel: str, brotli: bool = False, cache: Path = BROTLI_CAC
     path = site / rel
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    _, encoding, repack = as_stored(data, rel, brotli, cache)
-    return Upload(rel, path, sha, content_type(rel), encoding, cache_control(rel), cache, repack)
+    if repacked(rel, brotli):
+        return Upload(rel, path, sha, content_type(rel), "br", cache_control(rel), cache, repack=True)
+    return Upload(rel, path, sha, content_type(rel), encoding_of(data, sha, rel, brotli, cache),
+                  cache_control(rel), cache)
 
 
 def encoding_of(data: bytes, sha256: str, rel: str, brotli: bool, cache: Path = BROTLI_CACHE) -> str | None:
