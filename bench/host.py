@@ -12,9 +12,9 @@ network profiles of a phone it is measured under.
 * Every byte written to a socket is counted (``Counter``): bytes on the wire, headers
   included.
 * ``MirrorHandler``: the S3-compatible mirror instead (sitebuild/publish_s3.py with an
-  https public address): each file with the Content-Encoding it was uploaded with, brotli
-  for the engine and gzip for the rest, whatever the browser asked for (a store does not
-  negotiate).
+  https public address): each file as it was uploaded, brotli for the engine (the stdlib
+  zips re-packed with stored members first) and gzip for the rest, whatever the browser
+  asked for (a store does not negotiate).
 """
 
 from __future__ import annotations
@@ -183,10 +183,8 @@ class MirrorHandler(HostHandler):
 
     def encoded(self, body: bytes, ctype: str, key: str | None) -> tuple[bytes, str | None]:
         # A page the bench makes up (key None) is stored as a page is.
-        rel = key or "index.html"
-        sha = hashlib.sha256(body).hexdigest()
-        encoding = publish_s3.encoding_of(body, sha, rel, True, ROOT / publish_s3.BROTLI_CACHE)
-        return publish_s3.encode(body, encoding, sha, ROOT / publish_s3.BROTLI_CACHE), encoding
+        # The stdlib zips come re-packed with their members stored, as uploaded.
+        return publish_s3.stored_body(body, key or "index.html", True, ROOT / publish_s3.BROTLI_CACHE)
 
 
 def serve(site: Path, handler: type[HostHandler] = HostHandler, counter: Counter | None = None):

@@ -1,5 +1,6 @@
 """Each file a first visit to the calculator page fetches, as the mirror stores it
-(sitebuild/publish_s3.py with an https address: brotli for the engine, gzip for the rest),
+(sitebuild/publish_s3.py with an https address: brotli for the engine, the stdlib zip
+re-packed with stored members first, gzip for the rest),
 beside what brotli on every file would give (not part of the tests). Body bytes only; the
 bench (bench/run.py) counts the headers too.
 
@@ -8,7 +9,6 @@ Usage: .venv/bin/python bench/mirror_files.py [SITE_DIR]
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -36,7 +36,7 @@ def fetched(site: Path) -> list[str]:
         page = browser.new_context(bypass_csp=True).new_page()
         urls: list[str] = []
         page.on("request", lambda r: urls.append(r.url))
-        run.first_result_ms(page, server.url + run.CALC_PAGE)
+        run.first_result_ms(page, server.url + run.CALC_PAGE + run.CALC_QUERY)
         browser.close()
     server.shutdown()
     paths = [unquote(urlsplit(u).path).lstrip("/") for u in urls]
@@ -48,9 +48,8 @@ def main(argv=None) -> int:
     rows = []
     for rel in fetched(site):
         data = (site / rel).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        encoding = publish_s3.encoding_of(data, sha, rel, True, CACHE)
-        stored = len(publish_s3.encode(data, encoding, sha, CACHE))
+        body, encoding = publish_s3.stored_body(data, rel, True, CACHE)
+        stored = len(body)
         all_br = len(brotli.compress(data, quality=11)) if encoding == "gzip" else stored
         rows.append((stored, all_br, encoding or "-", rel))
     print(f"{'as stored':>10} {'all br':>10} {'enc':5} file")

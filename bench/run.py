@@ -419,7 +419,7 @@ def main(argv=None) -> int:
         "stock": base + STOCK_PREFIX.lstrip("/") + CALC_PAGE + CALC_QUERY,
         "bare": base + "__bench__/bare.html",
         "bareworker": base + "__bench__/bare-worker.html",
-        "mirror_calc": mirror.url + CALC_PAGE,
+        "mirror_calc": mirror.url + CALC_PAGE + CALC_QUERY,
         "mirror_bare": mirror.url + "__bench__/bare.html",
     }
     if args.mirror_only:

@@ -8,7 +8,8 @@ measured as bytes on the wire under each host's compression (not part of the tes
   ``MIN_SAVING``, and as it is otherwise.
 
 The stored variant is the same members, in the same order, with the same names and dates,
-repacked with ``ZIP_STORED``: what build_stdlib.mjs would write with that one flag changed.
+repacked with ``ZIP_STORED`` (sitebuild/publish_s3.py ``stored_members``, what the mirror
+gets).
 Also prints the rest of a first calculator visit (the files the worker's download list
 names, and the runtime's ``pyodide.asm.mjs``) under gzip and brotli, so the table's totals
 can be read against the 4.2 MB target.
@@ -19,27 +20,20 @@ Usage: .venv/bin/python bench/stdlib_zip.py [SITE_DIR]
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import brotli
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from sitebuild.publish_s3 import MIN_SAVING  # noqa: E402
+from sitebuild.publish_s3 import MIN_SAVING, stored_members  # noqa: E402
 
 
 def stored_copy(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
-        for info in src.infolist():
-            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            dst.writestr(copy, src.read(info), zipfile.ZIP_STORED)
-    return out.getvalue()
+    return stored_members(data)  # what publish_s3 uploads to the mirror
 
 
 def sizes(data: bytes) -> dict:

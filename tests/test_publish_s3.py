@@ -4,19 +4,23 @@ browser reads it, header by header and byte by byte.
 
 The expected headers are written out here rather than taken from sitebuild.publish_s3, so
 a wrong table there fails here. With an https public address the engine's files (the
-runtime, the packages, the worker script) are stored brotli-compressed, everything else
-gzipped; without one, everything gzipped.
+runtime, the packages, the worker script) are stored brotli-compressed, the stdlib zips
+first re-packed with their members stored, everything else gzipped; without one,
+everything gzipped and the zips as built.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import json
 import logging
 import shutil
 import urllib.error
 import urllib.request
 import uuid
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -58,6 +62,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # What only the calculator's engine fetches: brotli on an https mirror.
 ENGINE_PREFIXES = ("assets/pyodide/", "assets/calculator/worker.mjs")
 MIRROR = "https://mirror.example.cn/"
+# Uploaded to the mirror re-packed with their members stored (the same members).
+STDLIB_ZIPS = ("/python_stdlib.zip", "/python_stdlib_full.zip")
 # The repository's own brotli cache (what `make publish-s3` uses): the wasm takes ~30 s once.
 CACHE = ROOT / ".cache" / "brotli"
 
@@ -162,6 +168,8 @@ def test_site_is_served_with_its_headers_and_a_second_run_uploads_nothing(site_d
         assert not (encoding == "br" and not engine), key  # pages and the theme: any browser
         assert int(headers["Content-Length"]) == len(body), key
         original = (site_dir / key).read_bytes()
+        if key.endswith(STDLIB_ZIPS):
+            continue  # checked below: the same members, stored
         assert decoded(body, encoding) == original, key
         if encoding:
             assert len(body) < len(original), key
@@ -178,11 +186,26 @@ def test_site_is_served_with_its_headers_and_a_second_run_uploads_nothing(site_d
     assert brotli.decompress(body)[:4] == b"\0asm"
     # brotli -11 beats the gzip -9 the same file gets without an https address.
     assert len(body) < 0.85 * len(gzip.compress((site_dir / wasm[0]).read_bytes(), 9))
-    # The site's stdlib zip, members deflated, gains too little (bench/stdlib_zip.py): as is.
+    # The stdlib zips, members deflated one by one, are stored re-packed with the members
+    # stored: brotli compresses that form (bench/stdlib_zip.py). Same names, same bytes.
     cfg = json.loads((site_dir / "calculator" / "registration" / "index.html").read_text(encoding="utf-8")
                      .split('id="sg-config">', 1)[1].split("</script>", 1)[0])
-    headers, body = fetch(config, cfg["stdlib"])
-    assert headers.get("Content-Encoding") is None and body == (site_dir / cfg["stdlib"]).read_bytes()
+    zips = [k for k in files if k.endswith(STDLIB_ZIPS)]
+    assert cfg["stdlib"] in zips and len(zips) == 2
+    for key in zips:
+        headers, body = fetch(config, key)
+        built = (site_dir / key).read_bytes()
+        assert headers["Content-Encoding"] == "br" and headers["Cache-Control"] == IMMUTABLE, key
+        assert len(body) < len(built), key
+        with zipfile.ZipFile(io.BytesIO(brotli.decompress(body))) as got, zipfile.ZipFile(io.BytesIO(built)) as want:
+            assert [i.filename for i in got.infolist()] == [i.filename for i in want.infolist()], key
+            assert all(i.compress_type == zipfile.ZIP_STORED for i in got.infolist()), key
+            assert all(got.read(n) == want.read(n) for n in want.namelist()), key
+    # The wheels are not re-packed: Pyodide checks each against pyodide-lock.json's sha256.
+    lock = json.loads((site_dir / cfg["packages"] / "pyodide-lock.json").read_text(encoding="utf-8"))
+    for pkg in lock["packages"].values():
+        headers, body = fetch(config, cfg["packages"] + pkg["file_name"])
+        assert hashlib.sha256(decoded(body, headers.get("Content-Encoding"))).hexdigest() == pkg["sha256"]
     for page in ("index.html", "sw.js"):
         assert fetch(config, page)[0]["Cache-Control"] == "no-cache"
 
@@ -201,12 +224,19 @@ def test_without_an_https_address_the_engine_is_gzipped_and_brotli_is_made_once(
     (site / lock).parent.mkdir(parents=True)
     shutil.copy2(packages / "pyodide-lock.json", site / lock)
     worker = "assets/calculator/worker.mjs"
+    stdlib = f"assets/pyodide/{packages.name}/python_stdlib.zip"
+    shutil.copy2(packages / "python_stdlib.zip", site / stdlib)
     cache = tmp_path / "brotli"
 
     for url in ("", "http://mirror.example.cn/"):
         run(site, replace(config, public_url=url), cache)
         assert {fetch(config, k)[0]["Content-Encoding"] for k in (worker, lock, "index.html")} == {"gzip"}
+        # GitHub Pages' form: the stdlib zip as built, byte for byte.
+        headers, body = fetch(config, stdlib)
+        assert headers.get("Content-Encoding") is None and body == (site / stdlib).read_bytes()
     assert not cache.exists()
+    # Re-packed and brotli'd in the first test; here only the other engine files.
+    (site / stdlib).unlink()
 
     # An https address: only the engine's files change (their encoding), and are sent again.
     report, calls = run(site, replace(config, public_url=MIRROR), cache)

@@ -61,7 +61,7 @@ async function cachedFetch(key, input, init) {
   if (cache && res.status === 200) {
     try { cache.put(key, res.clone()).catch(() => {}); } catch { /* not kept: downloaded again next time */ }
   }
-  return counted(res, key in sizes);
+  return counted(res, sizes[key]);
 }
 
 // The page gives up on a download that stalls (boot.js), not on one that is slow, nor
@@ -89,14 +89,25 @@ function downloading(delta) {
   self.postMessage({ type: "progress", stage: "download", active, received, expected });
 }
 
-function counted(res, measured) {
+// `size`: the file's size from the build, or undefined for a file not counted. A file can
+// arrive larger: the mirror stores the stdlib zip re-packed with its members stored
+// (sitebuild/publish_s3.py: STORED_MEMBERS), fewer bytes on the wire but more once
+// decoded, and pages are not rebuilt for the mirror. The bytes beyond the build's size are
+// added to what is expected as they come, so the bar never claims more than it received.
+function counted(res, size) {
   if (!res.ok || !res.body || typeof TransformStream !== "function") {
     downloading(-1);
     return res;
   }
+  let got = 0;
   const tick = new TransformStream({
     transform(chunk, controller) {
-      if (measured) received += chunk.byteLength;
+      if (size !== undefined) {
+        const before = Math.max(got, size);
+        got += chunk.byteLength;
+        received += chunk.byteLength;
+        expected += Math.max(got, size) - before;
+      }
       const now = performance.now();
       if (now - lastProgress > 200) {
         lastProgress = now;
