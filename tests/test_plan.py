@@ -59,35 +59,43 @@ def assert_file_matches_json(response):
         assert str(got.get("UID")) == want["uid"]
         assert str(got.get("SUMMARY")) == want["summary"]
         assert str(got.get("DESCRIPTION")) == want["description"]
-        # All-day: DATE values, the end exclusive (RFC 5545 3.6.1).
+        # All-day: DATE values, the end exclusive (RFC 5545 3.6.1), one day long.
         assert type(got.get("DTSTART").dt) is dt.date
-        assert got.get("DTSTART").dt.isoformat() == want["start"]
-        assert got.get("DTEND").dt == dt.date.fromisoformat(want["end"]) + dt.timedelta(days=1)
+        assert got.get("DTSTART").dt.isoformat() == want["date"]
+        assert got.get("DTEND").dt == dt.date.fromisoformat(want["date"]) + dt.timedelta(days=1)
         assert got.get("DTSTAMP").dt.tzinfo is not None
         assert [d.isoformat() for d in alarm_days(got)] == want["alarms"]
         assert all(str(a.get("ACTION")) == "DISPLAY" and a.get("DESCRIPTION") for a in got.walk("VALARM"))
     return events
 
 
-def test_a_registered_worker_gets_each_window_with_its_three_reminders():
+def test_a_registered_worker_gets_each_window_as_two_days_with_three_reminders_on_the_last():
     r = plan(level="社会工作师", passed_on="2024-09-10", first_registered_on="2025-03-15", today="2026-01-01")
     events = assert_file_matches_json(r)
     windows = [d for d in r["deadlines"] if d["key"].startswith("periods")]
-    assert len(events) == len(windows) // 2 == 2
-    for event, (opens, closes) in zip(events, zip(windows[::2], windows[1::2])):
+    assert len(events) == len(windows) == 4
+    for (opening, closing), (opens, closes) in zip(zip(events[::2], events[1::2]), zip(windows[::2], windows[1::2])):
         start, last = dt.date.fromisoformat(opens["date"]), dt.date.fromisoformat(closes["date"])
-        assert event.get("DTSTART").dt == start
-        # When it opens, 30 and 7 days before its last day (no holiday moves these two).
-        assert alarm_days(event) == [start, last - dt.timedelta(days=30), last - dt.timedelta(days=7)]
+        assert opening.get("DTSTART").dt == start and closing.get("DTSTART").dt == last
+        assert str(opening.get("UID")) == str(closing.get("UID")).replace("@", "-opens@")
+        # When it opens, 30 and 7 days before its last day (no holiday moves these two),
+        # all rung by the last day's event.
+        assert opening.walk("VALARM") == []
+        assert alarm_days(closing) == [start, last - dt.timedelta(days=30), last - dt.timedelta(days=7)]
 
 
 def test_a_new_worker_gets_the_first_registration_window_and_the_paper_estimate():
     r = plan(level="助理社会工作师", passed_on="2025-11-15", results_published_on="2025-12-20", today="2026-01-10")
-    first, paper = assert_file_matches_json(r)
-    # The window is the rules' own, moved past the weekend; its opening day has gone, so no reminder for it.
-    assert first.get("DTEND").dt == dt.date.fromisoformat(r["first_registration"]["holiday_extended_last_day"]) + dt.timedelta(days=1)
-    assert len(first.walk("VALARM")) == 2
-    assert paper.get("DTSTART").dt.isoformat() == r["certificate"]["paper_expected"]["from"]
+    first_opens, first_last, paper_opens, paper_last = assert_file_matches_json(r)
+    # The window is the rules' own, its last day moved past the weekend; its opening day has
+    # gone, so no reminder for it.
+    assert first_opens.get("DTSTART").dt.isoformat() == r["passed_on"]
+    assert first_last.get("DTSTART").dt.isoformat() == r["first_registration"]["holiday_extended_last_day"]
+    assert len(first_last.walk("VALARM")) == 2
+    # The estimate's one reminder, on the day it may begin, is rung by its last day's event.
+    assert paper_opens.get("DTSTART").dt.isoformat() == r["certificate"]["paper_expected"]["from"]
+    assert paper_last.get("DTSTART").dt.isoformat() == r["certificate"]["paper_expected"]["to"]
+    assert alarm_days(paper_last) == [paper_opens.get("DTSTART").dt] and paper_opens.walk("VALARM") == []
 
 
 def test_the_file_is_the_same_for_the_same_request():
@@ -98,7 +106,7 @@ def test_the_file_is_the_same_for_the_same_request():
 
 
 def test_text_is_escaped_and_long_lines_fold_between_characters():
-    text = ics.calendar([ics.Event("x@y", "逗号,分号;反斜杠\\换行\n" + "长" * 40, dt.date(2030, 1, 31), dt.date(2030, 1, 31))],
+    text = ics.calendar([ics.Event("x@y", "逗号,分号;反斜杠\\换行\n" + "长" * 40, dt.date(2030, 1, 31))],
                         stamp=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc))
     assert "SUMMARY:逗号\\,分号\\;反斜杠\\\\换行\\n" in text.replace("\r\n ", "")
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
@@ -141,7 +149,7 @@ def test_the_plan_says_what_the_registration_tool_says(passed, registered_after,
     # Periods chain, and the calendar holds exactly the windows still to come.
     assert all(a["end"] == b["start"] for a, b in zip(shown, shown[1:]))
     assert_file_matches_json(got)
-    assert all(e["end"] >= got["today"] for e in got["calendar"]["events"])
+    assert all(e["date"] >= got["today"] for e in got["calendar"]["events"] if e["kind"] != "opens")
 
 
 records = st.lists(st.fixed_dictionaries({
@@ -209,7 +217,7 @@ def test_after_re_registering_the_next_window_is_the_next_period_s():
     r = plan(level="社会工作师", passed_on="2021-12-01", first_registered_on="2022-05-31",
              reregistered_on=["2025-04-01"], today="2025-05-01")
     assert r["stage"]["code"] == "registered" and r["stage"]["period"] == 1
-    assert [e["summary"] for e in r["calendar"]["events"]] == ["社工证第2次再登记受理期"]
+    assert [e["summary"] for e in r["calendar"]["events"]] == ["社工证第2次再登记受理期开始", "社工证第2次再登记受理期最后一天"]
     assert r["next"]["date"] == r["periods"][1]["reregistration_opens"]
 
 
@@ -247,8 +255,9 @@ def test_a_paper_window_already_gone_is_left_out_of_the_calendar():
     r = plan(level="社会工作师", passed_on="2024-09-10", results_published_on="2024-11-01", today="2025-06-01")
     assert r["certificate"]["paper_expected"] and not any("纸质" in e["summary"] for e in r["calendar"]["events"])
     started = plan(level="社会工作师", passed_on="2024-09-10", results_published_on="2025-03-01", today="2025-05-10")
-    paper = next(e for e in started["calendar"]["events"] if "纸质" in e["summary"])
-    assert paper["alarms"] == []
+    # Begun: both its days stay in the file, and its one reminder (on the day it began) is gone.
+    paper = [e for e in started["calendar"]["events"] if "纸质" in e["summary"]]
+    assert [e["kind"] for e in paper] == ["opens", "last_day"] and all(e["alarms"] == [] for e in paper)
 
 
 # --- questions and bad input ----------------------------------------------------------

@@ -102,8 +102,11 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
     text = Path(dl.value.path()).read_bytes().decode("utf-8")  # as written: CRLF kept
     assert text == expected["calendar"]["ics"]
     events = icalendar.Calendar.from_ical(text).walk("VEVENT")
-    assert [e.get("DTSTART").dt.isoformat() for e in events] == [e["start"] for e in expected["calendar"]["events"]]
-    assert all(len(e.walk("VALARM")) == 3 for e in events)
+    assert [e.get("DTSTART").dt.isoformat() for e in events] == [e["date"] for e in expected["calendar"]["events"]]
+    # Each window: its opening day bare, its last day with the three reminders.
+    assert [len(e.walk("VALARM")) for e in events] == [0, 3] * (len(events) // 2) and events
+    hint = page.inner_text(".sg-ics-box .sg-hint")
+    assert hint.count(expected["calendar"]["events"][0]["window"]) == 1 and "最后一天" in hint
     # Axe with the focus still on the button: its focus colours are checked too.
     assert axe_violations(page) == []
     shot(page, "plan-1280-keyboard")

@@ -63,8 +63,9 @@ def test_late_first_registration_is_computed_with_a_local_rules_note():
 
 
 def calendar_strays(response: dict) -> list[str]:
-    """Calendar events that are no window of the answer: the first registration's (from the
-    pass date to its last day) or a listed period's re-registration window."""
+    """Calendar events that are no window's end in the answer, and windows without both ends.
+    A window is the first registration's (from the pass date to its last day) or a listed
+    period's re-registration window; each is written as the day it opens and its last day."""
     if not response.get("ok") or response["tool"] not in ("registration", "plan"):
         return []
     windows = {}
@@ -73,14 +74,17 @@ def calendar_strays(response: dict) -> list[str]:
     for p in response["periods"]:
         if p.get("reregistration_opens"):
             windows[f"rereg-{p['index']}"] = (p["reregistration_opens"], p["holiday_extended_last_day"] or p["reregistration_last_day"])
-    strays = []
+    strays, ends = [], {}
     for e in response["calendar"]["events"]:
         parts = e["uid"].split("@")[0].split("-")
         if parts[0] in ("paper", "annotation"):
             continue  # the certificate's, in the plan: checked by its own cases
         kind = "first" if parts[0] == "first" else f"rereg-{parts[1]}"
-        if windows.get(kind) != (e["start"], e["end"]):
-            strays.append(f"{e['uid']}: {e['start']}–{e['end']} is no window of the answer")
+        end = {"opens": 0, "last_day": 1}.get(e["kind"])
+        if kind not in windows or end is None or windows[kind][end] != e["date"]:
+            strays.append(f"{e['uid']}: {e['kind']} {e['date']} is no window's end in the answer")
+        ends.setdefault(kind, []).append(e["kind"])
+    strays += [f"{kind}: {got} is not its opening and last day" for kind, got in ends.items() if got != ["opens", "last_day"]]
     return strays
 
 
@@ -99,7 +103,7 @@ def test_every_registration_calendar_event_is_a_window_of_the_answer():
     kept = evaluate({"tool": "registration", **base, "reregistered_on": ["2021-06-01", "2024-06-01", "2027-05-20"],
                      "today": "2027-06-01"})
     assert [p["index"] for p in kept["periods"]] == [1, 2, 3, 4]
-    assert [e["uid"].split("-")[:2] for e in kept["calendar"]["events"]] == [["rereg", "4"]]
+    assert [e["uid"].split("-")[:2] for e in kept["calendar"]["events"]] == [["rereg", "4"]] * 2
 
 
 def test_calendar_uids_differ_between_answers_and_stay_for_the_same_one():
@@ -115,8 +119,9 @@ def test_calendar_uids_differ_between_answers_and_stay_for_the_same_one():
     assert same == uids({"tool": "registration", **one, "today": "2025-01-02"})
     assert same == uids({"tool": "plan", **one, "today": "2025-01-01"})
     other = uids({"tool": "registration", "level": "助理社会工作师", "passed_on": "2024-09-10", "today": "2025-01-01"})
-    assert len(same) == len(other) == 1 and same[0] != other[0]
-    assert "社会工作师" not in same[0]
+    # One window, its opening and last day: two UIDs, none shared with the other person's.
+    assert len(same) == len(other) == 2 and not set(same) & set(other)
+    assert not any("社会工作师" in u for u in same)
     later = {"tool": "registration", **one, "first_registered_on": "2025-03-01", "today": "2025-04-01"}
     assert uids(later) and not set(uids(later)) & set(uids(later | {"level": "高级社会工作师"}))
 

@@ -130,7 +130,7 @@ def test_a_worker_with_re_registrations_in_columns_and_in_one_cell():
     assert same(two_columns, one_cell)
     w = two_columns["workers"][0]
     assert w["stage"] == "registered" and w["period_start"] == "2020-01-10" and w["deadline_label"] == "第3次再登记"
-    assert [x["summary"] for x in w["windows"]][0] == "社工证第3次再登记受理期"
+    assert [x["summary"] for x in w["windows"]][:2] == ["社工证第3次再登记受理期开始", "社工证第3次再登记受理期最后一天"]
 
 
 def test_a_worker_who_is_overdue():
@@ -149,7 +149,7 @@ def test_due_soon_and_first_registration():
     r = run(csv("甲,,社会工作师,2025-03-10,,,"), today=dt.date(2026, 2, 20))
     w = r["workers"][0]
     assert w["stage"] == "first_registration_open" and w["flags"] == ["due_soon"] and w["hours_required"]
-    assert w["windows"][0]["summary"] == "社工证首次登记受理期"
+    assert w["windows"][0]["summary"] == "社工证首次登记受理期开始"
 
 
 def test_not_passed_yet_has_no_deadline():
@@ -169,9 +169,9 @@ def test_the_next_deadline_after_a_re_registration_beyond_the_chain():
                                  "reregistered_on": ["2016-12-01", "2019-12-01", "2022-12-01"]}, load(), dt.date(2023, 1, 5))
     # The same windows; the single person's UIDs also carry the case's key (the team's carry the person).
     case = registration.case_key(reg)
-    assert [e | {"uid": e["uid"].replace("@", f"-{case}@")} for e in w["windows"]] == reg["calendar"]["events"]
-    assert w["windows"][0]["summary"] == "社工证第4次再登记受理期"
-    assert w["deadline"] == w["windows"][0]["end"] and w["period_start"] == "2023-01-10"
+    assert w["windows"] == [e | {"uid": e["uid"].replace(f"-{case}", "")} for e in reg["calendar"]["events"]]
+    assert [e["kind"] for e in w["windows"]] == ["opens", "last_day"] and w["windows"][0]["window"] == "社工证第4次再登记受理期"
+    assert w["deadline"] == w["windows"][1]["date"] and w["period_start"] == "2023-01-10"
     short = run(csv('甲,,社会工作师,2020-06-01,2021-01-10,"2023-12-01",'), today=dt.date(2023, 12, 5))
     assert short["workers"][0]["deadline_label"] == "第2次再登记"
 
@@ -286,13 +286,13 @@ def test_exports_xlsx_csv_and_ics():
     assert len(events) == sum(len(w["windows"]) for w in r["workers"]) > 0
     assert all(isinstance(e.decoded("DTSTART"), dt.date) and not isinstance(e.decoded("DTSTART"), dt.datetime) for e in events)
     assert {str(e["SUMMARY"]).split("：")[0] for e in events} == {"示例甲", "示例乙", "示例丙"}
-    # Each event is the worker's own window, with the registration rules' reminders.
+    # Each event is a day of the worker's own window, with the registration rules' reminders.
     by_uid = {str(e["UID"]): e for e in events}
     for w in r["workers"]:
         for win in w["windows"]:
             e = by_uid[f"team-{w['id'] or w['name']}-{win['uid'].split('@')[0]}@shegong-guide"]
-            assert e.decoded("DTSTART").isoformat() == win["start"]
-            assert (e.decoded("DTEND") - dt.timedelta(days=1)).isoformat() == win["end"]
+            assert e.decoded("DTSTART").isoformat() == win["date"]
+            assert e.decoded("DTEND") - e.decoded("DTSTART") == dt.timedelta(days=1)
             rings = sorted((e.decoded("DTSTART") + a.decoded("TRIGGER") - dt.timedelta(hours=9)).isoformat()
                            for a in e.walk("VALARM"))
             assert rings == win["alarms"]
@@ -412,10 +412,11 @@ def test_batch_helpers():
     assert batch._record({"形式": 5, "日期": "2025-01-01"}) == {"kind": 5, "date": "2025-01-01"}
     p = load()
     event = list(batch.events([{"row": 4, "name": None, "id": None, "windows": [
-        {"uid": "first-2025-12-01@shegong-guide", "summary": "社工证首次登记受理期", "start": "2026-01-01",
-         "end": "2026-02-01", "description": "说明", "alarms": ["2026-01-01", "2026-01-02"]}]}]))[0]
+        {"uid": "first-2025-12-01@shegong-guide", "kind": "last_day", "window": "社工证首次登记受理期",
+         "summary": "社工证首次登记受理期最后一天", "date": "2026-02-01", "description": "说明",
+         "alarms": ["2026-01-01", "2026-01-02"]}]}]))[0]
     assert event.summary.startswith("第4行") and event.uid == "team-row4-first-2025-12-01@shegong-guide"
-    assert event.alarms == (0, 1) and p.value("registration.validity_years", on=dt.date(2026, 1, 1)) >= 1
+    assert event.alarms == (-31, -30) and event.kind == "last_day" and p.value("registration.validity_years", on=dt.date(2026, 1, 1)) >= 1
 
 
 def test_row_messages_name_the_column_not_the_json_field():

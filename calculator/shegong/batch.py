@@ -305,14 +305,16 @@ def write_json(table: Table, workers: Iterable[dict[str, Any]], today: dt.date, 
 
 
 def events(workers: Iterable[dict[str, Any]]) -> Iterator[Event]:
-    """Each worker's windows as the registration rules give them (their reminders included),
-    named for the worker.  The UID follows the person (工号, else the name), not the row,
-    so a re-sorted sheet's file replaces each person's own events."""
+    """Each worker's window events (a window's opening and last day) as the registration
+    rules give them, their reminders included, named for the worker.  The UID follows the
+    person (工号, else the name), not the row, so a re-sorted sheet's file replaces each
+    person's own events."""
     for w in workers:
         who = w["name"] or w["id"] or f"第{w['row']}行"
         person = w["id"] or w["name"] or f"row{w['row']}"
-        for win in w["windows"]:
-            start = dt.date.fromisoformat(win["start"])
-            yield Event(uid=uid("team", person, win["uid"].split("@")[0]), summary=f"{who}：{win['summary']}",
-                        start=start, end=dt.date.fromisoformat(win["end"]), description=f"{who}：{win['description']}",
-                        alarms=tuple((dt.date.fromisoformat(a) - start).days for a in win["alarms"]))
+        for e in w["windows"]:
+            day = dt.date.fromisoformat(e["date"])
+            yield Event(uid=uid("team", person, e["uid"].split("@")[0]), summary=f"{who}：{e['summary']}",
+                        day=day, description=f"{who}：{e['description']}",
+                        alarms=tuple((dt.date.fromisoformat(a) - day).days for a in e["alarms"]),
+                        kind=e["kind"], window=e["window"])

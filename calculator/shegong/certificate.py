@@ -126,21 +126,22 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
 
 
 def calendar_events(cert: dict[str, Any], today: dt.date) -> list[ics.Event]:
-    """The paper certificate's estimated weeks and the earliest day to annotate again,
-    those not yet gone."""
+    """The paper certificate's estimated weeks (their first and last days) and the earliest
+    day to annotate again, those not yet gone."""
     out = []
     paper = cert["paper_expected"]
     if paper and dt.date.fromisoformat(paper["to"]) >= today:
         start, last = dt.date.fromisoformat(paper["from"]), dt.date.fromisoformat(paper["to"])
-        # An estimate, not a deadline: one reminder when it may begin.
+        # An estimate, not a deadline: one reminder, on the day it may begin.
         text = next(s["text"] for s in cert["explanation"] if s.get("parameter") == PAPER_MIN)
-        out.append(ics.Event(ics.uid("paper", cert["results_published_on"]), "纸质证书预计发放(估计)", start, last,
-                             f"{text}这只是估计，以当地人事考试部门的公告为准。", (0,) if start >= today else ()))
+        out += ics.window(ics.uid("paper", cert["results_published_on"]), "纸质证书预计发放期（估计）", start, last,
+                          f"{text}这只是估计，以当地人事考试部门的公告为准。", (start,), today,
+                          "纸质证书预计开始发放（估计）", "纸质证书预计发放期最后一天（估计）")
     again = cert.get("annotate_again_on")
     if again and dt.date.fromisoformat(again) >= today:
         day = dt.date.fromisoformat(again)
         out.append(ics.Event(ics.uid("annotation", cert["annotation_requested_at"]), "电子证书加注可能到期，需要重新加注",
-                             day, day, "按最早的可能估算(北京时间)；实际到期时间以中国人事考试网证书页面显示为准。",
+                             day, "按最早的可能估算(北京时间)；实际到期时间以中国人事考试网证书页面显示为准。",
                              ics.before(day, (7, 1), today)))
     return out
 

@@ -1,12 +1,17 @@
-"""An iCalendar (RFC 5545) file of all-day events with reminders, in pure stdlib.
+"""An iCalendar (RFC 5545) file of one-day all-day events with reminders, in pure stdlib.
 
 It runs in Pyodide beside the rules, so the file a page offers is the one the command
 line writes and the tests parse (with PyPI's ``icalendar``).  The registration and
 certificate rules make their own events (``calendar_events``); a tool's response carries
 them as ``attachment``, and the plan gathers theirs into one file.
 
-    calendar([Event("rereg-1", "再登记受理期", dt.date(2027, 12, 15), dt.date(2028, 3, 15),
-                    alarms=(0, 77))], stamp=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+A window (a re-registration window is about three months) is written as two events, the
+day it opens and its last day (``window``): one event spanning it would sit in a phone's
+all-day banner on every one of its days.
+
+    calendar(window("rereg-1@shegong-guide", "再登记受理期", dt.date(2027, 12, 15), dt.date(2028, 3, 15),
+                    "", window_rings(dt.date(2027, 12, 15), dt.date(2028, 3, 15)), today=dt.date(2026, 1, 1)),
+             stamp=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
 
 What the RFC asks and is done here: CRLF line ends; lines folded at 75 octets without
 splitting a UTF-8 character; TEXT values escaped; every event with UID and DTSTAMP;
@@ -23,8 +28,14 @@ from typing import Iterable, Iterator
 
 PRODID = "-//shegong-guide//shegong//ZH"
 UID_DOMAIN = "shegong-guide"
-# Reminders of a window: when it opens, and this many days before it closes.
+# Reminders of a window: when it opens, and this many days before its last day.
 BEFORE_CLOSE = (30, 7)
+# What an event marks (``Event.kind``): the day a window opens, its last day, or a day of its own.
+OPENS, LAST_DAY, DAY = "opens", "last_day", "day"
+# The opening event's UID is the window's with this added; the last-day event keeps the
+# window's own, so a file imported before windows were split has its span replaced by the
+# last day instead of kept beside it (where the calendar app replaces events by UID).
+OPENS_SUFFIX = "-opens"
 # Reminders ring at this hour of the day they fall on, in the reader's own time zone:
 # an all-day event has no time of its own, and midnight would wake nobody usefully.
 ALARM_HOUR = 9
@@ -33,20 +44,22 @@ FOLD = 75
 
 @dataclass(frozen=True)
 class Event:
-    """One all-day event from ``start`` to ``end`` (both included).
+    """One all-day event on ``day``, and no longer: a phone shows it on that day only.
 
     ``uid`` is stable for the same step of the same plan (no time stamp or random part in
     it), so importing an updated file replaces the event instead of adding a second one.
-    ``alarms`` are day offsets from ``start`` (0: on the first day; negative: before it),
-    each ringing at ALARM_HOUR.
+    ``alarms`` are day offsets from ``day`` (0: on it; negative: before it), each ringing
+    at ALARM_HOUR.  ``kind`` is OPENS or LAST_DAY for the two ends of the window named
+    ``window``, DAY (and no window) for a day of its own.
     """
 
     uid: str
     summary: str
-    start: dt.date
-    end: dt.date
+    day: dt.date
     description: str = ""
     alarms: tuple[int, ...] = ()
+    kind: str = DAY
+    window: str | None = None
 
 
 def escape(text: str) -> str:
@@ -109,13 +122,13 @@ def _content(events: Iterable[Event], stamp: dt.datetime, name: str) -> Iterator
             "BEGIN:VEVENT",
             f"UID:{e.uid}",
             f"DTSTAMP:{utc}",
-            f"DTSTART;VALUE=DATE:{_date(e.start)}",
-            f"DTEND;VALUE=DATE:{_date(e.end + dt.timedelta(days=1))}",
+            f"DTSTART;VALUE=DATE:{_date(e.day)}",
+            f"DTEND;VALUE=DATE:{_date(e.day + dt.timedelta(days=1))}",
             f"SUMMARY:{escape(e.summary)}",
         ]
         if e.description:
             lines.append(f"DESCRIPTION:{escape(e.description)}")
-        # A window does not make the reader busy for its months.
+        # A reminder of a day does not make the reader busy on it.
         lines.append("TRANSP:TRANSPARENT")
         for days in e.alarms:
             lines += [
@@ -144,11 +157,23 @@ def case_key(*facts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def window_alarms(start: dt.date, last: dt.date, today: dt.date) -> tuple[int, ...]:
-    """When a window opens, and BEFORE_CLOSE days before its last day: those inside the
-    window and not yet gone (a reminder of a day past only clutters the calendar)."""
-    offsets = [0] + [(last - dt.timedelta(days=d) - start).days for d in BEFORE_CLOSE]
-    return tuple(sorted({o for o in offsets if o >= 0 and start + dt.timedelta(days=o) >= today}))
+def window_rings(start: dt.date, last: dt.date) -> tuple[dt.date, ...]:
+    """The days a window's reminders ring: when it opens, and BEFORE_CLOSE days before its
+    last day."""
+    return (start, *(last - dt.timedelta(days=d) for d in BEFORE_CLOSE))
+
+
+def window(uid: str, name: str, start: dt.date, last: dt.date, description: str, rings: Iterable[dt.date],
+           today: dt.date, opens: str = "", closes: str = "") -> list[Event]:
+    """The window ``name`` from ``start`` to ``last`` (both included) as two one-day events:
+    the day it opens (``opens``, else 「name开始」) and its last day (``closes``, else
+    「name最后一天」).  Every reminder is on the last-day event, since that is the day they
+    are about; of ``rings``, those inside the window and not yet gone (a reminder of a day
+    past only clutters the calendar)."""
+    alarms = tuple(sorted({(d - last).days for d in rings if start <= d <= last and d >= today}))
+    local, _, domain = uid.rpartition("@")
+    return [Event(f"{local}{OPENS_SUFFIX}@{domain}", opens or f"{name}开始", start, description, (), OPENS, name),
+            Event(uid, closes or f"{name}最后一天", last, description, alarms, LAST_DAY, name)]
 
 
 def before(day: dt.date, days: tuple[int, ...], today: dt.date) -> tuple[int, ...]:
@@ -157,9 +182,9 @@ def before(day: dt.date, days: tuple[int, ...], today: dt.date) -> tuple[int, ..
 
 
 def as_json(e: Event) -> dict[str, object]:
-    return {"uid": e.uid, "summary": e.summary, "start": e.start.isoformat(), "end": e.end.isoformat(),
+    return {"uid": e.uid, "kind": e.kind, "window": e.window, "summary": e.summary, "date": e.day.isoformat(),
             "description": e.description,
-            "alarms": [(e.start + dt.timedelta(days=d)).isoformat() for d in e.alarms]}
+            "alarms": [(e.day + dt.timedelta(days=d)).isoformat() for d in e.alarms]}
 
 
 def attachment(events: list[Event], today: dt.date, name: str, filename: str) -> dict[str, object]:

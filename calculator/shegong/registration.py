@@ -318,7 +318,7 @@ def case_key(reg: dict[str, Any]) -> str:
 
 def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date, case: str = "") -> list[ics.Event]:
     """The first-registration window (while it is still to do) and each re-registration
-    window of ``periods`` not yet done or gone, as calendar events.  ``case`` (case_key)
+    window of ``periods`` not yet done or gone, each as its opening and last-day events.  ``case`` (case_key)
     makes the UIDs one person's; the team's file puts the person in them itself."""
     z = dates.zh_date
     out = []
@@ -327,9 +327,8 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
         start = dt.date.fromisoformat(reg["passed_on"])
         last = first_last_day(reg)
         may = MAY_MOVE if first["holiday_check"] == "unknown" else ""
-        out.append(ics.Event(
-            ics.uid("first", start.isoformat(), case), "社工证首次登记受理期", start, last,
-            f"{reg['explanation'][0]['text']}{may}{LOCAL}。", ics.window_alarms(start, last, today)))
+        out += ics.window(ics.uid("first", start.isoformat(), case), "社工证首次登记受理期", start, last,
+                          f"{reg['explanation'][0]['text']}{may}{LOCAL}。", ics.window_rings(start, last), today)
     for p in periods:
         last = last_day(p)
         if p.get("reregistered_on") or last < today:
@@ -337,10 +336,10 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
         start = dt.date.fromisoformat(p["reregistration_opens"])
         may = MAY_MOVE if p["holiday_check"] == "unknown" else ""
         hours = f"(本期需{p['required_hours']}小时)" if p["required_hours"] is not None else ""
-        out.append(ics.Event(
+        out += ics.window(
             ics.uid("rereg", str(p["index"]), p["start"], case), f"社工证第{p['index']}次再登记受理期", start, last,
             f"受理期{z(start)}至{z(last)}，第{p['index']}个登记有效期到{z(dt.date.fromisoformat(p['end']))}。"
-            f"再登记时提交本期的继续教育证明{hours}。{may}{LOCAL}。", ics.window_alarms(start, last, today)))
+            f"再登记时提交本期的继续教育证明{hours}。{may}{LOCAL}。", ics.window_rings(start, last), today)
     return out
 
 
