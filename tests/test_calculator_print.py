@@ -32,7 +32,9 @@ UI_WORDS = [
     "时间线的文字说明",
     "mm/dd/yyyy", "年/月/日",  # an empty date box
 ]
-A4_CSS_PX = {"width": 794, "height": 1123}  # 210 × 297 mm at 96 px per inch
+# The printable area of A4 within the site's @page margins (15 mm, 14 mm), at 96 px per
+# inch: print emulation lays the page out in the viewport, without those margins.
+A4_PRINTABLE_PX = {"width": 688, "height": 1009}
 
 
 # The simplified forms the PDF's font tables give as radicals that NFKC leaves alone.
@@ -82,7 +84,7 @@ def assert_no_ui_words(whole: str):
 
 def timeline_fits(page) -> dict:
     """Under print emulation at A4's width: the timeline's width and the content's."""
-    page.set_viewport_size(A4_CSS_PX)
+    page.set_viewport_size(A4_PRINTABLE_PX)
     page.emulate_media(media="print")
     return page.evaluate("""() => {
         const inner = document.querySelector('.md-content__inner');
@@ -92,6 +94,13 @@ def timeline_fits(page) -> dict:
         const box = inner.getBoundingClientRect();
         return {content, width: tl.width, left: tl.left - box.left - parseFloat(cs.paddingLeft)};
     }""")
+
+
+def controls_shown(page) -> list[str]:
+    """The buttons, boxes and summaries laid out now (a ticked box is a value: it prints)."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+            '.sg-calc button, .sg-calc input:not([type=checkbox]), .sg-calc select, .sg-calc textarea, .sg-calc summary')]
+        .filter(e => e.getClientRects().length).map(e => e.id || e.textContent.trim() || e.type)""")
 
 
 def assert_page_wide(fit: dict):
@@ -124,9 +133,7 @@ def test_registration_prints_inputs_answer_dates_and_sources_without_controls(re
     assert_no_ui_words(whole)
 
     assert_page_wide(timeline_fits(page))
-    shown = page.evaluate("""() => [...document.querySelectorAll('.sg-calc button, .sg-calc input, .sg-calc select, .sg-calc summary')]
-        .filter(e => e.getClientRects().length).map(e => e.id || e.textContent.trim() || e.type)""")
-    assert shown == []
+    assert controls_shown(page) == []
 
 
 def test_plan_prints_inputs_records_answer_deadlines_and_timeline(reader, site_url):
@@ -162,3 +169,4 @@ def test_plan_prints_inputs_records_answer_deadlines_and_timeline(reader, site_u
     assert_no_ui_words(whole)
 
     assert_page_wide(timeline_fits(page))
+    assert controls_shown(page) == []
