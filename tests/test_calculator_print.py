@@ -170,3 +170,19 @@ def test_plan_prints_inputs_records_answer_deadlines_and_timeline(reader, site_u
 
     assert_page_wide(timeline_fits(page))
     assert controls_shown(page) == []
+
+
+def test_the_dark_scheme_prints_in_the_light_schemes_colours(browser, site_url):
+    ctx = new_context(browser, site_url, color_scheme="dark")
+    page = ctx.new_page()
+    page.goto(f"{site_url}calculator/registration/")
+    wait_ready(page)
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    page.emulate_media(media="print", color_scheme="dark")
+    marks = """() => ['--sg-ok', '--sg-warn', '--sg-bad', '--sg-bar', '--sg-window', '--sg-today']
+        .map(v => getComputedStyle(document.querySelector('.sg-calc')).getPropertyValue(v).trim())"""
+    dark = page.evaluate(marks)
+    page.evaluate("document.body.dataset.mdColorScheme = 'default'")
+    assert dark == page.evaluate(marks)
+    ctx.close()
+
