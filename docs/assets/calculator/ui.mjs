@@ -396,6 +396,7 @@ export function runTool(opts) {
   }
 
   async function compute() {
+    printValues(form);
     const values = read(form);
     const fromExample = exampleParts(values, example, opts.empty);
     if (!linkOverSaved) save(tool, withoutExample(values, example, fromExample, opts.empty), opts.unsaved);
@@ -593,6 +594,7 @@ export function runTool(opts) {
     }
   }
 
+  window.addEventListener("beforeprint", () => printValues(form));
   run();
   // Someone who never gets a result (bad input) still gets the offline copy.
   api.ready.then(() => setTimeout(keepOffline, 3000), () => {});
@@ -638,6 +640,24 @@ export function engineFailed(retry) {
   return el("div", { class: "sg-engine-failed" },
     el("p", {}, "计算引擎出错，这次没有算出结果。可以点“重试”，或先阅读指南。", " ", ...guideLinks()),
     button);
+}
+
+// --- print: what was typed, as text ------------------------------------------------------
+
+const NOT_PRINTED = ["checkbox", "radio", "file", "hidden", "button", "submit", "reset"];
+
+/** Beside each field, its value as text, which only a printout shows (calculator.css) in
+ * place of the box: a date field prints as the browser's own format, and an empty one as
+ * an empty box, which CSS cannot tell from a filled one. Empty when nothing is typed. */
+function printValues(form) {
+  for (const c of form.querySelectorAll("input, select, textarea")) {
+    if (NOT_PRINTED.includes(c.type)) continue;
+    let out = c.nextElementSibling;
+    if (!out || !out.classList.contains("sg-print-value")) c.after((out = el("span", { class: "sg-print-value" })));
+    const text = c.tagName === "SELECT" ? (c.value && c.selectedOptions[0] ? c.selectedOptions[0].textContent : "")
+      : c.type === "date" || c.type === "datetime-local" ? zhDate(c.value, { weekday: false }) : c.value.trim();
+    if (out.textContent !== text) out.textContent = text;
+  }
 }
 
 // --- form helpers for simple fields --------------------------------------------------
