@@ -192,7 +192,7 @@ def test_records_on_a_second_sheet():
     zhang, li, wang = r["workers"]
     assert zhang["hours_counted"] == 120 and zhang["hours_pending"] == 12.5 and "hours_short" not in zhang["flags"]
     assert [p["column"] for p in li["problems"]] == ["本期已获学时", "形式"]
-    assert li["problems"][1]["message"].startswith("学习记录表第7行(第3行的人员)「形式」无法识别：魔法")
+    assert li["problems"][1]["message"].startswith("学习记录表第7行（第3行的人员）「形式」无法识别：魔法")
     assert wang["id"] == "1003" and wang["hours_counted"] is None and wang["hours_remaining"] == wang["hours_required"]
     assert any(p["row"] == 6 and "找不到对应的人员" in p["message"] for p in r["problems"])
 
@@ -609,9 +609,9 @@ def test_record_problems_name_the_record_row_and_column_once():
                ["A01", "培训", None, None, None]]
     rows = [["张三", "A01", "社会工作师", dt.date(2024, 6, 15), dt.date(2024, 9, 10), None, None]]
     said = [p["message"] for p in run(xlsx(rows, records), "t.xlsx")["workers"][0]["problems"]]
-    assert said[0].startswith("学习记录表第2行(第2行的人员)「学时」不能是负数：-3")
-    assert said[1].startswith("学习记录表第3行(第2行的人员)「学时」是空的")
-    assert said[2].startswith("学习记录表第4行(第2行的人员)：这条记录是空的") and "第1条" not in "".join(said)
+    assert said[0].startswith("学习记录表第2行（第2行的人员）「学时」不能是负数：-3")
+    assert said[1].startswith("学习记录表第3行（第2行的人员）「学时」是空的")
+    assert said[2].startswith("学习记录表第4行（第2行的人员）：这条记录是空的") and "第1条" not in "".join(said)
 
 
 @pytest.mark.parametrize("fmt", ["json", "ics"])

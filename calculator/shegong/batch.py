@@ -130,7 +130,7 @@ def _problems(errors: list[dict[str, str]], row: Row, records: list[Row],
             col = RECORD_FIELD_COLUMN.get(m.group(2), KIND)
             said = _RECORD_NUMBER.sub(lambda n: "这条记录" if not n.group(2) else "", e["message"])
             out.append({"row": rec.number, "column": col, "message": _about(
-                f"学习记录表第{rec.number}行(第{row.number}行的人员)", col, said, m.group(2) in RECORD_FIELD_COLUMN)})
+                f"学习记录表第{rec.number}行（第{row.number}行的人员）", col, said, m.group(2) in RECORD_FIELD_COLUMN)})
         else:
             field = e["field"].split("[")[0].split(".")[0]
             col = FIELD_COLUMN.get(field, HOURS)
@@ -289,7 +289,7 @@ def evaluate_rows(table: Table, policy: Policy, today: dt.date) -> Iterator[dict
         if key not in used:
             for rec in recs:
                 table.problems.append({"row": rec.number, "column": ID if key.startswith(ID) else NAME, "message":
-                                       f"学习记录表第{rec.number}行找不到对应的人员(按「工号」，没有工号时按「姓名」对应)。"})
+                                       f"学习记录表第{rec.number}行找不到对应的人员（按「工号」，没有工号时按「姓名」对应）。"})
 
 
 def count(counts: dict[str, int], w: dict[str, Any]) -> None:
