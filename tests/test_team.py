@@ -192,7 +192,7 @@ def test_records_on_a_second_sheet():
     zhang, li, wang = r["workers"]
     assert zhang["hours_counted"] == 120 and zhang["hours_pending"] == 12.5 and "hours_short" not in zhang["flags"]
     assert [p["column"] for p in li["problems"]] == ["本期已获学时", "形式"]
-    assert "学习记录表第7行「形式」(第3行的人员)" in li["problems"][1]["message"]
+    assert li["problems"][1]["message"].startswith("学习记录表第7行（第3行的人员）「形式」无法识别：魔法")
     assert wang["id"] == "1003" and wang["hours_counted"] is None and wang["hours_remaining"] == wang["hours_required"]
     assert any(p["row"] == 6 and "找不到对应的人员" in p["message"] for p in r["problems"])
 
@@ -201,7 +201,7 @@ def test_duplicate_workers_share_records_and_are_flagged():
     records = [["姓名", "形式", "日期", "学时"], ["张三", "线上学习", "2025-01-05", 10]]
     rows = [["张三", None, "社会工作师", "2024-06-15", "2024-09-10"], ["张三", None, "社会工作师", "2024-06-15", "2024-09-10"]]
     r = run(xlsx(rows, records, head=["姓名", "工号", "级别", "通过考试日期", "首次登记日期"]), "t.xlsx")
-    assert r["workers"][1]["flags"] == ["hours_short", "error"] and "与第2行重复" in r["workers"][1]["problems"][0]["message"]
+    assert r["workers"][1]["flags"] == ["hours_short", "error"] and r["workers"][1]["problems"][0]["message"].startswith("第3行「姓名」与第2行相同")
     rows = [["张三", None, "社会工作师", "2024-06-15", "2024-13-10"], ["张三", None, "社会工作师", "2024-06-15", "2024-13-10"]]
     r = run(xlsx(rows, records, head=["姓名", "工号", "级别", "通过考试日期", "首次登记日期"]), "t.xlsx")
     assert r["workers"][1]["flags"] == ["error"] and len(r["workers"][1]["problems"]) == 2
@@ -560,7 +560,59 @@ def test_a_formula_without_its_result_is_named_on_its_row():
 def test_the_hours_message_speaks_of_the_column():
     r = run(csv("张三,A01,社会工作师,2020-06-01,2020-09-01,,abc"), today=dt.date(2022, 1, 1))
     message = r["workers"][0]["problems"][0]["message"]
-    assert message.startswith("第2行「本期已获学时」：「本期已获学时」") and "第1条记录" not in message
+    assert message.startswith("第2行「本期已获学时」不是数字：abc") and "第1条记录" not in message
+
+
+# Every kind of row problem, as a coordinator would make it: the message names its row and
+# column once, the column as the subject ("第2行「通过考试日期」不是有效的日期…").
+ROW_PROBLEMS = [
+    ("张三,A01,社会工作师,2024-02-30,,,", "通过考试日期", "不是有效的日期：2024-02-30 不存在"),
+    ("张三,A01,中级,2024-06-15,,,", "级别", "无法识别：中级"),
+    ("张三,A01,,2024-06-15,,,", "级别", "是空的"),
+    ("张三,A01,社会工作师,,,,", "通过考试日期", "是空的"),
+    ("张三,A01,社会工作师,1900-01-01,,,", "通过考试日期", "超出可计算的范围"),
+    ("张三,A01,社会工作师,2020-06-15,2019-08-01,,", "首次登记日期", "不能早于「通过考试日期」"),
+    ("张三,A01,社会工作师,2020-06-15,2020-08-01,2020-01-01,", "再登记日期", "应晚于首次登记日期"),
+    ("张三,A01,社会工作师,2020-06-15,2020-08-01,abc,", "再登记日期", "(第1个)不是有效的日期：abc"),
+    ("张三,A01,社会工作师,2020-06-15,2024-08-01,,-5", "本期已获学时", "不能是负数：-5"),
+    ("张三,A01,社会工作师,2020-06-15,2024-08-01,,99999", "本期已获学时", "过大：99999"),
+    ("张三,A01,社会工作师,2020-06-15,2024-08-01,,nan", "本期已获学时", "不是有限的数字"),
+    # Hours the rules are not asked about (not yet registered, overdue) are still read.
+    ("张三,A01,社会工作师,2025-12-01,,,abc", "本期已获学时", "不是数字：abc"),
+    ("张三,A01,社会工作师,2019-06-20,,,abc", "本期已获学时", "不是数字：abc"),
+    ("张三,A01,中级,2025-12-01,,,-1", "本期已获学时", "不能是负数：-1"),
+]
+
+
+@pytest.mark.parametrize("line, column, says", ROW_PROBLEMS)
+def test_a_row_problem_names_its_column_once(line, column, says):
+    w = run(csv(line))["workers"][0]
+    p = w["problems"][-1]
+    assert p["column"] == column and p["message"].startswith(f"第2行「{column}」{says}"), p["message"]
+    assert p["message"].count(column) == 1 and "error" in w["flags"]
+
+
+def test_hours_on_a_row_not_yet_registered_are_checked_but_not_counted():
+    w = run(csv("张三,A01,社会工作师,2025-12-01,,,20"))["workers"][0]
+    assert w["problems"] == [] and w["flags"] == [] and w["stage"] == "first_registration_open"
+    assert w["hours_counted"] is None and w["hours_required"] is not None
+
+
+def test_a_message_that_names_the_column_itself_is_not_prefixed_with_it():
+    p = run(csv("张三,A01,社会工作师,2020-06-15,,2024-01-01,"))["workers"][0]["problems"][0]
+    assert p["column"] == "再登记日期" and p["message"].startswith("第2行：填写再登记日期时，也请填写「首次登记日期」")
+
+
+def test_record_problems_name_the_record_row_and_column_once():
+    records = [["工号", "形式", "日期", "学时", "是否合格"],
+               ["A01", "培训", "2025-07-01", -3, "是"],
+               ["A01", "培训", "2025-03-01", None, "是"],
+               ["A01", "培训", None, None, None]]
+    rows = [["张三", "A01", "社会工作师", dt.date(2024, 6, 15), dt.date(2024, 9, 10), None, None]]
+    said = [p["message"] for p in run(xlsx(rows, records), "t.xlsx")["workers"][0]["problems"]]
+    assert said[0].startswith("学习记录表第2行（第2行的人员）「学时」不能是负数：-3")
+    assert said[1].startswith("学习记录表第3行（第2行的人员）「学时」是空的")
+    assert said[2].startswith("学习记录表第4行（第2行的人员）：这条记录是空的") and "第1条" not in "".join(said)
 
 
 @pytest.mark.parametrize("fmt", ["json", "ics"])

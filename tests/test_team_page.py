@@ -15,7 +15,7 @@ import icalendar
 import openpyxl
 
 from shegong import api
-from support.browser import WAIT, axe_violations, new_context, settled, wait_for
+from support.browser import WAIT, axe_violations, new_context, scheme, settled, switch_scheme, wait_for
 from support.rulecases import ROOT
 
 TEMPLATE = ROOT / "docs" / "assets" / "calculator" / "team-template.xlsx"
@@ -33,7 +33,7 @@ PAGE_ONLY = re.compile(r"openpyxl|et_xmlfile")
 
 
 def shown_rows(page) -> list[str]:
-    return page.eval_on_selector_all("#sg-result tbody tr:not(.sg-problem-row)", "rows => rows.map(r => r.cells[0].textContent)")
+    return page.eval_on_selector_all("#sg-result tbody tr:not(.sg-problem-row)", "rows => rows.map(r => r.querySelector('.sg-rownum').textContent)")
 
 
 def choose(page, name: str, data: bytes, mime: str) -> None:
@@ -41,6 +41,33 @@ def choose(page, name: str, data: bytes, mime: str) -> None:
     wait_for(page, "document.querySelector('#sg-result').dataset.busy !== undefined "
                            "|| document.querySelector('#sg-result').dataset.state !== 'empty'", timeout=WAIT)
     settled(page)
+
+
+# Where the first row's name, flags and next deadline sit, the table scrolled to ``left`` (its
+# right end when "end"); cells found by their column headers, whatever the order.
+WHERE = """left => {
+  const wrap = document.querySelector('#sg-result .sg-table-wrap');
+  wrap.scrollLeft = left === 'end' ? wrap.scrollWidth : left;
+  const heads = [...wrap.querySelectorAll('thead th')].map(th => th.textContent);
+  const row = wrap.querySelector('tbody tr:not(.sg-problem-row)');
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; };
+  const cell = name => box(row.cells[heads.findIndex(h => h.includes(name))]);
+  return {width: document.documentElement.clientWidth, scrolled: wrap.scrollLeft, name: box(row.querySelector('th')),
+          flags: cell('标记'), deadline: cell('下一个期限'), flagged: row.querySelectorAll('.sg-flag').length};
+}"""
+
+
+def assert_phone_layout(page) -> None:
+    """At 390 px: the first row's flags and next deadline are on screen without scrolling, and
+    its name stays on screen with the table scrolled all the way right."""
+    at = page.evaluate(WHERE, 0)
+    assert at["flagged"] and at["scrolled"] == 0
+    for part in ("name", "flags", "deadline"):
+        assert 0 <= at[part][0] < at[part][1] <= at["width"], (part, at)
+    end = page.evaluate(WHERE, "end")
+    assert end["scrolled"] > 0, end  # the table is wider than the phone: the test scrolls it
+    assert 0 <= end["name"][0] < end["name"][1] <= end["width"], end
+    page.evaluate(WHERE, 0)
 
 
 def download(page, fmt: str) -> bytes:
@@ -75,7 +102,8 @@ def test_the_team_page(browser, own_server):
     messy = api.evaluate_sheet(MESSY, "messy.csv", day)
     assert page.inner_text("#sg-answer") == messy["summary"]
     text = page.inner_text("#sg-result")
-    assert "第3行「级别」" in text and "第5行「通过考试日期」" in text and "「备注」" in text
+    assert "第3行「级别」无法识别" in text and "第5行「通过考试日期」不是有效的日期" in text and "「备注」" in text
+    assert_phone_layout(page)
     if os.environ.get("SHEGONG_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["SHEGONG_SCREENSHOTS"], "team-390.png"), full_page=True)
 
@@ -95,7 +123,11 @@ def test_the_team_page(browser, own_server):
     page.keyboard.press("ArrowLeft")
     assert page.eval_on_selector("input[name='sg-filter']:checked", "e => e.value") == "hours_short"
     page.check("input[name='sg-filter'][value='all']")
-    assert axe_violations(page) == []
+    # The table (its sticky name column on the page's background too) in light, then dark.
+    found = {scheme(page): axe_violations(page)}
+    found[switch_scheme(page)] = axe_violations(page)
+    switch_scheme(page)
+    assert found == {"light": [], "dark": []}
 
     # The three exports: the command line's files for the same answer.
     assert download(page, "csv") == api.export(messy, "csv")

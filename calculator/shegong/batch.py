@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from . import registration, training
 from .ics import Event, as_json, uid
-from .inputs import InputError
+from .inputs import InputError, Reader
 from .policy import Policy
 from .sheets import FLAG_ZH, DAY, FIRST, HOURS, ID, KIND, LEVEL, NAME, PASSED, QUALIFIED, APPROVED, RECORD_HOURS, REQUIRED, REREG, Row, Table
 
@@ -81,14 +81,39 @@ def _record(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _problem(row: int, column: str, message: str) -> dict[str, Any]:
-    return {"row": row, "column": column, "message": f"第{row}行「{column}」：{message}"}
+def _problem(row: int, column: str, message: str, own: bool = True) -> dict[str, Any]:
+    return {"row": row, "column": column, "message": _about(f"第{row}行", column, message, own)}
+
+
+def _about(where: str, column: str, message: str, own: bool = True) -> str:
+    """The message told of ``where`` (第5行) and its column, naming the column once.  A rules
+    message about a field opens with the field's own name (「通过考试日期」不是有效的日期…,
+    缺少「…」。…, 首次登记日期早于…): when ``own`` (the field is the column's), the column
+    takes that name's place: "第5行「通过考试日期」不是有效的日期…"."""
+    label = re.match(r"「([^」]*)」", message)
+    if own and label:
+        # What follows the column's name in the field's, such as (第2个) of a cell's dates, stays.
+        rest = label.group(1)[len(column):] if label.group(1).startswith(column) else ""
+        return f"{where}「{column}」{rest}{message[label.end():]}"
+    missing = re.match(r"缺少「[^」]*」。", message)
+    if own and missing:
+        return f"{where}「{column}」是空的。{message[missing.end():]}"
+    if own and message.startswith(column):
+        return f"{where}「{column}」{message[len(column):]}"
+    if column in message:
+        return f"{where}：{message}"
+    return f"{where}「{column}」：{message}"
 
 
 def _for_sheet(e: dict[str, str]) -> str:
     """The rules' message as a sheet's reader needs it: the column names the field, so the
     JSON field name and the English spellings the command line accepts are left out."""
     return _ENGLISH.sub("", e["message"].replace(f"({e['field']})", ""))
+
+
+# The rules number a worker's learning records among themselves (第2条记录); on a sheet the
+# record is the row the message names.
+_RECORD_NUMBER = re.compile(r"第[0-9]+条(学习)?记录(的)?")
 
 
 def _problems(errors: list[dict[str, str]], row: Row, records: list[Row],
@@ -103,12 +128,14 @@ def _problems(errors: list[dict[str, str]], row: Row, records: list[Row],
         if m and records:
             rec = records[int(m.group(1))]
             col = RECORD_FIELD_COLUMN.get(m.group(2), KIND)
-            out.append({"row": rec.number, "column": col,
-                        "message": f"学习记录表第{rec.number}行「{col}」(第{row.number}行的人员)：{e['message']}"})
+            said = _RECORD_NUMBER.sub(lambda n: "这条记录" if not n.group(2) else "", e["message"])
+            out.append({"row": rec.number, "column": col, "message": _about(
+                f"学习记录表第{rec.number}行（第{row.number}行的人员）", col, said, m.group(2) in RECORD_FIELD_COLUMN)})
         else:
-            col = FIELD_COLUMN.get(e["field"].split("[")[0].split(".")[0], HOURS)
+            field = e["field"].split("[")[0].split(".")[0]
+            col = FIELD_COLUMN.get(field, HOURS)
             if col not in missing:
-                out.append(_problem(row.number, col, e["message"]))
+                out.append(_problem(row.number, col, e["message"], field in FIELD_COLUMN))
     return out
 
 
@@ -157,7 +184,10 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
     reg = _ask(registration.answer, request, policy, today)
     problems = list(row.problems) + ([] if reg["ok"] else _problems(reg["errors"], row, [], columns))
     if records and HOURS in v:
-        problems.append(_problem(row.number, HOURS, "「本期已获学时」和学习记录表只填其一：这一行的学时已按学习记录计算。"))
+        problems.append(_problem(row.number, HOURS, f"「{HOURS}」和学习记录表只填其一：这一行的学时已按学习记录计算。"))
+    asked = reg["ok"] and reg["stage"]["code"] in ("registered", "reregistration_open")
+    if HOURS in v and not records and not asked:
+        problems += _hours_cell(row, policy)
     if reg["ok"]:
         stage = reg["stage"]
         ahead = registration.periods_ahead(reg, policy)
@@ -167,7 +197,7 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
                    days_left=None if deadline is None else (dt.date.fromisoformat(deadline) - today).days,
                    conditional=stage["conditional"],
                    windows=[as_json(e) for e in registration.calendar_events(reg, ahead, today)])
-        if stage["code"] in ("registered", "reregistration_open"):
+        if asked:
             # Re-registered early: the hours that matter are those of the next period.
             upcoming = period if period and period["index"] != stage["period"] else None
             problems += _hours(out, request, v, row, records, policy, today, upcoming)
@@ -216,6 +246,15 @@ def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], 
     return []
 
 
+def _hours_cell(row: Row, policy: Policy) -> list[dict[str, Any]]:
+    """本期已获学时 on a row whose hours the training rules are not asked about (not yet
+    registered, overdue, or with other errors): read as they would read it, so that a bad
+    value is said like any other instead of passing unseen."""
+    r = Reader({"hours": row.values[HOURS]})
+    r.hours("hours", HOURS, policy.value(training.MAX_HOURS))
+    return [_problem(row.number, HOURS, e["message"]) for e in r.errors]
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -240,7 +279,8 @@ def evaluate_rows(table: Table, policy: Policy, today: dt.date) -> Iterator[dict
         answer = worker(row, found, policy, today, table.columns)
         if key and key in seen and found:
             col = ID if key.startswith(ID) else NAME
-            answer["problems"].append(_problem(row.number, col, f"与第{seen[key]}行重复，学习记录表里的记录两行都计入了。请用不同的「工号」区分。"))
+            fix = "请改正其中一行，让每人各不相同。" if col == ID else f"请填写「{ID}」来区分两人。"
+            answer["problems"].append(_problem(row.number, col, f"{col}与第{seen[key]}行相同：学习记录表里的记录两行都计入了。{fix}"))
             if "error" not in answer["flags"]:
                 answer["flags"].append("error")
         seen.setdefault(key or "", row.number)
@@ -249,7 +289,7 @@ def evaluate_rows(table: Table, policy: Policy, today: dt.date) -> Iterator[dict
         if key not in used:
             for rec in recs:
                 table.problems.append({"row": rec.number, "column": ID if key.startswith(ID) else NAME, "message":
-                                       f"学习记录表第{rec.number}行找不到对应的人员(按「工号」，没有工号时按「姓名」对应)。"})
+                                       f"学习记录表第{rec.number}行找不到对应的人员（按「工号」，没有工号时按「姓名」对应）。"})
 
 
 def count(counts: dict[str, int], w: dict[str, Any]) -> None:

@@ -139,7 +139,7 @@ function hours(w) {
 function days(w) {
   if (w.days_left === null) return "—";
   if (w.days_left < 0) return `已过${-w.days_left}天`;
-  return `${w.days_left}天` + (w.conditional ? "(可能顺延)" : "");
+  return `${w.days_left}天` + (w.conditional ? "（可能顺延）" : "");
 }
 
 // A worker's row, and under it a full-width row with the problems: on a phone the table
@@ -153,18 +153,21 @@ function rows(w, labels) {
   return out;
 }
 
+// The name first (it stays at the left edge while the table scrolls), then what the reader
+// scans for: the flags and the next deadline, in view on a phone without scrolling.
 function row(w, labels) {
-  const who = [w.name, w.id].filter(Boolean).join(" ") || `第${w.row}行`;
+  const who = w.name || w.id ? [w.name || w.id, w.name && w.id ? el("span", { class: "sg-id" }, ` ${w.id}`) : null].filter(Boolean)
+    : `第${w.row}行`;
   return el(
     "tr",
     { "data-flags": w.flags.join(" ") },
-    el("td", { class: "sg-rownum" }, String(w.row)),
-    el("th", { scope: "row" }, who),
-    el("td", {}, w.stage_zh || "—"),
-    el("td", {}, w.deadline ? [el("time", { datetime: w.deadline }, zhDate(w.deadline, { weekday: false })), el("br"), w.deadline_label] : "—"),
+    el("th", { scope: "row", class: "sg-who" }, who),
+    el("td", { class: "sg-flags" }, w.flags.map((f) => el("span", { class: `sg-flag sg-flag-${f}` }, labels[f]))),
+    el("td", { class: "sg-deadline" }, w.deadline ? [el("time", { datetime: w.deadline }, zhDate(w.deadline, { weekday: false })), el("br"), w.deadline_label] : "—"),
     el("td", { class: "sg-days" }, days(w)),
+    el("td", {}, w.stage_zh || "—"),
     el("td", {}, hours(w)),
-    el("td", {}, w.flags.map((f) => el("span", { class: `sg-flag sg-flag-${f}` }, labels[f])))
+    el("td", { class: "sg-rownum" }, String(w.row))
   );
 }
 
@@ -192,7 +195,7 @@ function render() {
     { class: "sg-filters" },
     el("legend", {}, "只看"),
     choices.map(([value, text, n]) =>
-      el("label", {}, el("input", { type: "radio", name: "sg-filter", value, checked: value === filter }), ` ${text}(${n})`))
+      el("label", {}, el("input", { type: "radio", name: "sg-filter", value, checked: value === filter }), ` ${text}（${n}）`))
   );
   filters.addEventListener("change", (ev) => {
     filter = ev.target.value;
@@ -210,15 +213,16 @@ function render() {
   function fillBody() {
     const list = shown(r.workers);
     body.replaceChildren(...list.flatMap((w) => rows(w, labels)));
-    caption.textContent = `${list.length} 人(按下一个期限${sortAsc ? "从近到远" : "从远到近"}排列)`;
+    caption.textContent = `${list.length} 人（按下一个期限${sortAsc ? "从近到远" : "从远到近"}排列）`;
   }
   const table = el(
     "table",
     { class: "sg-team-table" },
     caption,
     el("thead", {}, el("tr", {},
-      el("th", { scope: "col" }, "行"), el("th", { scope: "col" }, "姓名/工号"), el("th", { scope: "col" }, "阶段"),
-      sortHead, el("th", { scope: "col" }, "剩余"), el("th", { scope: "col" }, "本期学时"), el("th", { scope: "col" }, "标记和问题"))),
+      el("th", { scope: "col", class: "sg-who" }, "姓名/工号"), el("th", { scope: "col" }, "标记"), sortHead,
+      el("th", { scope: "col" }, "剩余"), el("th", { scope: "col" }, "阶段"), el("th", { scope: "col" }, "本期学时"),
+      el("th", { scope: "col" }, "行号"))),
     body
   );
   fillBody();
@@ -226,7 +230,7 @@ function render() {
     el("h2", { id: "sg-result-title" }, "结果"),
     r.problems.length ? el("ul", { class: "sg-problems" }, r.problems.map((p) => el("li", { class: "sg-error" }, p.message))) : null,
     filters,
-    el("p", { class: "sg-hint" }, "表格较宽时，可以左右滑动查看。"),
+    el("p", { class: "sg-hint" }, "表格较宽时，可以左右滑动查看其余各列。"),
     el("div", { class: "sg-table-wrap", tabindex: "0", role: "region", "aria-labelledby": "sg-result-title" }, table),
     el("div", { class: "sg-actions" },
       exportButton("xlsx", "导出 .xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
