@@ -148,7 +148,7 @@ def test_the_late_reader_gets_a_next_step_and_a_guide(fresh, site_url):
     settled(page, "ok")
     assert page.inner_text("#sg-answer").startswith("首次登记的受理期限已于2025年9月10日届满")
     step = page.locator(".sg-next-step")
-    assert step.is_visible() and "当地民政部门" in step.inner_text() and "原文未说明" in step.inner_text()
+    assert step.is_visible() and "当地民政部门" in step.inner_text() and "全国性规定没有写明" in step.inner_text()
     link = step.locator("a.sg-guide-link")
     assert link.get_attribute("href").endswith("registration/first/")
     link.click()
