@@ -28,8 +28,8 @@ REAL = load(DATA_FILE)
 D = dt.date(2030, 1, 1)
 NEW_DOC = "lookup_test_notice"
 NEW_DOCUMENT = {"title": "测试用的新文件", "number": "测试〔2030〕1号", "issuer": "测试", "date": D.isoformat()}
-NEW_CITE = "《测试用的新文件》(测试〔2030〕1号)第一条"
-NEW_ROUTES_CITE = "《测试用的新文件》(测试〔2030〕1号)"  # each route brings its own part of the notice
+NEW_CITE = "《测试用的新文件》（测试〔2030〕1号）第一条"
+NEW_ROUTES_CITE = "《测试用的新文件》（测试〔2030〕1号）"  # each route brings its own part of the notice
 
 
 def raw() -> dict[str, Any]:

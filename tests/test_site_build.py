@@ -88,7 +88,7 @@ def test_the_contributing_walkthrough(changed_project, changed_site, browser):
     assert f"{NEW_CITATION}（自2026年1月1日起；此前为{OLD_CITATION}）" in sources
     assert "《测试用的继续教育新文件》" in sources.split("每个数字的出处")[0]  # the documents table
     # A value from the same document as before still cites only that document.
-    assert "社会工作师继续教育 64小时 2009年9月（文件日期，只知道月份） 《社会工作者继续教育办法》(民发〔2009〕123号)第七条 " in sources
+    assert "社会工作师继续教育 64小时 2009年9月（文件日期，只知道月份） 《社会工作者继续教育办法》（民发〔2009〕123号）第七条 " in sources
     # Every page's 纠错 link goes to its own source file.
     html = (site / "registration" / "continuing-education" / "index.html").read_text(encoding="utf-8")
     assert f'href="{EDIT_BASE}registration/continuing-education.md"' in html

@@ -141,16 +141,18 @@ class Policy:
         if doc is None:
             return "本站输入检查"
         if doc.get("cite_as"):
-            # Help text and the source article's own statements are not documents: no 《》,
-            # and the caveat the notes require travels with every citation.
+            # How a reader is shown it, where title and number do not say it: help text and
+            # statements that are not documents (no 《》, with what to rely on instead), or a
+            # notice whose number is unknown (named by its issuer).  What the research could
+            # not find stays in the document's note fields, for the 依据 pages only.
             return f"{doc['cite_as']}{article}"
         title = f"《{doc['title']}》" if doc["title"] else ""
-        number = f"({doc['number']})" if doc["number"] and title else doc["number"]
+        number = f"（{doc['number']}）" if doc["number"] and title else doc["number"]
         return f"{title}{number}{article}"
 
     def cite(self, key: str, on: _dt.date | None = None) -> str:
         """The document and article of the value in force on ``on``, e.g.
-        《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条."""
+        《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条."""
         e = self.entry(key, on)
         return self.cite_document(e["document"], e.get("article", ""))
 
