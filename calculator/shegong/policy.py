@@ -73,7 +73,7 @@ def _resolved(key: str, values: list[dict[str, Any]], documents: dict[str, Any])
         if before is None or ("document" in own and v["document"] != before["document"]):
             missing = [f for f in fields if f not in own]
             if missing:
-                raise PolicyError(f"policy.json:{key} 自 {v['from']} 起的值依据的文件与前一条不同(或是第一条),"
+                raise PolicyError(f"policy.json:{key} 自 {v['from']} 起的值依据的文件与前一条不同（或是第一条），"
                                   f"要写出它自己的 {'、'.join(missing)}")
         else:
             for f in fields:
