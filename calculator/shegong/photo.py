@@ -126,7 +126,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
 
     explanation = [
         step(f"照片大小不超过{max_kb}KB。", policy.cite(MAX_KB, on=today), MAX_KB),
-        step(f"原文没有说1KB是多少字节，本站按{per_kb}字节计算，即不超过{max_bytes:,}字节；"
+        step(f"系统的上传要求没有说1KB是多少字节，本站按{per_kb}字节计算，即不超过{max_bytes:,}字节；"
              "按这个算法不超过上限的照片，按另一种算法也不超过。", policy.cite(BYTES_PER_KB, on=today), BYTES_PER_KB),
         step(f"本页压缩照片时以{fit_bytes:,}字节为目标（上限的{policy.value(FIT_PERCENT, on=today)}%），留出余量。",
              policy.cite(FIT_PERCENT, on=today), FIT_PERCENT),
@@ -193,6 +193,6 @@ def _checks(goal: dict[str, Any], sources: dict[str, str], max_kb: int, max_byte
         out.append({"code": "format", "ok": jpeg, "required": False, "source": "本站输入检查",
                     "short": f"{fmt}格式",
                     "text": "JPEG 格式，证件照通常用这种格式。" if jpeg else (
-                        f"{fmt}格式：原文没有说系统接受哪些格式，证件照通常用 JPEG，下面的工具会转成 JPEG。"
+                        f"{fmt}格式：系统接受哪些格式以上传页面的提示为准，证件照通常用 JPEG，下面的工具会转成 JPEG。"
                         + ("有些浏览器读不了 HEIC，可以先在手机相册里把照片导出为 JPEG。" if fmt == "HEIC" else ""))})
     return out
