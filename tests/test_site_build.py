@@ -66,7 +66,7 @@ def test_a_changed_policy_value_changes_the_pages(site_dir, changed_site):
     calc = text(site / "calculator" / "registration" / "index.html")
     assert "首次登记要在此后2年内办理" in calc and "首次登记要在此后1年内办理" in text(site_dir / "calculator" / "registration" / "index.html")
     calc = text(site / "calculator" / "training" / "index.html")
-    assert "每个登记有效期(7年)内" in calc and "留空就按开始日期加7年计算" in calc
+    assert "每个登记有效期（7年）内" in calc and "留空就按开始日期加7年计算" in calc
     assert "社会工作师每期64小时" in calc
     assert "助理社会工作师每期80小时（自2026年1月1日起；此前为72小时，依据" in calc
 
