@@ -10,9 +10,9 @@ cited with it while the value before it keeps citing the old one.
 ``{{ pu:KEY }}``         the value with its unit (3年, 72小时); where the value changes, from when
                          (and by which document, where the documents differ)
 ``{{ from:KEY }}``       the date the value in force applies from
-``{{ cite:KEY }}``       《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条: the value in force's
+``{{ cite:KEY }}``       《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条: the value in force's
                          document; where it replaced a value from another document, that one too
-``{{ doc:NAME }}``       a document by its name in ``documents``: 《…》(…)
+``{{ doc:NAME }}``       a document by its name in ``documents``: 《…》（…）
 ``{{ add:KEY:DATE }}``   DATE plus the period KEY, counted by 《民法典》第二百零一条至第二百零三条
                          (moved to the next working day; published calendar only)
 ``{{ sub:KEY:DATE }}``   DATE minus the period KEY (the opening day of a window)
@@ -296,7 +296,7 @@ def documents_table(page: Page, arg: str) -> str:
     for doc in page.rules.policy.documents.values():
         # Entries with a note are practice or help text, not documents: no 《》.
         if not doc["title"]:
-            title = "(标题未查到)"
+            title = "（标题未查到）"
         elif doc.get("note"):
             title = doc["title"]
         else:
@@ -304,7 +304,7 @@ def documents_table(page: Page, arg: str) -> str:
         note = f"<br>{doc['note']}" if doc.get("note") else ""
         also = f"<br>又称《{doc['also_known_as']}》" if doc.get("also_known_as") else ""
         day = (_zh(page.rules, doc["date"]) + doc.get("date_is", "")) if doc["date"] else "—"
-        lines.append(f"| {title}{also}{note} | {doc['number'] or '—'} | {doc['issuer']} | {day} |")
+        lines.append(f"| {title}{also}{note} | {doc['number'] or doc.get('number_note') or '—'} | {doc['issuer']} | {day} |")
     return "\n".join(lines)
 
 

@@ -46,7 +46,7 @@ def test_registration_in_words():
     assert code == 0
     assert "2028年3月15日" in out.splitlines()[0]
     assert "首次登记受理期限最后一天：2025-09-10" in out
-    assert "依据：《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条" in out
+    assert "依据：《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条" in out
 
 
 def test_training_in_words_with_records():

@@ -28,8 +28,8 @@ REAL = load(DATA_FILE)
 D = dt.date(2030, 1, 1)
 NEW_DOC = "lookup_test_notice"
 NEW_DOCUMENT = {"title": "测试用的新文件", "number": "测试〔2030〕1号", "issuer": "测试", "date": D.isoformat()}
-NEW_CITE = "《测试用的新文件》(测试〔2030〕1号)第一条"
-NEW_ROUTES_CITE = "《测试用的新文件》(测试〔2030〕1号)"  # each route brings its own part of the notice
+NEW_CITE = "《测试用的新文件》（测试〔2030〕1号）第一条"
+NEW_ROUTES_CITE = "《测试用的新文件》（测试〔2030〕1号）"  # each route brings its own part of the notice
 
 
 def raw() -> dict[str, Any]:
@@ -281,8 +281,8 @@ def test_each_registration_period_reads_its_rules_on_its_own_start(tmp_path):
     # The second period starts before D, so it keeps 3 years and 90 hours; the third starts after.
     assert periods == [("2025-06-01", "2028-06-01", 90), ("2028-06-01", "2031-06-01", 90), ("2031-06-01", "2036-06-01", 120)]
     validity = [s for s in res["explanation"] if s.get("parameter") == "registration.validity_years"]
-    assert validity[0]["text"].startswith("第1至第2个登记有效期(开始于2025年6月1日)：登记有效期为3年，")
-    assert validity[1]["text"].startswith("第3个登记有效期(开始于2031年6月1日)：登记有效期为5年，")
+    assert validity[0]["text"].startswith("第1至第2个登记有效期（开始于2025年6月1日）：登记有效期为3年，")
+    assert validity[1]["text"].startswith("第3个登记有效期（开始于2031年6月1日）：登记有效期为5年，")
     assert "民发〔2009〕44号" in validity[0]["source"] and NEW_CITE in validity[1]["source"]
     assert [d["rule"].startswith(NEW_CITE) for d in res["dates"] if d["key"].endswith("].end")] == [False, False, True]
     hours = [s for s in res["explanation"] if s.get("parameter") == "training.required_hours.社会工作师"]

@@ -77,7 +77,7 @@ def test_a_changed_value_reports_the_answers_it_changes(repo):
     assert ("registration", "`periods[].end`") in fields
     assert "再登记:每3年一期,下一期从上一期最后一日接续" in out  # a named case that changes
     cites = {r[0] for r in rows(out, "### 引用的文件")}
-    assert "《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条" in cites
+    assert "《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条" in cites
     example = out.split("### 例子", 1)[1]
     assert "| `periods[].end` |" in example or "| `period_end` |" in example
 

@@ -155,7 +155,7 @@ def test_the_form_is_the_declaration(tools):
     assert '<a href="../../registration/first/">首次登记</a>、<a href="../../titles/">职称</a>' in page
     assert page.count("data-example=") == len(q.examples)
     assert "data-aliases=" in page and "&quot;assistant&quot;: &quot;助理社会工作师&quot;" in page
-    assert '<details class="sg-more">\n<summary>按另一天判断(可选)</summary>' in page
+    assert '<details class="sg-more">\n<summary>按另一天判断（可选）</summary>' in page
     spec = json.loads(page.split('data-form="')[1].split('"')[0].replace("&quot;", '"'))
     assert spec["required"] == ["level", "passed_on"] and spec["params"] == ["level", "passed_on", "first_registered_on"]
 
@@ -164,7 +164,7 @@ def test_the_title_choices_come_from_the_policy_data(tools):
     page = calculator_forms.render_form("title", tools, GUIDES, "calculator/title/")
     for start in api.QUESTIONS["title"].field("from").options(POLICY):
         assert f'<option value="{start}">' in page
-    assert '<option value="">(不限或不清楚)</option>' + "".join(
+    assert '<option value="">（不限或不清楚）</option>' + "".join(
         f'<option value="{s}">{s}</option>' for s in POLICY.titles["skill_series"]) in page
 
 

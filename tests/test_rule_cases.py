@@ -217,4 +217,4 @@ def test_a_condensed_route_text_says_so_and_keeps_the_whole_sentence():
         for clause in _re.split("[,。]", route["text"]):
             assert clause in route["original"], (route["from"], clause)
         r = evaluate({"tool": "title", "from": route["from"], "today": "2024-07-01"})
-        assert any(s["text"] == route["text"] + "(据通知原文节选)" for s in r["explanation"])
+        assert any(s["text"] == route["text"] + "（据通知原文节选）" for s in r["explanation"])

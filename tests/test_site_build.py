@@ -66,7 +66,7 @@ def test_a_changed_policy_value_changes_the_pages(site_dir, changed_site):
     calc = text(site / "calculator" / "registration" / "index.html")
     assert "首次登记要在此后2年内办理" in calc and "首次登记要在此后1年内办理" in text(site_dir / "calculator" / "registration" / "index.html")
     calc = text(site / "calculator" / "training" / "index.html")
-    assert "每个登记有效期(7年)内" in calc and "留空就按开始日期加7年计算" in calc
+    assert "每个登记有效期（7年）内" in calc and "留空就按开始日期加7年计算" in calc
     assert "社会工作师每期64小时" in calc
     assert "助理社会工作师每期80小时（自2026年1月1日起；此前为72小时，依据" in calc
 
@@ -88,7 +88,7 @@ def test_the_contributing_walkthrough(changed_project, changed_site, browser):
     assert f"{NEW_CITATION}（自2026年1月1日起；此前为{OLD_CITATION}）" in sources
     assert "《测试用的继续教育新文件》" in sources.split("每个数字的出处")[0]  # the documents table
     # A value from the same document as before still cites only that document.
-    assert "社会工作师继续教育 64小时 2009年9月（文件日期，只知道月份） 《社会工作者继续教育办法》(民发〔2009〕123号)第七条 " in sources
+    assert "社会工作师继续教育 64小时 2009年9月（文件日期，只知道月份） 《社会工作者继续教育办法》（民发〔2009〕123号）第七条 " in sources
     # Every page's 纠错 link goes to its own source file.
     html = (site / "registration" / "continuing-education" / "index.html").read_text(encoding="utf-8")
     assert f'href="{EDIT_BASE}registration/continuing-education.md"' in html

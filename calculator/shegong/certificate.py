@@ -36,7 +36,7 @@ PAPER_MIN = "certificate.paper_months_min"
 CALENDAR_FILE = "社工证领取提醒.ics"
 PAPER_MAX = "certificate.paper_months_max"
 ANNOTATION_RULES = (ANNOTATION_HOURS, ANNOTATION_DAYS, ANNOTATION_COUNT, COUNT_WINDOW)
-TIME_ZONE = "北京时间(UTC+8)"
+TIME_ZONE = "北京时间（UTC+8）"
 
 _DAYS_NOTE = "At most certificate.annotation_max_days in policy.json."
 EARLIER_SCHEMA = {
@@ -56,10 +56,10 @@ QUESTIONS = Questions(
     summary="证书领取时间：电子证书、加注和纸质证书",
     fields=(
         Field("results_published_on", "date", "成绩发布的日期",
-              hint="在中国人事考试网查到成绩的那一天(以成绩发布公告为准)。"),
+              hint="在中国人事考试网查到成绩的那一天（以成绩发布公告为准）。"),
         Field("annotation_requested_at", "datetime", "提交加注申请的时间",
-              hint="在中国人事考试网为电子证书申请加注的日期和时间(北京时间)；还没有申请就留空。"),
-        Field("annotation_valid_days", "integer", "这次加注选择的有效期(天)", form=False,
+              hint="在中国人事考试网为电子证书申请加注的日期和时间（北京时间）；还没有申请就留空。"),
+        Field("annotation_valid_days", "integer", "这次加注选择的有效期（天）", form=False,
               hint="默认并且最多为{{ pu:certificate.annotation_max_days }}。", description=_DAYS_NOTE),
         Field("earlier_annotations", "annotations", "之前的一次加注", form=False, flag="--earlier-annotation",
               schema={"items": EARLIER_SCHEMA},
@@ -84,11 +84,11 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     results = r.date("results_published_on", "成绩发布日期", required=False)
     requested = r.datetime("annotation_requested_at", "提交加注申请的时间", required=False)
     max_days = _max_days(policy, requested.date() if requested else None)
-    days = r.integer("annotation_valid_days", "加注有效期(天)", 1, max_days)
+    days = r.integer("annotation_valid_days", "加注有效期（天）", 1, max_days)
     earlier = _earlier(r, max_days)
     r.raise_if_errors()
     if results is None and requested is None:
-        r.error("results_published_on", "请至少填写「成绩发布日期」(估算纸质证书)或「提交加注申请的时间」(估算加注)其中一项。")
+        r.error("results_published_on", "请至少填写「成绩发布日期」（估算纸质证书）或「提交加注申请的时间」（估算加注）其中一项。")
     if requested is not None and results is not None and requested.date() < results:
         r.error("annotation_requested_at", "「提交加注申请的时间」不能早于成绩发布日期：成绩发布后才能下载和加注证书。")
     if requested is None and (earlier or days is not None):
@@ -141,7 +141,7 @@ def calendar_events(cert: dict[str, Any], today: dt.date) -> list[ics.Event]:
     if again and dt.date.fromisoformat(again) >= today:
         day = dt.date.fromisoformat(again)
         out.append(ics.Event(ics.uid("annotation", cert["annotation_requested_at"]), "电子证书加注可能到期，需要重新加注",
-                             day, "按最早的可能估算(北京时间)；实际到期时间以中国人事考试网证书页面显示为准。",
+                             day, "按最早的可能估算（北京时间）；实际到期时间以中国人事考试网证书页面显示为准。",
                              ics.before(day, (7, 1), today)))
     return out
 
@@ -170,7 +170,7 @@ def _earlier(r: Reader, max_days: int) -> list[tuple[dt.datetime, int]]:
     for i, rr in r.objects("earlier_annotations", "之前的加注", "次之前的加注", '{"requested_at": "2026-01-05T10:30"}'):
         rr.reject_unknown(EARLIER_FIELDS, "之前的加注")
         at = rr.datetime("requested_at", f"第{i + 1}次之前加注的申请时间")
-        days = rr.integer("valid_days", f"第{i + 1}次之前加注的有效期(天)", 1, max_days)
+        days = rr.integer("valid_days", f"第{i + 1}次之前加注的有效期（天）", 1, max_days)
         if at is not None:
             out.append((at, days or max_days))
     return out
@@ -188,13 +188,13 @@ def _paper(out: dict[str, Any], results: dt.date, since_rule: dict[str, Any], po
     out["paper_expected"] = {"from": iso(paper_from), "to": iso(paper_to)}
     explanation.append(step(
         f"{z(since)}起推行电子证书，纸质证书和电子证书具有同等法律效力。"
-        + ("成绩发布在此之后，可以在中国人事考试网下载电子证书(需先加注)。" if electronic
+        + ("成绩发布在此之后，可以在中国人事考试网下载电子证书（需先加注）。" if electronic
            else "你的成绩发布在此之前，是否有电子证书以中国人事考试网[证书查验]查询结果为准。"),
         policy.cite_document(since_rule["document"], since_rule["article"]),
         E_SINCE,
     ))
     explanation.append(step(
-        f"来源文章说，纸质证书一般在成绩发布后{months_min}-{months_max}个月左右由各地发布领取通知，"
+        f"纸质证书一般在成绩发布后{months_min}至{months_max}个月左右由各地发布领取通知，"
         f"据此估计为{z(paper_from)}至{z(paper_to)}之间；这是通常情况，不是期限，以当地人事考试部门的公告为准。",
         f"{policy.cite(PAPER_MIN, on=results)}；{CIVIL_CODE_COUNTING}",
         PAPER_MIN,
@@ -259,7 +259,7 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         explanation.append(step(
             f"同一证书{window_days}天内最多有{max_valid}次有效加注。你填写的之前的加注中，有{len(counted)}次在"
             f"{_zh_moment(requested)}仍然有效，所以这次申请可能不被受理；最早在{_zh_moment(possible)}之后可以再申请"
-            "(按加注最晚完成、有效期用满估算，以证书页面显示为准)。",
+            "（按加注最晚完成、有效期用满估算，以证书页面显示为准）。",
             cite_count,
             ANNOTATION_COUNT,
         ))
@@ -281,7 +281,7 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         ANNOTATION_HOURS,
     ))
     explanation.append(step(
-        f"一次加注的有效期最长{max_days}天(如无特别需要，建议按上限申请)，这次按{days}天计。到期时间取决于加注完成的时间，"
+        f"一次加注的有效期最长{max_days}天（如无特别需要，建议按上限申请），这次按{days}天计。到期时间取决于加注完成的时间，"
         f"在{_zh_moment(until_min)}至{_zh_moment(until_max)}之间，以证书页面显示为准；到期后需要重新加注，"
         f"按最早的可能，{dates.zh_date(until_min.date())}就需要重新加注。",
         policy.cite(ANNOTATION_DAYS, on=on),
@@ -295,7 +295,7 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         ANNOTATION_COUNT,
     ))
     date_list.append(dated("annotation_ready_by", "加注最晚完成", ready_by, policy.cite(ANNOTATION_HOURS, on=on)))
-    date_list.append(dated("annotate_again_on", "需要重新加注(最早)", until_min.date(), policy.cite(ANNOTATION_DAYS, on=on)))
-    date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到(估算)", until_max, policy.cite(ANNOTATION_DAYS, on=on)))
+    date_list.append(dated("annotate_again_on", "需要重新加注（最早）", until_min.date(), policy.cite(ANNOTATION_DAYS, on=on)))
+    date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到（估算）", until_max, policy.cite(ANNOTATION_DAYS, on=on)))
     return {"fields": fields, "summary": [
-        f"加注最晚{_zh_moment(ready_by)}完成；{dates.zh_date(until_min.date())}起可能需要重新加注(时间为北京时间)。"]}
+        f"加注最晚{_zh_moment(ready_by)}完成；{dates.zh_date(until_min.date())}起可能需要重新加注（时间为北京时间）。"]}

@@ -26,7 +26,7 @@ from .inputs import Reader
 from .policy import Policy
 from .questions import Field, Questions
 
-STANDARD = "国家标准 GB 11643-1999(公民身份号码)"
+STANDARD = "国家标准 GB 11643-1999（公民身份号码）"
 INPUT_CHECK = "本站输入检查"
 GUIDE = {"title": "账户注册", "path": "registration/account.md"}
 
@@ -42,7 +42,7 @@ REGION = slice(0, 2)  # characters 1-2: the province-level code of the address c
 # 行政区划代码).  Its province-level codes, as GB/T 2260-2007 lists them (34 regions).
 # Only these are checked: a county table would need a
 # maintained dataset and its date, and a county code changes with every redrawn district.
-PROVINCE_STANDARD = "国家标准 GB/T 2260(中华人民共和国行政区划代码)"
+PROVINCE_STANDARD = "国家标准 GB/T 2260（中华人民共和国行政区划代码）"
 PROVINCE_RANGES = ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65), (71, 71), (81, 82))
 PROVINCE_CODES = frozenset(str(c) for first, last in PROVINCE_RANGES for c in range(first, last + 1))
 MAX_CHARS = 64  # far longer than any number with spaces: a paste of something else
@@ -113,7 +113,7 @@ def _characters(text: str) -> list[dict[str, Any]]:
         if ch in "0123456789" or (ch == "X" and i == LENGTH - 1):
             continue
         if ch == "X":
-            wrong.append((i + 1, f"第{i + 1}位是X：只有最后一位(第{LENGTH}位)可以是X"))
+            wrong.append((i + 1, f"第{i + 1}位是X：只有最后一位（第{LENGTH}位）可以是X"))
         else:
             wrong.append((i + 1, f"第{i + 1}位是{_shown(ch)}，不是数字"))
     if not wrong:
@@ -127,7 +127,7 @@ def _region(text: str) -> list[dict[str, Any]]:
     if text[REGION] in PROVINCE_CODES:
         return []
     return [{"code": "region", "positions": [1, 2],
-             "message": "第1–2位是省级行政区代码(省、自治区、直辖市或特别行政区)，这里不是任何一个省级行政区的代码，多半是输错了。"}]
+             "message": "第1–2位是省级行政区代码（省、自治区、直辖市或特别行政区），这里不是任何一个省级行政区的代码，多半是输错了。"}]
 
 
 def _birth(text: str, today: dt.date) -> list[dict[str, Any]]:
@@ -153,7 +153,7 @@ def _check_digit(text: str) -> list[dict[str, Any]]:
     if text[-1] == expected:
         return []
     return [{"code": "check_digit", "positions": [LENGTH],
-             "message": (f"第{LENGTH}位(校验码)按前{LENGTH - 1}位算出来应为{expected}，你填的是{text[-1]}。"
+             "message": (f"第{LENGTH}位（校验码）按前{LENGTH - 1}位算出来应为{expected}，你填的是{text[-1]}。"
                          f"如果最后一位没有填错，那就是前{LENGTH - 1}位里有一位填错，或相邻两位颠倒了：请对照身份证逐位核对。")}]
 
 
@@ -186,7 +186,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     elif not isinstance(raw, str):
         r.error("id_number", "「身份证号」应为文字，例如 11010519491231002X。")
     elif len(raw) > MAX_CHARS:
-        r.error("id_number", f"「身份证号」太长(超过{MAX_CHARS}个字符)，不像一个身份证号。请只填写号码本身。")
+        r.error("id_number", f"「身份证号」太长（超过{MAX_CHARS}个字符），不像一个身份证号。请只填写号码本身。")
     r.raise_if_errors()
 
     text, changes = normalise(raw)
@@ -201,7 +201,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         INPUT_CHECK,
     )]
     explanation.append(step(
-        f"身份证号应为{LENGTH}位：前{LENGTH - 1}位是数字，第1–2位是省级行政区代码，第7–14位是出生日期(年月日)，最后一位是校验码(数字或X)。"
+        f"身份证号应为{LENGTH}位：前{LENGTH - 1}位是数字，第1–2位是省级行政区代码，第7–14位是出生日期（年月日），最后一位是校验码（数字或X）。"
         f"校验码由前{LENGTH - 1}位算出：各位分别乘以权重{'、'.join(map(str, WEIGHTS))}，"
         f"乘积相加后除以11，余数0到10依次对应{'、'.join(CHECK)}。",
         f"{STANDARD}；{PROVINCE_STANDARD}",
@@ -209,7 +209,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     well_formed = not problems
     if well_formed:
         advice = ("号码格式正确：长度、出生日期和校验码都对。如果姓名也核对无误，系统却一直提示“请输入正确的身份证号”，"
-                  "按来源文章的说法，这说明系统社工库里暂时没有你的信息：点[反馈]按钮，等民政部门审核，"
+                  "一般是系统社工库里暂时没有你的信息：点[反馈]按钮，等民政部门审核，"
                   "收到审核通过的短信后再注册账户；审核结果以民政部门的答复为准。")
         explanation.append(step(advice, policy.cite_document("system_guide")))
         summary = f"{masked}：号码格式正确。系统仍提示“请输入正确的身份证号”时，点[反馈]并等待短信通知。"
@@ -219,7 +219,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         explanation.append(step("号码有误：" + "".join(p["message"] for p in problems), f"{STANDARD}；{PROVINCE_STANDARD}"))
         summary = f"{masked}：号码有误。{problems[0]['message']}"
     if changes:
-        summary += f"(已自动转换：{'、'.join(changes)})"
+        summary += f"（已自动转换：{'、'.join(changes)}）"
     return {
         "ok": True,
         "tool": "idcard",

@@ -54,14 +54,14 @@ QUESTIONS = Questions(
     summary="证件照检查：照片的大小、尺寸和格式是否符合上传要求",
     fields=(
         Field("size", "choice", "照片规格", required=True, choices=sizes, default="一寸",
-              hint="来源文章只说“一寸或两寸证件照”；下面的毫米和像素是常见规格，以系统上传页面的提示为准。"),
-        Field("file_bytes", "integer", "文件大小(字节)", saved=False, schema={"maximum": MAX_FILE_BYTES},
+              hint="系统要求上传一寸或两寸证件照；下面的毫米和像素是常见规格，以系统上传页面的提示为准。"),
+        Field("file_bytes", "integer", "文件大小（字节）", saved=False, schema={"maximum": MAX_FILE_BYTES},
               hint="选择照片后自动填写；也可以照手机相册里显示的大小填写。"),
-        Field("width", "integer", "宽(像素)", saved=False, schema={"maximum": MAX_PIXELS},
+        Field("width", "integer", "宽（像素）", saved=False, schema={"maximum": MAX_PIXELS},
               hint="选择照片后自动填写，已按拍摄方向转正。"),
-        Field("height", "integer", "高(像素)", saved=False, schema={"maximum": MAX_PIXELS},
+        Field("height", "integer", "高（像素）", saved=False, schema={"maximum": MAX_PIXELS},
               hint="选择照片后自动填写，已按拍摄方向转正。"),
-        Field("format", "choice", "文件格式", choices=FORMATS, blank="(不清楚)", saved=False,
+        Field("format", "choice", "文件格式", choices=FORMATS, blank="（不清楚）", saved=False,
               hint="选择照片后按文件内容自动填写。"),
         Field("today", "date", "按哪一天的规定检查", form=False, hint="留空就按今天。"),
     ),
@@ -93,7 +93,7 @@ def _format(r: Reader) -> str | None:
     if isinstance(value, str):
         found = next((f for f in FORMATS if f.lower() == value.lower()), None)
         if found == NOT_AN_IMAGE:
-            r.error("format", "所选文件不是图片：本页只能检查和处理照片(JPEG、PNG 等)。请从手机相册里选择证件照。")
+            r.error("format", "所选文件不是图片：本页只能检查和处理照片（JPEG、PNG 等）。请从手机相册里选择证件照。")
             return None
         if found:
             return found
@@ -110,9 +110,9 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     r.reject_unknown(FIELDS)
     today = r.date("today", "今天的日期", required=False) or today
     size = r.choice("size", "照片规格", sizes(policy))
-    file_bytes = r.integer("file_bytes", "文件大小(字节)", 1, MAX_FILE_BYTES)
-    width = r.integer("width", "宽(像素)", 1, MAX_PIXELS)
-    height = r.integer("height", "高(像素)", 1, MAX_PIXELS)
+    file_bytes = r.integer("file_bytes", "文件大小（字节）", 1, MAX_FILE_BYTES)
+    width = r.integer("width", "宽（像素）", 1, MAX_PIXELS)
+    height = r.integer("height", "高（像素）", 1, MAX_PIXELS)
     fmt = _format(r)
     r.raise_if_errors()
     assert size is not None
@@ -126,15 +126,15 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
 
     explanation = [
         step(f"照片大小不超过{max_kb}KB。", policy.cite(MAX_KB, on=today), MAX_KB),
-        step(f"原文没有说1KB是多少字节，本站按{per_kb}字节计算，即不超过{max_bytes:,}字节；"
+        step(f"系统的上传要求没有说1KB是多少字节，本站按{per_kb}字节计算，即不超过{max_bytes:,}字节；"
              "按这个算法不超过上限的照片，按另一种算法也不超过。", policy.cite(BYTES_PER_KB, on=today), BYTES_PER_KB),
-        step(f"本页压缩照片时以{fit_bytes:,}字节为目标(上限的{policy.value(FIT_PERCENT, on=today)}%)，留出余量。",
+        step(f"本页压缩照片时以{fit_bytes:,}字节为目标（上限的{policy.value(FIT_PERCENT, on=today)}%），留出余量。",
              policy.cite(FIT_PERCENT, on=today), FIT_PERCENT),
         step(f"{size}照片通常宽{goal['width_mm']}毫米。", policy.cite(WIDTH_MM + size, on=today), WIDTH_MM + size),
         step(f"{size}照片通常高{goal['height_mm']}毫米。这是常见规格，不是系统的规定，以系统上传页面的提示为准。",
              policy.cite(HEIGHT_MM + size, on=today), HEIGHT_MM + size),
         step(f"按{goal['dpi']}dpi换算，{size}照片为{goal['width_px']}×{goal['height_px']}像素"
-             f"(毫米÷{float(MM_PER_INCH)}×{goal['dpi']}，四舍五入)。", policy.cite(DPI, on=today), DPI),
+             f"（毫米÷{float(MM_PER_INCH)}×{goal['dpi']}，四舍五入）。", policy.cite(DPI, on=today), DPI),
     ]
     explanation += [step(c["text"], c["source"]) for c in checks]
     # Only the size limit is the system's rule (the source's 500KB); the shape, the pixels
@@ -142,7 +142,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     rule = [c for c in checks if c["required"]]
     ready = all(c["ok"] for c in rule) if rule else None
     advice = "；".join(c["short"] for c in checks if not c["ok"] and not c["required"])
-    advice = f"另外建议：{advice}(常见规格，不是系统的规定)，可以用下面的工具裁剪并转成 JPEG。" if advice else ""
+    advice = f"另外建议：{advice}（常见规格，不是系统的规定），可以用下面的工具裁剪并转成 JPEG。" if advice else ""
     if ready is None:
         summary = f"填写或选择照片后检查：系统要求不超过{max_kb}KB。{advice}"
     elif ready:
@@ -172,7 +172,7 @@ def _checks(goal: dict[str, Any], sources: dict[str, str], max_kb: int, max_byte
         ok = file_bytes <= max_bytes
         out.append({"code": "bytes", "ok": ok, "required": True, "source": source_rule,
                     "short": f"文件{_kb(file_bytes, per_kb)}，超过{max_kb}KB",
-                    "text": f"文件大小{file_bytes:,}字节(约{_kb(file_bytes, per_kb)})，" + (
+                    "text": f"文件大小{file_bytes:,}字节（约{_kb(file_bytes, per_kb)}），" + (
                         f"不超过{max_kb}KB。" if ok else f"超过{max_kb}KB，系统不接受，需要压缩。")})
     if width is not None and height is not None:
         w_mm, h_mm = goal["width_mm"], goal["height_mm"]
@@ -181,8 +181,8 @@ def _checks(goal: dict[str, Any], sources: dict[str, str], max_kb: int, max_byte
         out.append({"code": "shape", "ok": shape, "required": False, "source": convention,
                     "short": f"宽高比不是{goal['size']}照片的{w_mm}:{h_mm}",
                     "text": f"照片{width}×{height}像素，" + (
-                        f"宽高比与{goal['size']}照片({w_mm}×{h_mm}毫米)相同。" if shape
-                        else f"宽高比与{goal['size']}照片({w_mm}×{h_mm}毫米)不同，需要裁剪。")})
+                        f"宽高比与{goal['size']}照片（{w_mm}×{h_mm}毫米）相同。" if shape
+                        else f"宽高比与{goal['size']}照片（{w_mm}×{h_mm}毫米）不同，需要裁剪。")})
         enough = width >= goal["width_px"] and height >= goal["height_px"]
         out.append({"code": "pixels", "ok": enough, "required": False, "source": convention,
                     "short": "像素不足",
@@ -193,6 +193,6 @@ def _checks(goal: dict[str, Any], sources: dict[str, str], max_kb: int, max_byte
         out.append({"code": "format", "ok": jpeg, "required": False, "source": "本站输入检查",
                     "short": f"{fmt}格式",
                     "text": "JPEG 格式，证件照通常用这种格式。" if jpeg else (
-                        f"{fmt}格式：原文没有说系统接受哪些格式，证件照通常用 JPEG，下面的工具会转成 JPEG。"
+                        f"{fmt}格式：系统接受哪些格式以上传页面的提示为准，证件照通常用 JPEG，下面的工具会转成 JPEG。"
                         + ("有些浏览器读不了 HEIC，可以先在手机相册里把照片导出为 JPEG。" if fmt == "HEIC" else ""))})
     return out

@@ -44,7 +44,7 @@ QUESTIONS = Questions(
                                            {"kind": "online", "date": "2026-04-10", "hours": 20}]}),
         ("刚通过考试，还没登记", {"level": "助理社会工作师", "passed_on": "2025-11-15", "results_published_on": "2025-12-20"}),
     ),
-    more="成绩发布日期、按另一天判断(可选)",
+    more="成绩发布日期、按另一天判断（可选）",
 )
 FIELDS = QUESTIONS.names
 REGISTRATION_ASKS = tuple(f.name for f in _REG.fields)
@@ -151,8 +151,8 @@ def _name(p: dict[str, Any]) -> str:
     z = dates.zh_date
     span = f"{z(dt.date.fromisoformat(p['start']))}至{z(dt.date.fromisoformat(p['end']))}"
     if p["assumed"]:
-        return f"第1个登记有效期(假如{z(dt.date.fromisoformat(p['start']))}办理首次登记，为{span})"
-    return f"第{p['index']}个登记有效期({span})"
+        return f"第1个登记有效期（假如{z(dt.date.fromisoformat(p['start']))}办理首次登记，为{span}）"
+    return f"第{p['index']}个登记有效期（{span}）"
 
 
 def _public(p: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +199,7 @@ def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) ->
         return reg["next_step"] | {"date": None}
     p = registration.next_period(reg, periods)
     t = p["training"]
-    short = f"还差{t['remaining_hours']}小时继续教育学时(本期需{t['required_hours']}小时)" if t and not t["met"] else ""
+    short = f"还差{t['remaining_hours']}小时继续教育学时（本期需{t['required_hours']}小时）" if t and not t["met"] else ""
     if code == "reregistration_open":
         last = registration.last_day(p)
         extra = f"办理时要提交继续教育证明，{short}。" if short else ""
@@ -207,7 +207,7 @@ def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) ->
         return _step("reregistration", f"办理第{p['index']}次再登记，最晚{z(last)}。{extra}{may}", last)
     opens = dt.date.fromisoformat(p["reregistration_opens"])
     if short:
-        return _step("hours", f"在第{p['index']}次再登记受理期开始({z(opens)})前，{short}。", opens)
+        return _step("hours", f"在第{p['index']}次再登记受理期开始（{z(opens)}）前，{short}。", opens)
     return _step("reregistration", f"第{p['index']}次再登记从{z(opens)}开始受理。", opens)
 
 

@@ -73,7 +73,7 @@ def _resolved(key: str, values: list[dict[str, Any]], documents: dict[str, Any])
         if before is None or ("document" in own and v["document"] != before["document"]):
             missing = [f for f in fields if f not in own]
             if missing:
-                raise PolicyError(f"policy.json:{key} 自 {v['from']} 起的值依据的文件与前一条不同(或是第一条),"
+                raise PolicyError(f"policy.json:{key} 自 {v['from']} 起的值依据的文件与前一条不同（或是第一条），"
                                   f"要写出它自己的 {'、'.join(missing)}")
         else:
             for f in fields:
@@ -141,16 +141,18 @@ class Policy:
         if doc is None:
             return "本站输入检查"
         if doc.get("cite_as"):
-            # Help text and the source article's own statements are not documents: no 《》,
-            # and the caveat the notes require travels with every citation.
+            # How a reader is shown it, where title and number do not say it: help text and
+            # statements that are not documents (no 《》, with what to rely on instead), or a
+            # notice whose number is unknown (named by its issuer).  What the research could
+            # not find stays in the document's note fields, for the 依据 pages only.
             return f"{doc['cite_as']}{article}"
         title = f"《{doc['title']}》" if doc["title"] else ""
-        number = f"({doc['number']})" if doc["number"] and title else doc["number"]
+        number = f"（{doc['number']}）" if doc["number"] and title else doc["number"]
         return f"{title}{number}{article}"
 
     def cite(self, key: str, on: _dt.date | None = None) -> str:
         """The document and article of the value in force on ``on``, e.g.
-        《社会工作者职业水平证书登记办法》(民发〔2009〕44号)第四条."""
+        《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条."""
         e = self.entry(key, on)
         return self.cite_document(e["document"], e.get("article", ""))
 

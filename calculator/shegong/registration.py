@@ -46,7 +46,7 @@ QUESTIONS = Questions(
         ("已登记的社会工作师", {"level": "社会工作师", "passed_on": "2024-09-10", "first_registered_on": "2025-03-15"}),
         ("刚通过考试，还没登记", {"level": "助理社会工作师", "passed_on": "2025-11-15"}),
     ),
-    more="按另一天判断(可选)",
+    more="按另一天判断（可选）",
 )
 FIELDS = QUESTIONS.names
 FIRST_WINDOW = "registration.first_window_years"
@@ -163,7 +163,7 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
     explanation = [
         step(
             f"首次登记的受理期限为通过考试后{first_years}年内。从{dates.zh_date(passed_on)}起算"
-            f"(当日不计入)，最后一天是{dates.zh_date(first_last)}。",
+            f"（当日不计入），最后一天是{dates.zh_date(first_last)}。",
             f"{cite_first}；{CIVIL_CODE_COUNTING}",
             FIRST_WINDOW,
         ),
@@ -174,7 +174,7 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
     ]
     if first_check.extended_to:
         date_list.append(
-            dated("first_registration.holiday_extended_last_day", "首次登记(节假日顺延后)最后一天",
+            dated("first_registration.holiday_extended_last_day", "首次登记（节假日顺延后）最后一天",
                   first_check.extended_to, CIVIL_CODE_HOLIDAY)
         )
 
@@ -200,7 +200,7 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
             windows = "、".join(f"{dates.zh_date(dt.date.fromisoformat(p['reregistration_opens']))}至"
                                f"{dates.zh_date(dt.date.fromisoformat(p['holiday_extended_last_day'] or p['end']))}"
                                for p in found.periods)
-            r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内(受理期依次为{windows})。请核对日期。")
+            r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内（受理期依次为{windows}）。请核对日期。")
             r.raise_if_errors()
         assumed = "下面假定每次都按时再登记。" if done is None else "已过的受理期按你填写的再登记日期核对，之后的假定按时再登记。"
         explanation += _period_rules(found.periods, policy, assumed)
@@ -216,7 +216,7 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
                                    f"{policy.cite(REREG_WINDOW, on=start)}；{CIVIL_CODE_COUNTING}"))
             if p["holiday_extended_last_day"]:
                 date_list.append(dated(f"periods[{n - 1}].holiday_extended_last_day",
-                                       f"第{n}次再登记(节假日顺延后)最后一天",
+                                       f"第{n}次再登记（节假日顺延后）最后一天",
                                        dt.date.fromisoformat(p["holiday_extended_last_day"]), CIVIL_CODE_HOLIDAY))
                 explanation.append(step(f"第{n}次再登记：{dates.holiday_check(end).reason}", CIVIL_CODE_HOLIDAY))
         if found.late:
@@ -335,7 +335,7 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
             continue
         start = dt.date.fromisoformat(p["reregistration_opens"])
         may = MAY_MOVE if p["holiday_check"] == "unknown" else ""
-        hours = f"(本期需{p['required_hours']}小时)" if p["required_hours"] is not None else ""
+        hours = f"（本期需{p['required_hours']}小时）" if p["required_hours"] is not None else ""
         out += ics.window(
             ics.uid("rereg", str(p["index"]), p["start"], case), f"社工证第{p['index']}次再登记受理期", start, last,
             f"受理期{z(start)}至{z(last)}，第{p['index']}个登记有效期到{z(dt.date.fromisoformat(p['end']))}。"
@@ -362,7 +362,7 @@ def _scope(run: list[dict[str, Any]], runs: int) -> str:
         return ""
     first, last = run[0]["index"], run[-1]["index"]
     which = f"第{first}个登记有效期" if first == last else f"第{first}至第{last}个登记有效期"
-    return f"{which}(开始于{dates.zh_date(dt.date.fromisoformat(run[0]['start']))})："
+    return f"{which}（开始于{dates.zh_date(dt.date.fromisoformat(run[0]['start']))}）："
 
 
 def _period_rules(periods: list[dict[str, Any]], policy: Policy, assumed: str) -> list[dict[str, Any]]:
@@ -392,14 +392,14 @@ def _hours_rules(periods: list[dict[str, Any]], policy: Policy, level: str) -> l
         if in_force is False:
             first = policy.entries(key)[0]
             out.append(step(
-                f"{_scope(run, len(runs))}这一期开始时，继续教育的学时要求还没有施行(自{format_date_zh(first['from'])}起适用)；"
+                f"{_scope(run, len(runs))}这一期开始时，继续教育的学时要求还没有施行（自{format_date_zh(first['from'])}起适用）；"
                 f"这一期的继续教育要求，{LOCAL}。",
                 policy.cite_document(first["document"], first["article"]),
                 key,
             ))
             continue
         out.append(step(
-            f"{_scope(run, len(runs))}每个登记有效期内需要接受继续教育累计不少于{policy.value(key, on)}小时({level})，"
+            f"{_scope(run, len(runs))}每个登记有效期内需要接受继续教育累计不少于{policy.value(key, on)}小时（{level}），"
             "再登记时提交继续教育证明。",
             policy.cite(key, on),
             key,
@@ -418,7 +418,7 @@ def _stage(
     z = dates.zh_date
     deadline = first_check.extended_to or first_last
     if today < passed_on:
-        return {"code": "not_passed_yet", "text": f"今天({z(today)})早于通过考试日期，还没有到首次登记的时候。", "conditional": False}
+        return {"code": "not_passed_yet", "text": f"今天（{z(today)}）早于通过考试日期，还没有到首次登记的时候。", "conditional": False}
     if first_registered_on is None or today < first_registered_on:
         if today <= deadline:
             return _open("first_registration_open", "现在可以办理首次登记", today, deadline, first_check.status == "unknown")
@@ -436,7 +436,7 @@ def _stage(
             done = f"已于{z(dt.date.fromisoformat(p['reregistered_on']))}再登记；" if p["reregistered_on"] else ""
             return {
                 "code": "registered",
-                "text": f"登记有效，当前是第{p['index']}个登记有效期(至{z(end)})；{done}"
+                "text": f"登记有效，当前是第{p['index']}个登记有效期（至{z(end)}）；{done}"
                         + (f"第{p['index']}次再登记从{z(opens)}开始受理。" if not done else "下一期从这一天接续。"),
                 "period": p["index"],
                 "conditional": False,

@@ -56,9 +56,9 @@ MAX_WORK_YEARS = 80  # an input check: a working life is shorter
 QUESTIONS = Questions(
     tool="title",
     title="职称对应",
-    summary="职称对应(天津市)",
+    summary="职称对应（天津市）",
     fields=(
-        Field("from", "choice", "现有证书、技能等级或职称", required=True, choices=from_options, blank="(请选择)",
+        Field("from", "choice", "现有证书、技能等级或职称", required=True, choices=from_options, blank="（请选择）",
               hint="社会工作者证书选前三项；技能人员选技能等级；已有职称的选职称层级。"),
         Field("since", "date", "取得日期", hint="取得上面这项证书、等级或职称的日期，用来计算“满N年”。"),
         Field("work_years", "integer", WORK_LABEL, schema={"minimum": 0, "maximum": MAX_WORK_YEARS},
@@ -66,14 +66,14 @@ QUESTIONS = Questions(
                    "填实际从事这类工作已满的整年数，不是持有的年数。不清楚可以不填。"),
         Field("today", "date", "按哪一天判断", hint="留空就按今天。", more=True),
         # Free text for the rules (a series outside the list is answered, not refused); a list in the form.
-        Field("series", "text", "职称系列", choices=series_options, blank="(不限或不清楚)",
+        Field("series", "text", "职称系列", choices=series_options, blank="（不限或不清楚）",
               hint="技能人员与职称的贯通只适用于这些系列。"),
     ),
     examples=(
         ("社会工作师", {"from": "社会工作师"}),
         ("技师，工程技术系列", {"from": "技师", "since": "2021-07-01", "work_years": 3, "series": "工程技术"}),
     ),
-    more="按另一天判断(可选)",
+    more="按另一天判断（可选）",
 )
 FIELDS = QUESTIONS.names
 
@@ -103,7 +103,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     if since is not None and since > today:
         r.error("since", "「取得日期」不能晚于今天：还没取得的证书或职称无法计算年限。")
     elif since is not None and work is not None and work > _full_years(since, today):
-        r.error("work_years", f"「{WORK_LABEL}」不能多于从取得日期到今天的整年数({_full_years(since, today)}年)："
+        r.error("work_years", f"「{WORK_LABEL}」不能多于从取得日期到今天的整年数（{_full_years(since, today)}年）："
                               "取得之前的工作不算。")
     r.raise_if_errors()
 
@@ -123,7 +123,9 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         needs = state.waiting if state.waiting in ("since", "condition") else None
         outcomes.append(outcome | {"needs": needs, "source": cite})
         states.append(state)
-        text = route["text"] + ("(据通知原文节选)" if route.get("condensed") else "")
+        # The caveat says what to rely on where the data is not the notice's own words.
+        text = (route["text"] + ("（据通知原文节选）" if route.get("condensed") else "")
+                + (f"（{route['caveat']}）" if route.get("caveat") else ""))
         explanation.append(step(text, f"{cite}；{CIVIL_CODE_COUNTING}" if route["years"] else cite))
 
     return {
@@ -312,7 +314,7 @@ def _summary(start: str, outcomes: list[dict[str, Any]], states: list[State]) ->
         day = dates.zh_date(dt.date.fromisoformat(first["eligible_from"]))
         sure = not (state.asks or state.unchecked or None in state.met)
         parts.append(f"在天津，持{start}将从{day}起{_named(first)}。" if sure
-                     else f"在天津，持{start}最早从{day}起{_named(first)}，还有其他条件(见下)。")
+                     else f"在天津，持{start}最早从{day}起{_named(first)}，还有其他条件（见下）。")
     waiting = [s.waiting for s in states]
     if "since" in waiting and not open_now and not later:
         parts.append(f"在天津，持{start}需满足年限要求；填写取得日期即可算出何时符合条件。")
@@ -322,10 +324,10 @@ def _summary(start: str, outcomes: list[dict[str, Any]], states: list[State]) ->
     fillable = [(o, s) for o, s in others if not s.unchecked]
     if fillable:
         asks = list(dict.fromkeys(f"「{label}」" for _o, s in fillable for label in s.asks))
-        parts.append(f"{lead}{'、'.join(_named(o) for o, _s in fillable)}还要看{'和'.join(asks)}(见下)，填写后即可判断。")
+        parts.append(f"{lead}{'、'.join(_named(o) for o, _s in fillable)}还要看{'和'.join(asks)}（见下），填写后即可判断。")
         lead = "另外，"
     if unchecked:
-        parts.append(f"{lead}{'、'.join(_named(o) for o in unchecked)}有前提条件(见下)，本计算器无法判断是否符合。")
+        parts.append(f"{lead}{'、'.join(_named(o) for o in unchecked)}有前提条件（见下），本计算器无法判断是否符合。")
     if not parts:
         return f"按你填写的情况，持{start}暂不符合天津这份通知中的对应条件，详见下面的说明。"
     return "".join(parts)

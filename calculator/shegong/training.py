@@ -30,7 +30,7 @@ from .policy import NotInForce, Policy
 from .questions import Field, Questions, level
 
 KINDS = ("training", "online", "course", "degree")
-KIND_ZH = {"training": "社会工作培训", "online": "线上学习", "course": "学历教育课程", "degree": "学历教育(取得学历或学位)"}
+KIND_ZH = {"training": "社会工作培训", "online": "线上学习", "course": "学历教育课程", "degree": "学历教育（取得学历或学位）"}
 # The yes/no that decides whether a record of a kind counts: required for that kind, so a
 # record is never counted because a box was left out.
 FLAG = {"training": ("certified", "是否取得合格证明"), "course": ("passed", "课程是否考试合格"),
@@ -78,7 +78,7 @@ QUESTIONS = Questions(
         Field("period_end", "date", "本登记有效期的结束日期",
               hint="留空就按开始日期加{{ pu:registration.validity_years }}计算。"),
         Field("first_period", "boolean", "是否第一个登记有效期", form=False,
-              hint="本期是否首次登记开始的第一期：是/否(决定开始那天的记录计入哪一期)。",
+              hint="本期是否首次登记开始的第一期：是/否（决定开始那天的记录计入哪一期）。",
               description="Whether the period starts at the first registration (its start day then counts here)."),
         Field("first_registered_on", "date", "首次登记日期", form=False,
               hint="代替登记有效期的开始日期：由本站算出登记有效期。",
@@ -131,7 +131,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
 
     required_key = f"training.required_hours.{level}"
     field, label = ("period_start", "登记有效期开始日期") if period.index is None else (
-        "first_registered_on", f"本期(第{period.index}个登记有效期)的开始日期")
+        "first_registered_on", f"本期（第{period.index}个登记有效期）的开始日期")
     required = read_on(policy, r, required_key, start, field, label)
     degree_hours = read_on(policy, r, DEGREE_HOURS, start, field, label)
     r.raise_if_errors()
@@ -323,12 +323,12 @@ def _state(period: Period, on: dt.date, policy: Policy) -> dict[str, Any]:
             start = z(dt.date.fromisoformat(p["start"]))
             hint = (f"如果之后按时再登记了，{z(on)}所在的是{start}至{z(dt.date.fromisoformat(p['end']))}这一期："
                     f"要算这一期的学时，把开始日期改为{start}。没有按时再登记的，见再登记指南。")
-        return {"code": "ended", "text": f"这个登记有效期({span})已经结束。", "hint": hint, "current": current}
+        return {"code": "ended", "text": f"这个登记有效期（{span}）已经结束。", "hint": hint, "current": current}
     if on < period.start:
-        return {"code": "not_started", "text": f"这个登记有效期({span})还没有开始。", "hint": "", "current": None}
+        return {"code": "not_started", "text": f"这个登记有效期（{span}）还没有开始。", "hint": "", "current": None}
     hint = ""
     if period.index is not None:
-        hint = f"按首次登记日期推算，{z(on)}在第{period.index}个登记有效期({span})。"
+        hint = f"按首次登记日期推算，{z(on)}在第{period.index}个登记有效期（{span}）。"
         if period.assumed:
             hint += "这是假定每次都按时再登记推算的；没有按时再登记的，请填写已办理的再登记日期。"
     return {"code": "current", "text": "", "hint": hint, "current": {"start": iso(period.start), "end": iso(period.end)}}
@@ -356,7 +356,7 @@ def _outside_reason(day: dt.date, period: Period) -> str:
     z = dates.zh_date
     if day == period.start:
         return f"日期{z(day)}是上一期的最后一天，计入上一期，不计入本期。"
-    return f"日期{z(day)}不在本登记有效期({z(period.start)}至{z(period.end)})内，不计入本期。"
+    return f"日期{z(day)}不在本登记有效期（{z(period.start)}至{z(period.end)}）内，不计入本期。"
 
 
 def _duplicates(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

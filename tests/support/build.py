@@ -82,8 +82,8 @@ POLICY_CHANGES = {
 }
 NEW_DOCUMENT = ("walkthrough_notice", {"title": "测试用的继续教育新文件", "number": "测试〔2026〕1号",
                                       "issuer": "测试", "date": "2025-10-01"})
-NEW_CITATION = "《测试用的继续教育新文件》(测试〔2026〕1号)第二条"
-OLD_CITATION = "《社会工作者继续教育办法》(民发〔2009〕123号)第七条"
+NEW_CITATION = "《测试用的继续教育新文件》（测试〔2026〕1号）第二条"
+OLD_CITATION = "《社会工作者继续教育办法》（民发〔2009〕123号）第七条"
 APPENDED = ("training.required_hours.助理社会工作师",
             {"from": "2026-01-01", "value": 80, "document": NEW_DOCUMENT[0], "article": "第二条",
              "text": "测试用的条文:助理社会工作师每一登记有效期不少于80小时"})
