@@ -165,7 +165,7 @@ def test_training_form(tab, site_url):
     assert page.inner_text("#sg-r2-counted") == "0 小时"
     assert "10小时待审核" in answer(page)
     # The period 2022-03-15 to 2025-03-15 has ended: said first, then what it was short by.
-    assert answer(page).startswith("这个登记有效期(2022年3月15日至2025年3月15日)已经结束。")
+    assert answer(page).startswith("这个登记有效期（2022年3月15日至2025年3月15日）已经结束。")
     assert "少10小时" in answer(page)
 
     # A degree needs no hours: the field is disabled and 90 hours count at once.

@@ -175,7 +175,7 @@ def test_a_training_period_that_ended_is_named_as_ended(fresh, site_url):
     page.fill("#sg-r0-date", "2022-06-01")
     page.fill("#sg-r0-hours", "88")
     settled(page, "ok")
-    assert page.inner_text("#sg-answer").startswith("这个登记有效期(2022年3月15日至2025年3月15日)已经结束。")
+    assert page.inner_text("#sg-answer").startswith("这个登记有效期（2022年3月15日至2025年3月15日）已经结束。")
     state = page.locator(".sg-period-ended")
     assert state.is_visible() and "把开始日期改为2025年3月15日" in state.inner_text()
     assert page.locator(".sg-next-step a").get_attribute("href").endswith("registration/continuing-education/")
