@@ -314,7 +314,11 @@ def summary_text(counts: dict[str, int]) -> str:
 
 def evaluate(table: Table, policy: Policy, today: dt.date) -> dict[str, Any]:
     workers = list(evaluate_rows(table, policy, today))
-    counts = summary(workers)
+    return answer(table, workers, summary(workers), today)
+
+
+def answer(table: Table, workers: list[dict[str, Any]], counts: dict[str, int], today: dt.date) -> dict[str, Any]:
+    """The team's answer: the one place its shape is written (evaluate and write_json)."""
     return {
         "ok": True,
         "tool": "team",
@@ -331,17 +335,23 @@ def evaluate(table: Table, policy: Policy, today: dt.date) -> dict[str, Any]:
 
 def write_json(table: Table, workers: Iterable[dict[str, Any]], today: dt.date, out: Any) -> None:
     """evaluate()'s answer, written to ``out`` as each worker is computed: the same JSON,
-    never the whole team in memory."""
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+    never the whole team in memory. What comes before and after the workers is answer()
+    with no workers, cut where the list would be."""
+    def around(counts: dict[str, int]) -> tuple[str, str]:
+        text = json.dumps(answer(table, [], counts, today), ensure_ascii=False)
+        at = text.index(_NO_WORKERS) + len(_NO_WORKERS) - 1
+        return text[:at], text[at:]
 
     counts = summary([])
-    out.write(f'{{"ok": true, "tool": "team", "today": {dumps(today.isoformat())}, "columns": {dumps(table.columns)}, "workers": [')
+    out.write(around(counts)[0])
     for i, w in enumerate(workers):
         count(counts, w)
-        out.write(("," if i else "") + "\n" + dumps(w))
-    out.write(f'\n], "problems": {dumps(table.problems)}, "counts": {dumps(counts)}, "summary": {dumps(summary_text(counts))}, '
-              f'"labels": {dumps(FLAG_ZH)}, "explanation": []}}\n')
+        out.write(("," if i else "") + "\n" + json.dumps(w, ensure_ascii=False))
+    # Unmatched records join table.problems only once every worker has been read.
+    out.write("\n" + around(counts)[1] + "\n")
+
+
+_NO_WORKERS = '"workers": []'
 
 
 def events(workers: Iterable[dict[str, Any]]) -> Iterator[Event]:
