@@ -7,7 +7,7 @@ network profiles of a phone it is measured under.
 * Cache headers of the site's S3 publishing target (sitebuild/publish_s3.py): versioned
   runtime paths immutable, everything else revalidated with an ETag.
 * The network profiles, emulated in Chromium by ``Network.emulateNetworkConditions``
-  (which also paces the page's Web Worker; the README's 性能 section says how that was
+  (which also paces the page's Web Worker; bench/README.md says how that was
   checked).
 * Every byte written to a socket is counted (``Counter``): bytes on the wire, headers
   included.

@@ -1,4 +1,4 @@
-"""Prints the README's performance figures (Markdown, Chinese) from `make bench` results.
+"""Prints the performance figures of bench/README.md (Markdown, Chinese) from `make bench` results.
 
 Usage: .venv/bin/python bench/report.py [LABEL=]RUN1.json [[LABEL=]RUN2.json ...]
 Each file is what bench/run.py wrote (bench-results/bench.json by default); each run is
