@@ -294,7 +294,7 @@ def fill_nav(nav: list, tools: Tools) -> None:
     for section in nav:
         for title, children in (section.items() if isinstance(section, dict) else ()):
             if isinstance(children, list) and INDEX in children:
-                # Pages listed after the tools' (the team page) stay, after them.
+                # Pages listed after the tools' stay, after them.
                 tool_pages = {f"calculator/{tool}.md" for tool in tools.questions}
                 rest = [c for c in children if c != INDEX and not (isinstance(c, dict) and set(c.values()) <= tool_pages)]
                 section[title] = [INDEX] + [{q.title: f"calculator/{tool}.md"} for tool, q in tools.questions.items()] + rest

@@ -24,7 +24,7 @@ def on_config(config):
         tools = calculator_forms.load(root)
         # The declared tools are the calculator pages: their nav entries come from them too.
         calculator_forms.fill_nav(config.nav, tools)
-        calculator_pages.set_tools(tools.questions, bundle)
+        calculator_pages.set_tools(tools.questions, bundle, Path(config.docs_dir))
     except (FileNotFoundError, ValueError, calculator_forms.FormError) as exc:
         raise PluginError(f"calculator 钩子:{exc}") from None
     _build.update(bundle=bundle, tools=tools)
