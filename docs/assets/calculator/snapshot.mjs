@@ -16,7 +16,7 @@
 //   checked before Pyodide sees the bytes. Pyodide starts its wasm only once it has the
 //   snapshot, so reading it back is on a repeat visit's critical path. Gzip
 //   (CompressionStream) would store less but measured slower to compress and no faster
-//   to read back, on the worker's own thread; the README has the figures (`make bench`).
+//   to read back, on the worker's own thread; bench/README.md has the figures (`make bench`).
 
 const SNAPSHOT_CACHE = "shegong-snapshot";
 
@@ -31,7 +31,7 @@ export class CorruptSnapshot extends Error {}
 // Most of the heap is memory Python never touched: most of its pages are all zeros.
 // The stored copy leaves them out ("SGS1", the heap's length, the page size, a bitmap of
 // the pages kept, then those pages), which cuts what a repeat visit reads and hashes
-// (the README has the sizes).
+// (bench/README.md has the sizes).
 const PACK_MAGIC = 0x53475331; // "SGS1"
 const PAGE = 4096;
 
