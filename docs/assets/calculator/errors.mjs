@@ -14,7 +14,7 @@ export function controlFor(form, field) {
 export function labelOf(form, field) {
   const c = controlFor(form, field);
   const label = c && c.id ? form.querySelector(`label[for="${c.id}"]`) : null;
-  if (label) return label.textContent.trim().replace(/[（(]可不填[)）]$/, "");
+  if (label) return label.textContent.trim().replace(/（可不填）$/, "");
   const group = form.querySelector(`[data-label-for="${CSS.escape(field)}"]`);
   return group ? group.textContent.trim() : field;
 }
