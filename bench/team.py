@@ -101,7 +101,7 @@ def page(site: Path, runs: int, n: int = 1000) -> dict:
             total, worker = [], []
             for i in range(runs):
                 p.evaluate("performance.clearMarks(); performance.clearMeasures()")
-                p.set_input_files("#sg-team-file", files=[{"name": f"team{i}.{kind}", "mimeType": "application/octet-stream",
+                p.set_input_files("#sg-file", files=[{"name": f"team{i}.{kind}", "mimeType": "application/octet-stream",
                                                              "buffer": data}])
                 devserver.wait_for(p, "performance.getEntriesByName('shegong:team-table').length > 0", timeout=180_000)
                 total.append(p.evaluate("""performance.getEntriesByName('shegong:team-table')[0].startTime

@@ -33,8 +33,9 @@ MARKER = re.compile(r"\{\{\s*form\s*:\s*([a-z_]+)\s*\}\}")
 INDEX = "calculator/index.md"
 OVERVIEW = "overview"
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+# {verb}: what the reader can do while the engine loads (填写表格, or 选择文件 on a form of a file).
 STATUS = ('<div id="sg-status" class="sg-status" role="status"><span class="sg-status-text">'
-          "正在加载计算引擎……现在就可以填写表格。</span> <progress aria-label=\"计算引擎下载进度\"></progress></div>")
+          "正在加载计算引擎……现在就可以{verb}。</span> <progress aria-label=\"计算引擎下载进度\"></progress></div>")
 PRIVACY = "你填写的内容只保存在这台设备的浏览器里，不会发送到任何地方；点“清除数据”即可删除。"
 # The training records: a table whose rows the page's script builds (training.mjs).
 RECORD_COLUMNS = ("序号", "形式", "日期", "学时", "结果", "已审核通过", "计入")
@@ -59,7 +60,7 @@ def load(root: Path) -> Tools:
     rules = markers.load_rules(root)
     api = importlib.import_module("shegong.api")
     inputs = importlib.import_module("shegong.inputs")
-    return Tools(api.QUESTIONS, rules.policy, inputs.MIN_YEAR, inputs.MAX_YEAR)
+    return Tools(api.PAGES, rules.policy, inputs.MIN_YEAR, inputs.MAX_YEAR)
 
 
 def _e(text: str) -> str:
@@ -84,10 +85,10 @@ def _guide_links(guides: Mapping[str, str], page_url: str) -> str:
 def _control(f: Any, tools: Tools, required: bool) -> str:
     ident = f"sg-{f.name}"
     attrs = f'id="{ident}" name="{_e(f.name)}" aria-describedby="{ident}-hint {ident}-error"' + (" required" if required else "")
-    if not f.saved:
+    if not f.saved and f.kind not in ("boolean", "file"):
         # Neither the browser's autofill history nor an online spelling service sees it.
         attrs += ' autocomplete="off" spellcheck="false" data-unsaved=""'
-    choices = f.options(tools.policy)
+    choices = () if f.kind == "file" else f.options(tools.policy)
     if choices:
         # A required choice opens on an empty placeholder, so nothing is chosen for the
         # reader (and HTML wants a required select's first option empty).
@@ -100,15 +101,22 @@ def _control(f: Any, tools: Tools, required: bool) -> str:
         return f'<input type="date" {attrs} min="{tools.min_year}-01-01" max="{tools.max_year}-12-31">'
     if f.kind == "datetime":
         return f'<input type="datetime-local" {attrs} min="{tools.min_year}-01-01T00:00" max="{tools.max_year}-12-31T23:59">'
+    if f.kind == "file":
+        # A file's accepted types are its choices; it is read on the device (never sent).
+        return f'<input type="file" {attrs} accept="{_e(",".join(f.options(tools.policy)))}">'
+    if f.kind == "boolean":
+        return f'<input type="checkbox" {attrs}>'
     off = "" if not f.saved else ' autocomplete="off"'
     if f.kind == "integer":
         return f'<input type="text" inputmode="numeric"{off} {attrs}>'
     if f.kind == "text":
         return f'<input type="text"{off} {attrs}>'
-    raise FormError(f"表单不支持「{f.label}」({f.name})的类型 {f.kind}")
+    raise FormError(f"表单不支持「{f.label}」（{f.name}）的类型 {f.kind}")
 
 
-def _privacy(shown: list[Any]) -> str:
+def _privacy(shown: list[Any], own: str = "") -> str:
+    if own:
+        return _e(own)
     unsaved = [f"「{_e(f.label)}」" for f in shown if not f.saved]
     if not unsaved:
         return PRIVACY
@@ -122,13 +130,28 @@ def _field(f: Any, tools: Tools, required: bool) -> str:
         return _records(f)
     if f.kind == "dates":
         return _dates(f, tools)
+    if f.kind == "boolean":
+        return _check(f, tools)
     ident = f"sg-{f.name}"
-    optional = "" if required or f.more else "(可不填)"
+    optional = "" if required or f.more else "（可不填）"
     return "\n".join([
         '<div class="sg-field">',
         f'<label for="{ident}">{_e(f.label)}{optional}</label>',
         _control(f, tools, required),
         f'<p class="sg-hint" id="{ident}-hint">{_hint(f.hint)}</p>',
+        f'<p class="sg-error" data-error-for="{_e(f.name)}" id="{ident}-error" hidden></p>',
+        "</div>",
+    ])
+
+
+def _check(f: Any, tools: Tools) -> str:
+    """A yes/no: the box before its label, and its hint and error slot below."""
+    ident = f"sg-{f.name}"
+    return "\n".join([
+        '<div class="sg-field sg-check">',
+        _control(f, tools, False),
+        f'<label for="{ident}">{_e(f.label)}</label>',
+        f'<p class="sg-hint" id="{ident}-hint"{"" if f.hint else " hidden"}>{_hint(f.hint)}</p>',
         f'<p class="sg-error" data-error-for="{_e(f.name)}" id="{ident}-error" hidden></p>',
         "</div>",
     ])
@@ -155,7 +178,7 @@ def _dates(f: Any, tools: Tools) -> str:
     (plan.mjs); the list's own error slot takes what is wrong with it as a whole."""
     return "\n".join([
         f'<fieldset class="sg-records sg-date-list" data-min="{tools.min_year}-01-01" data-max="{tools.max_year}-12-31">',
-        f"<legend>{_e(f.label)}(可不填)</legend>",
+        f"<legend>{_e(f.label)}（可不填）</legend>",
         f'<p class="sg-hint" id="sg-{f.name}-hint">{_hint(f.hint)}</p>',
         f'<ul id="sg-{f.name}-body" class="sg-date-items"></ul>',
         f'<p class="sg-error" data-error-for="{_e(f.name)}" id="sg-{f.name}-error" hidden></p>',
@@ -193,10 +216,10 @@ def _form_values(q: Any, example: Mapping[str, Any]) -> dict[str, Any]:
 
 def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: str) -> str:
     if tool not in tools.questions:
-        raise FormError(f"没有计算器 “{tool}”(可用：{'、'.join(tools.questions)})")
+        raise FormError(f"没有计算器 “{tool}”（可用：{'、'.join(tools.questions)}）")
     q = tools.questions[tool]
     if not guides:
-        raise FormError("页面的 front matter 缺少 guides(不开启 JavaScript 时指向的指南页面)")
+        raise FormError("页面的 front matter 缺少 guides（不开启 JavaScript 时指向的指南页面）")
     required = set(q.form_required())
     shown = [f for f in q.fields if f.form]
     main = [_field(f, tools, f.name in required) for f in shown if not f.more]
@@ -205,18 +228,20 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
     spec = {
         "fields": [f.name for f in simple],
         # A link never carries a value the page must not keep.
-        "params": [f.name for f in simple if not f.more and f.saved],
+        "params": [f.name for f in simple if not f.more and f.saved and f.kind != "file"],
         "empty": {f.name: f.default for f in simple},
         "required": [f.name for f in shown if f.name in required],
         # "At least one of" (or "one of"): a required field of the group is there when any of it is.
         "group": [n for n in (q.any_of or q.one_of) if n in {f.name for f in shown}],
         "unsaved": [f.name for f in shown if not f.saved],
     }
+    # A form of a file computes when the file is chosen: no 计算 button.
+    files = any(f.kind == "file" for f in shown)
     links = _guide_links(guides, page_url)
     parts = [
         f'<div class="sg-calc" data-tool="{_e(tool)}">',
         f'<noscript><p class="sg-noscript">计算器需要开启 JavaScript 才能使用。不开启也可以直接阅读指南：{links}。</p></noscript>',
-        STATUS,
+        STATUS.format(verb="选择文件" if files else "填写表格"),
         f'<p id="sg-guides" class="sg-guides" hidden>可以先阅读指南：{links}。</p>',
         f'<form id="sg-form" class="sg-form" novalidate aria-label="{_e(q.title)}计算" '
         f'data-form="{_e(json.dumps(spec, ensure_ascii=False))}">',
@@ -224,17 +249,11 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
         *main,
     ]
     if more:
-        parts += ['<details class="sg-more">', f"<summary>{_e(q.more or '更多选项(可选)')}</summary>", *more, "</details>"]
-    parts.append('<div class="sg-examples"><span>填入示例：</span>')
+        parts += ['<details class="sg-more">', f"<summary>{_e(q.more or '更多选项（可选）')}</summary>", *more, "</details>"]
+    parts += _examples(q)
     parts += [
-        f'<button type="button" class="md-button" data-example="{_e(json.dumps(_form_values(q, ex), ensure_ascii=False))}">'
-        f"{_e(label)}</button>"
-        for label, ex in q.examples
-    ]
-    parts += [
-        "</div>",
         '<div class="sg-actions">',
-        '<button type="submit" class="md-button md-button--primary">计算</button>',
+        "" if files else '<button type="submit" class="md-button md-button--primary">计算</button>',
         '<button type="button" id="sg-clear" class="md-button">清除数据</button>',
         "</div>",
         '<p id="sg-cleared" class="sg-hint" role="status" hidden></p>',
@@ -242,10 +261,20 @@ def render_form(tool: str, tools: Tools, guides: Mapping[str, str], page_url: st
         '<p id="sg-answer" class="sg-live" aria-live="polite" aria-atomic="true"></p>',
         '<section id="sg-result" class="sg-result" aria-labelledby="sg-result-title"></section>',
         '<p id="sg-offline" class="sg-offline" role="status" hidden></p>',
-        f'<p class="sg-privacy">{_privacy(shown)}</p>',
+        f'<p class="sg-privacy">{_privacy(shown, q.page.privacy)}</p>',
         "</div>",
     ]
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
+
+
+def _examples(q: Any) -> list[str]:
+    """The 填入示例 buttons, each with its example as the form's values; none without examples."""
+    if not q.examples:
+        return []
+    return ['<div class="sg-examples"><span>填入示例：</span>', *(
+        f'<button type="button" class="md-button" data-example="{_e(json.dumps(_form_values(q, ex), ensure_ascii=False))}">'
+        f"{_e(label)}</button>"
+        for label, ex in q.examples), "</div>"]
 
 
 def overview(tools: Tools, docs_dir: Path) -> str:
@@ -265,7 +294,7 @@ def fill_nav(nav: list, tools: Tools) -> None:
     for section in nav:
         for title, children in (section.items() if isinstance(section, dict) else ()):
             if isinstance(children, list) and INDEX in children:
-                # Pages listed after the tools' (the team page) stay, after them.
+                # Pages listed after the tools' stay, after them.
                 tool_pages = {f"calculator/{tool}.md" for tool in tools.questions}
                 rest = [c for c in children if c != INDEX and not (isinstance(c, dict) and set(c.values()) <= tool_pages)]
                 section[title] = [INDEX] + [{q.title: f"calculator/{tool}.md"} for tool, q in tools.questions.items()] + rest

@@ -21,21 +21,23 @@ SW_SKIP = re.compile(r"(^sw\.js$|\.map$|\.gz$|^assets/pyodide/)")
 ICONS = "assets/calculator/icons/"
 
 
-def worker_config(bundle: Bundle) -> dict:
-    """What a calculator page's worker is given to start (calculator_pages.add_scripts)."""
+def worker_config(bundle: Bundle, packages: tuple[str, ...] = (), snapshot: bool = True) -> dict:
+    """What a calculator page's worker is given to start (calculator_pages.add_scripts):
+    ``packages`` are the page's own (a tool's declared ``Page``), loaded there only."""
+    unknown = [p for p in packages if p not in bundle.page_only]
+    if unknown:
+        raise ValueError(f"页面声明的包 {unknown} 不在网站的页面专用包里(pyproject.toml 的 {bundle.page_only})")
     return {
         "runtime": runtime_path(bundle),
         "packages": packages_path(bundle),
-        # What a stored memory snapshot must match to be restored (worker.mjs): the
+        # What a stored memory snapshot must match to be restored (snapshot.mjs): the
         # Pyodide version, the rules wheel's hash, and the packages' content hash, which
         # covers the other wheels and the stdlib zip whose modules the snapshot holds.
         "snapshot": f"pyodide-{bundle.pyodide_version}_shegong-{bundle.rules_wheel_sha[:16]}"
-                    f"_rest-{bundle.packages_hash}",
+                    f"_rest-{bundle.packages_hash}" if snapshot else "",
         "stdlib": stdlib_path(bundle),
-        "download": first_download(bundle),
-        # The team page's own packages (calculator_pages.TEAM_PAGE): loaded there only.
-        "page_packages": list(bundle.page_only),
-        "page_download": first_download(bundle, ("shegong", *bundle.page_only)),
+        "download": first_download(bundle, ("shegong", *packages)),
+        "load": list(packages),
     }
 
 

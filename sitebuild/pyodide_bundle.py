@@ -52,7 +52,7 @@ class Bundle:
     pyodide_version: str
     packages_dir: Path  # wheels, pyodide-lock.json and (with Node) python_stdlib.zip
     packages_hash: str  # content hash of packages_dir
-    page_only: tuple[str, ...] = ()  # lockfile names loaded only by the team page
+    page_only: tuple[str, ...] = ()  # lockfile names loaded only by the pages that declare them (Questions.page)
 
     def page_only_files(self) -> list[str]:
         lock = json.loads((self.packages_dir / "pyodide-lock.json").read_text())

@@ -106,7 +106,7 @@ def test_clear_works_when_cache_storage_throws(browser, site_url):
     settled(page, "empty")
     wait_for(page, "document.querySelector('#sg-cleared').textContent !== ''")
     note = page.inner_text("#sg-cleared")
-    assert "已清除：本机保存的输入(2个计算器)" in note
+    assert "已清除：本机保存的输入（2个计算器）" in note
     assert "未能清除：计算引擎的快照" in note
     assert page.input_value("#sg-passed_on") == ""
     assert stored(page, "training") is None

@@ -67,7 +67,7 @@ def test_everything_works_offline_after_one_calculator_visit(browser, own_server
 
     # The team page, never opened online, reads a spreadsheet (.xlsx: openpyxl) offline.
     page.goto(url + "calculator/team/")
-    page.set_input_files("#sg-team-file", str(TEMPLATE))
+    page.set_input_files("#sg-file", str(TEMPLATE))
     wait_for(page, "document.querySelector('#sg-result').dataset.state === 'ok'", timeout=WAIT)
     assert page.locator("#sg-result tbody tr").count() >= 1
     body = page.inner_text("body")

@@ -125,7 +125,7 @@ def test_registration_prints_inputs_answer_dates_and_sources_without_controls(re
     for line in ("证书级别：社会工作师", "通过考试的日期：2024年9月10日", "按哪一天判断所处阶段：2026年12月7日"):
         assert _squeeze(line) in whole, line
     # A field left empty is not printed as an empty box.
-    assert _squeeze("首次登记的日期(可不填)") not in whole
+    assert _squeeze("首次登记的日期（可不填）") not in whole
     # The key dates, the dates table and 计算过程 with its 依据.
     assert _squeeze("首次登记最晚2025年9月10日(星期三)") in whole
     assert _squeeze("首次登记受理期限最后一天2025年9月10日(星期三)") in whole
@@ -155,7 +155,7 @@ def test_plan_prints_inputs_records_answer_deadlines_and_timeline(reader, site_u
 
     whole = printed(page)
     assert _squeeze(answer) in whole
-    for line in ("证书级别：社会工作师", "通过考试的日期：2021年12月1日", "首次登记的日期(可不填)：2022年5月31日",
+    for line in ("证书级别：社会工作师", "通过考试的日期：2021年12月1日", "首次登记的日期（可不填）：2022年5月31日",
                  "第1次再登记的日期：2025年4月1日", "按哪一天判断所处阶段：2026年12月7日"):
         assert _squeeze(line) in whole, line
     # The record's row: its kind, date and hours as values.

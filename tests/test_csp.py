@@ -110,7 +110,7 @@ def test_the_team_page_reads_a_file_and_exports_under_the_policy(csp_context, si
     page = csp_context.new_page()
     page.goto(site_url + "calculator/team/")
     data = (site_dir / "assets" / "calculator" / "team-template.xlsx").read_bytes()
-    page.set_input_files("#sg-team-file", files=[{"name": "t.xlsx", "mimeType": "application/octet-stream", "buffer": data}])
+    page.set_input_files("#sg-file", files=[{"name": "t.xlsx", "mimeType": "application/octet-stream", "buffer": data}])
     until(page, "document.querySelector('#sg-result').dataset.state === 'ok'")
     for fmt in ("xlsx", "csv", "ics"):
         with page.expect_download() as d:

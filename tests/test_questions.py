@@ -182,24 +182,29 @@ def test_every_kind_of_question_has_a_control(tools):
     q = Questions("demo", "演示", "演示", (
         Field("n", "integer", "天数", "提示"), Field("t", "text", "名称", "提示"),
         Field("at", "datetime", "时间", "提示", required=True), Field("flag", "boolean", "是否", "提示"),
+        Field("sheet", "file", "表格", "提示", choices=(".csv",)), Field("old", "annotations", "之前的加注", "提示"),
     ))
     demo = calculator_forms.Tools({"demo": q}, POLICY, 1950, 2100)
-    with pytest.raises(calculator_forms.FormError, match="boolean"):
+    with pytest.raises(calculator_forms.FormError, match="annotations"):
         calculator_forms.render_form("demo", demo, GUIDES, "calculator/demo/")
-    demo.questions["demo"] = Questions("demo", "演示", "演示", q.fields[:3])
+    demo.questions["demo"] = Questions("demo", "演示", "演示", q.fields[:5])
     page = calculator_forms.render_form("demo", demo, GUIDES, "calculator/demo/")
     assert 'inputmode="numeric"' in page and '<input type="text" autocomplete="off" id="sg-t"' in page
     assert 'type="datetime-local" id="sg-at"' in page and 'max="2100-12-31T23:59"' in page
+    assert '<input type="checkbox" id="sg-flag"' in page and '<label for="sg-flag">是否</label>' in page
+    # A file is chosen, not typed: its types are its choices, and choosing it computes (no 计算).
+    assert '<input type="file" id="sg-sheet"' in page and 'accept=".csv"' in page and "计算</button>" not in page
+    assert "现在就可以选择文件" in page
     assert "<summary>" not in page  # no optional group without optional questions
 
 
 def test_the_overview_and_the_nav_list_every_declared_tool(tools, tmp_path):
     table = calculator_forms.render("{{ form:overview }}", tools, "calculator/index.md", "calculator/", {}, DOCS)
-    assert [line.split("](")[1].split(")")[0] for line in table.splitlines()[2:]] == [f"{t}.md" for t in api.TOOLS]
+    assert [line.split("](")[1].split(")")[0] for line in table.splitlines()[2:]] == [f"{t}.md" for t in api.PAGES]
     assert "| [登记期限](registration.md) | 首次登记的最后一天" in table
     nav = [{"首页": "index.md"}, {"计算器": ["calculator/index.md"]}]
     calculator_forms.fill_nav(nav, tools)
-    assert nav[1]["计算器"] == ["calculator/index.md"] + [{q.title: f"calculator/{t}.md"} for t, q in api.QUESTIONS.items()]
+    assert nav[1]["计算器"] == ["calculator/index.md"] + [{q.title: f"calculator/{t}.md"} for t, q in api.PAGES.items()]
     with pytest.raises(calculator_forms.FormError, match="nav 里没有"):
         calculator_forms.fill_nav([{"首页": "index.md"}, "faq.md"], tools)
     # A declared tool without its page stops the build with the page it needs.

@@ -37,7 +37,7 @@ def shown_rows(page) -> list[str]:
 
 
 def choose(page, name: str, data: bytes, mime: str) -> None:
-    page.set_input_files("#sg-team-file", files=[{"name": name, "mimeType": mime, "buffer": data}])
+    page.set_input_files("#sg-file", files=[{"name": name, "mimeType": mime, "buffer": data}])
     wait_for(page, "document.querySelector('#sg-result').dataset.busy !== undefined "
                            "|| document.querySelector('#sg-result').dataset.state !== 'empty'", timeout=WAIT)
     settled(page)
@@ -138,18 +138,18 @@ def test_the_team_page(browser, own_server):
 
     # Saved only when ticked; kept offline after this one visit.
     assert page.evaluate("localStorage.getItem('shegong:calculator:team')") is None
-    page.check("#sg-team-save")
+    page.check("#sg-save")
     wait_for(page, "localStorage.getItem('shegong:calculator:team') !== null")
     assert page.evaluate("window.shegongCalculator.offlineReady")["ok"] is True
     ctx.set_offline(True)
     own_server.stop()
     page.reload()
     settled(page)
-    assert page.inner_text("#sg-answer") == messy["summary"] and page.is_checked("#sg-team-save")
+    assert page.inner_text("#sg-answer") == messy["summary"] and page.is_checked("#sg-save")
     page.click("#sg-clear")
     wait_for(page, "document.querySelector('#sg-cleared').hidden === false")
     assert page.evaluate("localStorage.getItem('shegong:calculator:team')") is None
-    assert shown_rows(page) == [] and not page.is_checked("#sg-team-save")
+    assert shown_rows(page) == [] and not page.is_checked("#sg-save")
 
     # Nothing went to another host, and no request carried a name.
     assert ctx.request_log.foreign() == []

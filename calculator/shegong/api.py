@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any, Callable
 
-from . import batch, certificate, ics, idcard, photo, plan, registration, sheets, titles, training
+from . import batch, certificate, ics, idcard, photo, plan, registration, sheets, team, titles, training
 from .inputs import InputError, describe, printable
 from .policy import Policy, load
 
@@ -24,6 +24,8 @@ TOOLS: dict[str, Callable[[dict[str, Any], Policy, dt.date], dict[str, Any]]] = 
     m.QUESTIONS.tool: m.evaluate for m in RULES
 }
 TOOL_ZH = {tool: q.title for tool, q in QUESTIONS.items()}
+# The tools with a page on the site (sitebuild.calculator_forms): these, and the team sheet (evaluate_sheet).
+PAGES = {**QUESTIONS, team.QUESTIONS.tool: team.QUESTIONS}
 
 # Input checks, not rules: a real request is a few levels deep and far shorter than this.
 MAX_REQUEST_CHARS = 200_000

@@ -72,6 +72,15 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Page:
+    """What a tool's page needs beyond its form (``sitebuild/calculator_pages.py``)."""
+
+    packages: tuple[str, ...] = ()  # page-only packages the worker loads besides the rules
+    snapshot: bool = True  # False: no memory snapshot (one per site; see worker.mjs)
+    privacy: str = ""  # the page's privacy line, where the form's general one does not fit
+
+
+@dataclass(frozen=True)
 class Questions:
     tool: str
     title: str  # the tool's Chinese name: 登记期限
@@ -82,6 +91,7 @@ class Questions:
     one_of: tuple[str, ...] = ()  # exactly one of these is needed
     any_of: tuple[str, ...] = ()  # at least one of these is needed
     more: str = ""  # the summary line of the form's optional group
+    page: Page = Page()
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -24,10 +24,10 @@ def on_config(config):
         tools = calculator_forms.load(root)
         # The declared tools are the calculator pages: their nav entries come from them too.
         calculator_forms.fill_nav(config.nav, tools)
-    except (FileNotFoundError, calculator_forms.FormError) as exc:
+        calculator_pages.set_tools(tools.questions, bundle, Path(config.docs_dir))
+    except (FileNotFoundError, ValueError, calculator_forms.FormError) as exc:
         raise PluginError(f"calculator 钩子:{exc}") from None
-    calculator_pages.set_tools(tools.questions)
-    _build.update(bundle=bundle, tools=tools, page_config=offline.worker_config(bundle))
+    _build.update(bundle=bundle, tools=tools)
     return config
 
 
@@ -51,7 +51,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_post_page(output, page, config):
     if not calculator_pages.is_calculator_page(page.file.src_uri):
         return output
-    return calculator_pages.add_scripts(output, page.file.src_uri, page.url, _build["page_config"])
+    return calculator_pages.add_scripts(output, page.file.src_uri, page.url)
 
 
 @event_priority(-100)  # after every other hook has written its files: sw.js lists them all

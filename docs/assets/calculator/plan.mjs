@@ -98,7 +98,7 @@ function deadlineNote(d) {
 
 function deadlinesTable(res) {
   return el("table", { class: "sg-dates sg-deadlines" },
-    el("caption", {}, "期限(本期和下一期)"),
+    el("caption", {}, "期限（本期和下一期）"),
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "事项"), el("th", { scope: "col" }, "日期"), el("th", { scope: "col" }, "说明"))),
     el("tbody", {}, res.deadlines.map((d) => el("tr", { class: d.done ? "sg-done" : null },
       el("th", { scope: "row" }, d.label),
@@ -144,7 +144,7 @@ function planRows(res) {
   rows.push({ kind: "first", label: "首次登记受理期", from: res.passed_on, to: f.holiday_extended_last_day || f.last_day });
   for (const p of res.periods) {
     if (p.assumed) {
-      rows.push({ kind: "assumed", label: "第1个登记有效期(假如现在登记)", from: p.start, to: p.end });
+      rows.push({ kind: "assumed", label: "第1个登记有效期（假如现在登记）", from: p.start, to: p.end });
       continue;
     }
     const last = p.holiday_extended_last_day || p.reregistration_last_day;
@@ -152,7 +152,7 @@ function planRows(res) {
       window: [p.reregistration_opens, last], windowLabel: `第${p.index}次再登记受理期` });
   }
   const c = res.certificate;
-  if (c && c.paper_expected) rows.push({ kind: "paper", label: "纸质证书(估计)", from: c.paper_expected.from, to: c.paper_expected.to });
+  if (c && c.paper_expected) rows.push({ kind: "paper", label: "纸质证书（估计）", from: c.paper_expected.from, to: c.paper_expected.to });
   return rows.filter((r) => r.from && r.to);
 }
 
@@ -170,7 +170,7 @@ function timeline(res) {
   });
 
   const legend = el("ul", { class: "sg-legend" },
-    el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "受理期、登记有效期、证书发放(估计)"),
+    el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "受理期、登记有效期、证书发放（估计）"),
     el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), "再登记受理期"),
     el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
   const wordsBox = el("details", { class: "sg-tl-text" },

@@ -25,71 +25,77 @@ function cell(label, control, error) {
   return el("td", { class: "sg-cell" }, el("label", { class: "sg-cell-label", for: control.id }, label), control, error);
 }
 
+/** The yes/no cell of a row, which follows the row's kind (and whether it counts hours). */
+function statusCell(kind, status, hours) {
+  const label = el("span", { class: "sg-status-label" });
+  const none = el("span", { class: "sg-na" }, "不需要");
+  const td = el("td", { class: "sg-cell" }, el("label", { class: "sg-check", for: status.id }, status, label), none);
+  function sync() {
+    const k = kind.value;
+    const st = STATUS[k];
+    label.textContent = st ? st[0] : "";
+    status.hidden = !st;
+    label.hidden = !st;
+    none.hidden = !!st;
+    none.textContent = k === "online" ? "按学习时间计" : "";
+    hours.disabled = k === "degree";
+    hours.placeholder = k === "degree" ? "一次性计" : "小时";
+  }
+  kind.addEventListener("change", sync);
+  sync();
+  return td;
+}
+
+/** Row i's controls, filled with ``rec``. */
+function controls(rec, i) {
+  const id = (k) => `sg-r${i}-${k}`;
+  const attrs = (k) => ({ id: id(k), name: `records.${k}`, "data-field": `records[${i}].${k}` });
+  const kind = el("select", { ...attrs("kind"), "aria-describedby": id("kind-error") }, KINDS.map(([v, t]) => el("option", { value: v }, t)));
+  kind.value = rec.kind || "training";
+  const date = el("input", { type: "date", ...attrs("date"), min: "1950-01-01", max: "2100-12-31", "aria-describedby": id("date-error") });
+  date.value = rec.date || "";
+  const hours = el("input", { type: "text", inputmode: "decimal", ...attrs("hours"), size: "5", autocomplete: "off", "aria-describedby": id("hours-error") });
+  hours.value = rec.hours == null ? "" : String(rec.hours);
+  const status = el("input", { type: "checkbox", ...attrs("status") });
+  status.checked = rec.status !== false;
+  const approved = el("input", { type: "checkbox", ...attrs("approved") });
+  approved.checked = rec.approved !== false;
+  return { kind, date, hours, status, approved };
+}
+
+/** Row i of the table; ``remove()`` is its 删除 button's. */
+function rowFor(rec, i, remove) {
+  const n = i + 1;
+  const c = controls(rec, i);
+  const button = el("button", { type: "button", class: "sg-remove", "aria-label": `删除第${n}条记录` }, "删除");
+  button.addEventListener("click", remove);
+  const err = (k) => el("p", { class: "sg-error", id: `sg-r${i}-${k}-error`, "data-error-for": `records[${i}].${k}`, hidden: true });
+  return el("tr", { "data-index": String(i) },
+    el("th", { scope: "row", class: "sg-cell sg-rownum" }, `第${n}条`),
+    cell(`第${n}条的形式`, c.kind, err("kind")),
+    cell(`第${n}条的日期`, c.date, err("date")),
+    cell(`第${n}条的学时`, c.hours, err("hours")),
+    statusCell(c.kind, c.status, c.hours),
+    el("td", { class: "sg-cell" }, el("label", { class: "sg-check", for: c.approved.id }, c.approved, el("span", { class: "sg-cell-label-inline" }, "已审核通过"))),
+    el("td", { class: "sg-cell sg-counted", "aria-live": "off" }, el("output", { id: `sg-r${i}-counted`, for: `${c.kind.id} ${c.hours.id}` }, "")),
+    el("td", { class: "sg-cell" }, button),
+  );
+}
+
 /** The table in `form`: { read() -> rows, write(rows), counted(i, text) }. A row added or
  * removed is announced to the form as a "change", as typing would be. */
 export function recordsTable(form) {
   const body = document.getElementById("sg-records-body");
+  const changed = () => form.dispatchEvent(new Event("change"));
 
-  function changed() {
-    form.dispatchEvent(new Event("change"));
-  }
-
-  function rowFor(rec, i) {
-    const n = i + 1;
-    const id = (k) => `sg-r${i}-${k}`;
-    const kind = el("select", { id: id("kind"), name: `records.kind`, "data-field": `records[${i}].kind`, "aria-describedby": id("kind-error") },
-      KINDS.map(([v, t]) => el("option", { value: v }, t)));
-    kind.value = rec.kind || "training";
-    const date = el("input", { type: "date", id: id("date"), name: "records.date", "data-field": `records[${i}].date`, min: "1950-01-01", max: "2100-12-31", "aria-describedby": id("date-error") });
-    date.value = rec.date || "";
-    const hours = el("input", { type: "text", inputmode: "decimal", id: id("hours"), name: "records.hours", "data-field": `records[${i}].hours`, size: "5", autocomplete: "off", "aria-describedby": id("hours-error") });
-    hours.value = rec.hours == null ? "" : String(rec.hours);
-    const status = el("input", { type: "checkbox", id: id("status"), name: "records.status", "data-field": `records[${i}].status` });
-    status.checked = rec.status !== false;
-    const approved = el("input", { type: "checkbox", id: id("approved"), name: "records.approved", "data-field": `records[${i}].approved` });
-    approved.checked = rec.approved !== false;
-    const remove = el("button", { type: "button", class: "sg-remove", "aria-label": `删除第${n}条记录` }, "删除");
-    remove.addEventListener("click", () => {
-      const rows = read();
-      rows.splice(i, 1);
-      write(rows);
-      changed();
-      const left = body.querySelectorAll("tr");
-      const next = left[Math.min(i, left.length - 1)];
-      (next ? next.querySelector("select") : document.getElementById("sg-add-record")).focus();
-    });
-
-    const statusLabel = el("span", { class: "sg-status-label" });
-    const statusCell = el("td", { class: "sg-cell" }, el("label", { class: "sg-check", for: status.id }, status, statusLabel));
-    const none = el("span", { class: "sg-na" }, "不需要");
-    statusCell.append(none);
-    const err = (k) => el("p", { class: "sg-error", id: id(`${k}-error`), "data-error-for": `records[${i}].${k}`, hidden: true });
-
-    function sync() {
-      const k = kind.value;
-      const st = STATUS[k];
-      statusLabel.textContent = st ? st[0] : "";
-      status.hidden = !st;
-      statusLabel.hidden = !st;
-      none.hidden = !!st;
-      none.textContent = k === "online" ? "按学习时间计" : "";
-      const noHours = k === "degree";
-      hours.disabled = noHours;
-      hours.placeholder = noHours ? "一次性计" : "小时";
-    }
-    kind.addEventListener("change", sync);
-    sync();
-
-    return el("tr", { "data-index": String(i) },
-      el("th", { scope: "row", class: "sg-cell sg-rownum" }, `第${n}条`),
-      cell(`第${n}条的形式`, kind, err("kind")),
-      cell(`第${n}条的日期`, date, err("date")),
-      cell(`第${n}条的学时`, hours, err("hours")),
-      statusCell,
-      el("td", { class: "sg-cell" }, el("label", { class: "sg-check", for: approved.id }, approved, el("span", { class: "sg-cell-label-inline" }, "已审核通过"))),
-      el("td", { class: "sg-cell sg-counted", "aria-live": "off" }, el("output", { id: id("counted"), for: `${kind.id} ${hours.id}` }, "")),
-      el("td", { class: "sg-cell" }, remove),
-    );
+  function remove(i) {
+    const rows = read();
+    rows.splice(i, 1);
+    write(rows);
+    changed();
+    const left = body.querySelectorAll("tr");
+    const next = left[Math.min(i, left.length - 1)];
+    (next ? next.querySelector("select") : document.getElementById("sg-add-record")).focus();
   }
 
   function read() {
@@ -107,7 +113,7 @@ export function recordsTable(form) {
   }
 
   function write(records) {
-    body.replaceChildren(...(Array.isArray(records) ? records : []).map(rowFor));
+    body.replaceChildren(...(Array.isArray(records) ? records : []).map((rec, i) => rowFor(rec, i, () => remove(i))));
   }
 
   /** What row i counts for, shown in its last column; rows past the records the rules

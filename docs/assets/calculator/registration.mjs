@@ -31,7 +31,6 @@ function windowLegend(res) {
   return p ? `再登记受理期(有效期满前${monthsBetween(p.reregistration_opens, p.end)}个月)` : "再登记受理期";
 }
 
-/** The rules' own sentence for a parameter (the explanation step that used it). */
 /** The SVG timeline: first-registration window, each period, re-registration windows, today. */
 export function timeline(res) {
   const short = (iso) => zhDate(iso, { weekday: false });

@@ -1,30 +1,25 @@
 // The team page: a spreadsheet chosen on the device goes to the worker as bytes
 // (shegong.api.evaluate_sheet); the answer is a table to sort and filter, and files to save.
-// Nothing leaves the device. The file is kept (localStorage) only when 在本机保存 is ticked.
+// Its form is generated from its declaration (shegong/team.py) like every tool's, and it
+// runs on the shared controller (controller.mjs). Nothing leaves the device. The file is
+// kept (storage.mjs) only when 在本机保存 is ticked.
 
-import { el, zhDate, watchStatus, clearAll, localToday, requestOffline, saveFile, engineFailed } from "./ui.mjs";
+import { el, zhDate, localToday, saveFile } from "./ui.mjs";
+import { controller, onClear } from "./controller.mjs";
+import { forget, keep, loadSaved } from "./storage.mjs";
 
 const api = window.shegongCalculator;
-const KEY = "shegong:calculator:team";
+const TOOL = "team";
 const form = document.getElementById("sg-form");
-const input = document.getElementById("sg-team-file");
-const saveBox = document.getElementById("sg-team-save");
+const input = form.elements.namedItem("file");
+const saveBox = form.elements.namedItem("save");
 const result = document.getElementById("sg-result");
 const answer = document.getElementById("sg-answer");
 
 let current = null; // {response, text, name}
-let last = null; // the file last chosen: {name, buffer}, for 重试 after the engine failed
+let chosen = null; // the file last chosen: {name, buffer}, computed again on 重试
 let filter = "all";
 let sortAsc = true;
-let seq = 0;
-let offlineAsked = false;
-
-watchStatus();
-
-function busy(on) {
-  if (on) result.dataset.busy = "";
-  else delete result.dataset.busy;
-}
 
 function toBase64(bytes) {
   let s = "";
@@ -39,80 +34,49 @@ function fromBase64(text) {
   return out.buffer;
 }
 
-function keep(name, buffer) {
-  try {
-    if (saveBox.checked) localStorage.setItem(KEY, JSON.stringify({ name, data: toBase64(new Uint8Array(buffer)) }));
-    else localStorage.removeItem(KEY);
-  } catch {
-    answer.textContent = "这个浏览器不允许在本机保存(可能是隐私模式或空间已满)；表格照常计算，但不会保存。";
+/** The chosen file is kept while 在本机保存 is ticked, and only then. */
+function keepFile() {
+  if (!saveBox.checked || !chosen) forget(TOOL);
+  else if (!keep(TOOL, { name: chosen.name, data: toBase64(new Uint8Array(chosen.buffer)) })) {
+    answer.textContent = "这个浏览器不允许在本机保存（可能是隐私模式或空间已满）；表格照常计算，但不会保存。";
   }
 }
 
-async function run(name, buffer) {
-  last = { name, buffer };
-  const mine = ++seq;
-  busy(true);
-  try {
+const ctl = controller({
+  prepare: () => chosen || { empty: "" },
+  async send({ name, buffer }) {
     const t0 = performance.now();
     const response = await api.evaluateSheet(buffer, name, localToday());
-    if (mine !== seq) return;
     performance.measure("shegong:team", { start: t0, end: performance.now() });
+    return response;
+  },
+  show(response, { name }) {
     current = { response, text: JSON.stringify(response), name };
     render();
     performance.mark("shegong:team-table");
-    if (!offlineAsked) {
-      offlineAsked = true;
-      requestOffline();
-    }
-  } catch (err) {
-    if (mine !== seq) return;
-    // The error itself (a Python traceback, say) goes to the console, never on the page.
-    if (err) console.warn("shegong: the team computation failed:", err);
-    result.replaceChildren(engineFailed(() => run(name, buffer)));
-    result.dataset.state = "failed";
-    answer.textContent = "计算引擎出错，这次没有算出结果。可以点“重试”，或先阅读指南。";
-  } finally {
-    if (mine === seq) busy(false);
-  }
-}
+  },
+});
 
 input.addEventListener("change", async () => {
   const file = input.files && input.files[0];
   if (!file) return;
   performance.mark("shegong:team-file");
-  const buffer = await file.arrayBuffer();
-  keep(file.name, buffer);
-  run(file.name, buffer);
+  chosen = { name: file.name, buffer: await file.arrayBuffer() };
+  keepFile();
+  ctl.run();
 });
 
-saveBox.addEventListener("change", () => {
-  if (!saveBox.checked) {
-    try { localStorage.removeItem(KEY); } catch { /* nothing was saved */ }
-    return;
-  }
-  const file = input.files && input.files[0];
-  if (file) file.arrayBuffer().then((b) => keep(file.name, b));
-});
+saveBox.addEventListener("change", keepFile);
+form.addEventListener("submit", (ev) => ev.preventDefault());
+form.addEventListener("sg-recompute", () => { if (chosen) ctl.run(); });
 
-document.getElementById("sg-clear").addEventListener("click", async () => {
-  seq++;
+onClear(() => {
+  ctl.cancel();
   current = null;
-  last = null;
+  chosen = null;
   input.value = "";
   saveBox.checked = false;
-  result.replaceChildren();
-  result.dataset.state = "empty";
-  busy(false);
-  answer.textContent = "";
-  const { removed, failed } = await clearAll();  // the saved team included (its key has the calculators' prefix)
-  const note = document.getElementById("sg-cleared");
-  note.textContent = `已清除：${removed.join("、") || "没有可清除的内容"}。` + (failed.length ? `未能清除：${failed.join("、")}。` : "");
-  note.hidden = false;
-});
-
-form.addEventListener("submit", (ev) => ev.preventDefault());
-form.addEventListener("sg-recompute", () => {
-  if (last) run(last.name, last.buffer);
+  ctl.show("empty", [], "");
 });
 
 // --- the table ---------------------------------------------------------------------------
@@ -243,10 +207,12 @@ function render() {
 }
 
 // A saved team is read again with today's date.
-try {
-  const saved = JSON.parse(localStorage.getItem(KEY) || "null");
-  if (saved && saved.data) {
+const saved = loadSaved(TOOL);
+if (saved && saved.data) {
+  try {
+    chosen = { name: saved.name, buffer: fromBase64(saved.data) };
     saveBox.checked = true;
-    run(saved.name, fromBase64(saved.data));
-  }
-} catch { /* nothing saved, or unreadable: start empty */ }
+    ctl.run();
+  } catch { /* unreadable: start empty */ }
+}
+if (!chosen) ctl.show("empty", [], "");
