@@ -14,6 +14,7 @@ import re
 from typing import Any, Callable
 
 from . import batch, certificate, ics, idcard, photo, plan, registration, sheets, titles, training
+from .explain import numbered
 from .inputs import InputError, describe, printable
 from .policy import Policy, load
 
@@ -132,7 +133,7 @@ def evaluate(request: Any, today: dt.date | None = None, policy: Policy | None =
         if not isinstance(tool, str) or tool.strip() not in TOOLS:
             return _failure([{"field": "tool", "message": f"「计算器类型」(tool)无法识别：{describe(tool)}。可填：{accepted}。"}])
         tool = tool.strip()
-        return TOOLS[tool](request, policy or load(), today or dt.date.today())
+        return numbered(TOOLS[tool](request, policy or load(), today or dt.date.today()))
     except InputError as e:
         return _failure(e.errors, tool)
     except Exception as e:  # the safety net: a bug must still answer in Chinese

@@ -196,7 +196,7 @@ def _paper(out: dict[str, Any], results: dt.date, since_rule: dict[str, Any], po
     explanation.append(step(
         f"纸质证书一般在成绩发布后{months_min}至{months_max}个月左右由各地发布领取通知，"
         f"据此估计为{z(paper_from)}至{z(paper_to)}之间；这是通常情况，不是期限，以当地人事考试部门的公告为准。",
-        f"{policy.cite(PAPER_MIN, on=results)}；{CIVIL_CODE_COUNTING}",
+        (policy.cite(PAPER_MIN, on=results), CIVIL_CODE_COUNTING),
         PAPER_MIN,
     ))
     date_list.append(dated("paper_expected.from", "纸质证书预计最早领取", paper_from, policy.cite(PAPER_MIN, on=results)))
@@ -254,7 +254,7 @@ def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[t
         "possible_from": iso(possible),
     }
     # The count and its window are two values: each cites its own source (once when the same).
-    cite_count = "；".join(dict.fromkeys([policy.cite(ANNOTATION_COUNT, on=on), policy.cite(COUNT_WINDOW, on=on)]))
+    cite_count = (policy.cite(ANNOTATION_COUNT, on=on), policy.cite(COUNT_WINDOW, on=on))
     if possible is not None:
         explanation.append(step(
             f"同一证书{window_days}天内最多有{max_valid}次有效加注。你填写的之前的加注中，有{len(counted)}次在"

@@ -204,7 +204,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         f"身份证号应为{LENGTH}位：前{LENGTH - 1}位是数字，第1–2位是省级行政区代码，第7–14位是出生日期（年月日），最后一位是校验码（数字或X）。"
         f"校验码由前{LENGTH - 1}位算出：各位分别乘以权重{'、'.join(map(str, WEIGHTS))}，"
         f"乘积相加后除以11，余数0到10依次对应{'、'.join(CHECK)}。",
-        f"{STANDARD}；{PROVINCE_STANDARD}",
+        (STANDARD, PROVINCE_STANDARD),
     ))
     well_formed = not problems
     if well_formed:
@@ -216,7 +216,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     else:
         where = "按上面说的位置" if any(p["positions"] for p in problems) else ""
         advice = f"请{where}对照身份证改正，再到系统里输入。号码格式正确之前，先不要点[反馈]。"
-        explanation.append(step("号码有误：" + "".join(p["message"] for p in problems), f"{STANDARD}；{PROVINCE_STANDARD}"))
+        explanation.append(step("号码有误：" + "".join(p["message"] for p in problems), (STANDARD, PROVINCE_STANDARD)))
         summary = f"{masked}：号码有误。{problems[0]['message']}"
     if changes:
         summary += f"（已自动转换：{'、'.join(changes)}）"

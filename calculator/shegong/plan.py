@@ -82,7 +82,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     keys = {f"periods[{p['index'] - 1}]" for p in shown}
     date_list = [d for d in reg["dates"] if d["key"].split(".")[0] in keys or d["key"].startswith("first_registration")]
     explanation = reg["explanation"] + [
-        step(f"{_name(p)}：{p['training']['summary']}", p["training"]["explanation"][0]["source"],
+        step(f"{_name(p)}：{p['training']['summary']}", p["training"]["explanation"][0]["sources"],
              f"training.required_hours.{reg['level']}")
         for p in periods if p["training"]
     ]
@@ -113,6 +113,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "dates": date_list,
         "summary": reg["summary"] if reg["next_step"] else f"{stage['text']}下一步：{next_step['text']}",
         "explanation": explanation,
+        "local_notice": reg["local_notice"],
     }
 
 
@@ -158,7 +159,8 @@ def _name(p: dict[str, Any]) -> str:
 def _public(p: dict[str, Any]) -> dict[str, Any]:
     t = p["training"]
     out = {k: p.get(k) for k in ("index", "assumed", "start", "end", "reregistration_opens", "reregistration_last_day",
-                                 "holiday_extended_last_day", "holiday_check", "reregistered_on", "required_hours")}
+                                 "holiday_extended_last_day", "holiday_check", "reregistered_on", "required_hours",
+                                 "reregistration_deadline", "reregistration_window_months")}
     out["name"] = _name(p) if p.get("end") else f"第{p['index']}个登记有效期"
     for key in ("counted_hours", "remaining_hours", "pending_hours", "met"):
         out[key] = t[key] if t else None
@@ -221,15 +223,16 @@ def _deadlines(reg: dict[str, Any], near: list[dict[str, Any]]) -> list[dict[str
     first = reg["first_registration"]
     out = [{"key": "first_registration.last_day", "label": "首次登记受理期限最后一天", "date": first["last_day"],
             "holiday_extended_last_day": first["holiday_extended_last_day"], "holiday_check": first["holiday_check"],
-            "done": reg["first_registered_on"] is not None}]
+            "deadline": first["deadline"], "done": reg["first_registered_on"] is not None}]
     for p in near:
         n, i = p["index"], p["index"] - 1
         done = p["reregistered_on"] is not None
         out.append({"key": f"periods[{i}].reregistration_opens", "label": f"第{n}次再登记开始受理",
-                    "date": p["reregistration_opens"], "holiday_extended_last_day": None, "holiday_check": None, "done": done})
+                    "date": p["reregistration_opens"], "holiday_extended_last_day": None, "holiday_check": None,
+                    "deadline": p["reregistration_opens"], "done": done})
         out.append({"key": f"periods[{i}].reregistration_last_day", "label": f"第{n}次再登记受理期限最后一天",
                     "date": p["reregistration_last_day"], "holiday_extended_last_day": p["holiday_extended_last_day"],
-                    "holiday_check": p["holiday_check"], "done": done})
+                    "holiday_check": p["holiday_check"], "deadline": p["reregistration_deadline"], "done": done})
     return out
 
 

@@ -56,6 +56,8 @@ MIN_PERIODS = 3
 # Said where an answer counts on re-registrations the reader has not listed.
 ASSUMED_ON_TIME = "（这是假定每次都按时再登记推算的；没有按时再登记的，请在“我的时间表”里填写已办理的再登记日期。）"
 LOCAL = "以当地民政部门通知为准"
+# Said once under an answer's dates (registration, plan).
+LOCAL_NOTICE = f"日期按规定推算，具体{LOCAL}。"
 MAY_MOVE = "最后一天可能顺延，以当年公布的安排为准。"
 CALENDAR_FILE = "社工证登记期限.ics"
 # The guides that explain each step (docs/, the site's own pages); the official entry is
@@ -94,7 +96,7 @@ def chain(start: dt.date, today: dt.date, policy: Policy, done: list[dt.date] | 
         end = dates.add_years(start, validity)
         fields, _check = holiday_fields(end)
         opens = dates.add_months(end, -window_months)
-        last = dt.date.fromisoformat(fields["holiday_extended_last_day"] or iso(end))
+        last = dt.date.fromisoformat(fields["deadline"])
         period = {
             "index": len(out) + 1,
             "start": iso(start),
@@ -104,6 +106,8 @@ def chain(start: dt.date, today: dt.date, policy: Policy, done: list[dt.date] | 
             "holiday_extended_last_day": fields["holiday_extended_last_day"],
             "holiday_check": fields["holiday_check"],
             "reregistered_on": None,
+            "reregistration_deadline": fields["deadline"],
+            "reregistration_window_months": window_months,
         }
         out.append(period)
         if done is not None:
@@ -164,13 +168,13 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
         step(
             f"首次登记的受理期限为通过考试后{first_years}年内。从{dates.zh_date(passed_on)}起算"
             f"（当日不计入），最后一天是{dates.zh_date(first_last)}。",
-            f"{cite_first}；{CIVIL_CODE_COUNTING}",
+            (cite_first, CIVIL_CODE_COUNTING),
             FIRST_WINDOW,
         ),
         step(first_check.reason, CIVIL_CODE_HOLIDAY),
     ]
     date_list = [
-        dated("first_registration.last_day", "首次登记受理期限最后一天", first_last, f"{cite_first}；{CIVIL_CODE_COUNTING}"),
+        dated("first_registration.last_day", "首次登记受理期限最后一天", first_last, (cite_first, CIVIL_CODE_COUNTING)),
     ]
     if first_check.extended_to:
         date_list.append(
@@ -198,7 +202,7 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
             early = "、".join(dates.zh_date(d) for d in found.early)
             # Each window is its own period's (the rule in force on that period's start): list them.
             windows = "、".join(f"{dates.zh_date(dt.date.fromisoformat(p['reregistration_opens']))}至"
-                               f"{dates.zh_date(dt.date.fromisoformat(p['holiday_extended_last_day'] or p['end']))}"
+                               f"{dates.zh_date(last_day(p))}"
                                for p in found.periods)
             r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内（受理期依次为{windows}）。请核对日期。")
             r.raise_if_errors()
@@ -210,10 +214,10 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
             start, end = dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
             p["required_hours"] = _hours(policy, level, start)
             date_list.append(dated(f"periods[{n - 1}].end", f"第{n}个登记有效期最后一天", end,
-                                   f"{policy.cite(VALIDITY, on=start)}；{CIVIL_CODE_COUNTING}"))
+                                   (policy.cite(VALIDITY, on=start), CIVIL_CODE_COUNTING)))
             date_list.append(dated(f"periods[{n - 1}].reregistration_opens", f"第{n}次再登记开始受理",
                                    dt.date.fromisoformat(p["reregistration_opens"]),
-                                   f"{policy.cite(REREG_WINDOW, on=start)}；{CIVIL_CODE_COUNTING}"))
+                                   (policy.cite(REREG_WINDOW, on=start), CIVIL_CODE_COUNTING)))
             if p["holiday_extended_last_day"]:
                 date_list.append(dated(f"periods[{n - 1}].holiday_extended_last_day",
                                        f"第{n}次再登记（节假日顺延后）最后一天",
@@ -255,6 +259,7 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
         # A late reader reads first what happened, then what to do.
         "summary": (f"{fact}下一步：{next_step['text']}" if next_step else stage["text"]) + _assumed(done, period),
         "explanation": explanation,
+        "local_notice": LOCAL_NOTICE,
     }
     return out
 
@@ -291,13 +296,12 @@ def periods_ahead(reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
 
 def first_last_day(reg: dict[str, Any]) -> dt.date:
     """The last day of the first-registration window, moved past a holiday where the rules move it."""
-    first = reg["first_registration"]
-    return dt.date.fromisoformat(first["holiday_extended_last_day"] or first["last_day"])
+    return dt.date.fromisoformat(reg["first_registration"]["deadline"])
 
 
 def last_day(period: dict[str, Any]) -> dt.date:
     """The last day a re-registration window takes, moved past a holiday where the rules move it."""
-    return dt.date.fromisoformat(period["holiday_extended_last_day"] or period["reregistration_last_day"])
+    return dt.date.fromisoformat(period["reregistration_deadline"])
 
 
 def next_period(reg: dict[str, Any], periods: list[dict[str, Any]]) -> dict[str, Any]:
@@ -372,11 +376,11 @@ def _period_rules(periods: list[dict[str, Any]], policy: Policy, assumed: str) -
     for _key, run in runs:
         on = dt.date.fromisoformat(run[0]["start"])
         validity, window_months = policy.value(VALIDITY, on), policy.value(REREG_WINDOW, on)
-        cites = dict.fromkeys([policy.cite(VALIDITY, on), policy.cite(REREG_WINDOW, on), CIVIL_CODE_COUNTING])
+        cites = (policy.cite(VALIDITY, on), policy.cite(REREG_WINDOW, on), CIVIL_CODE_COUNTING)
         out.append(step(
             f"{_scope(run, len(runs))}登记有效期为{validity}年，首次登记后每{validity}年再登记一次；再登记的受理期限为上次登记有效期满前"
             f"{window_months}个月。新的有效期从上一期的最后一天接续。{assumed}",
-            "；".join(cites),
+            cites,
             VALIDITY,
         ))
     return out
@@ -431,7 +435,7 @@ def _stage(
     for p in found.periods:
         end = dt.date.fromisoformat(p["end"])
         opens = dt.date.fromisoformat(p["reregistration_opens"])
-        last = dt.date.fromisoformat(p["holiday_extended_last_day"] or p["end"])
+        last = last_day(p)
         if today < opens or (p["reregistered_on"] and today <= end):
             done = f"已于{z(dt.date.fromisoformat(p['reregistered_on']))}再登记；" if p["reregistered_on"] else ""
             return {
@@ -446,7 +450,7 @@ def _stage(
                          p["holiday_check"] == "unknown", period=p["index"])
     missed = found.missed
     assert missed is not None, "periods reach today unless a window was missed"
-    last = dt.date.fromisoformat(missed["holiday_extended_last_day"] or missed["end"])
+    last = last_day(missed)
     return {
         "code": "reregistration_missed",
         "text": f"逾期未再登记：第{missed['index']}次再登记的受理期限已于{z(last)}届满，你填写的再登记日期中没有在受理期内的。"

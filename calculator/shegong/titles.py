@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import dates
-from .explain import CIVIL_CODE_COUNTING, iso, not_in_force_message, step
+from .explain import CIVIL_CODE_COUNTING, citing, iso, not_in_force_message, step
 from .inputs import Reader, normalize
 from .policy import ROUTES, NotInForce, Policy
 from .questions import Field, Questions
@@ -121,12 +121,12 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         cite = policy.cite_document(routes["document"], route["article"])
         outcome, state = _outcome(route, policy, start, asked)
         needs = state.waiting if state.waiting in ("since", "condition") else None
-        outcomes.append(outcome | {"needs": needs, "source": cite})
+        outcomes.append(outcome | {"needs": needs} | citing(cite))
         states.append(state)
         # The caveat says what to rely on where the data is not the notice's own words.
         text = (route["text"] + ("（据通知原文节选）" if route.get("condensed") else "")
                 + (f"（{route['caveat']}）" if route.get("caveat") else ""))
-        explanation.append(step(text, f"{cite}；{CIVIL_CODE_COUNTING}" if route["years"] else cite))
+        explanation.append(step(text, (cite, CIVIL_CODE_COUNTING) if route["years"] else cite))
 
     return {
         "ok": True,

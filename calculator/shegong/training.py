@@ -24,7 +24,7 @@ from typing import Any
 from dataclasses import dataclass
 
 from . import dates, registration
-from .explain import CIVIL_CODE_COUNTING, dated, iso, not_in_force_message, read_on, step
+from .explain import CIVIL_CODE_COUNTING, Cited, dated, iso, not_in_force_message, read_on, step
 from .inputs import Reader, number_out, shown_down, shown_up
 from .policy import NotInForce, Policy
 from .questions import Field, Questions, level
@@ -112,7 +112,7 @@ class Period:
     start: dt.date
     end: dt.date
     first: bool | None  # whether the start day is the first registration day (and so counts here)
-    end_rule: str
+    end_rule: Cited
     index: int | None = None
     note: str | None = None  # why the period could not be followed to the day asked about
     assumed: bool = False  # worked out assuming every re-registration on time (none listed)
@@ -196,7 +196,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
             f"本期为{dates.zh_date(start)}至{dates.zh_date(end)}。只有日期在本期内的记录计入；"
             "规定说的是“每一登记有效期内”，没有跨期结转的条文，所以不结转。"
             "前后两期交接的那一天只算一次，计入结束的那一期；首次登记当天的记录计入第一期。",
-            f"{policy.cite(required_key, on=start)}；{CIVIL_CODE_COUNTING}",
+            (policy.cite(required_key, on=start), CIVIL_CODE_COUNTING),
         ),
         step(
             "参加社会工作培训并取得合格证明的，按实际培训时间计算；参加社会工作专业学历教育，取得学历或者学位的，"
@@ -285,7 +285,7 @@ def _period(r: Reader, policy: Policy, on: dt.date) -> Period | None:
             note = (f"第{p['index']}次再登记的受理期已过，你填写的再登记日期中没有在受理期内的；之后的登记有效期无法推算，"
                     f"以下按第{p['index']}个登记有效期计算。逾期如何办理，以当地民政部门通知为准。")
         start = dt.date.fromisoformat(p["start"])
-        rule = f"{policy.cite(VALIDITY, on=start)}；{CIVIL_CODE_COUNTING}"
+        rule = (policy.cite(VALIDITY, on=start), CIVIL_CODE_COUNTING)
         return Period(start, dt.date.fromisoformat(p["end"]), p["index"] == 1, rule, p["index"], note, done is None)
     start = r.date("period_start", "登记有效期开始日期")
     end = r.date("period_end", "登记有效期结束日期", required=False)
@@ -297,7 +297,7 @@ def _period(r: Reader, policy: Policy, on: dt.date) -> Period | None:
         validity = read_on(policy, r, VALIDITY, start, "period_start", "登记有效期开始日期")
         if validity is None:
             return None
-        return Period(start, dates.add_years(start, validity), first, f"{policy.cite(VALIDITY, on=start)}；{CIVIL_CODE_COUNTING}")
+        return Period(start, dates.add_years(start, validity), first, (policy.cite(VALIDITY, on=start), CIVIL_CODE_COUNTING))
     if end < start:
         r.error("period_end", "「登记有效期结束日期」不能早于开始日期。不填则按开始日期加上登记有效期计算。")
         return None
