@@ -46,7 +46,6 @@ QUESTIONS = Questions(
     ),
     more="成绩发布日期、按另一天判断（可选）",
 )
-FIELDS = QUESTIONS.names
 REGISTRATION_ASKS = tuple(f.name for f in _REG.fields)
 
 # The guide that explains each next step (docs/, the site's own pages).
@@ -60,8 +59,8 @@ CALENDAR_FILE = "我的时间表.ics"
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    r = Reader(request)
-    r.reject_unknown(FIELDS)
+    r = Reader(request, questions=QUESTIONS, policy=policy)
+    r.reject_unknown()
     r.raise_if_errors()
     reg = registration.evaluate({"tool": "registration", **{k: request[k] for k in REGISTRATION_ASKS if k in request}},
                                 policy, today)

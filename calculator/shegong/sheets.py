@@ -26,17 +26,22 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from .inputs import InputError, closest
+from .registration import QUESTIONS as _REGISTRATION
 
 # The workers' sheet.  再登记日期 may be repeated (再登记日期2, 再登记日期(2) …), and a cell may
-# hold several dates.
-NAME, ID, LEVEL, PASSED, FIRST, REREG, HOURS = "姓名", "工号", "级别", "通过考试日期", "首次登记日期", "再登记日期", "本期已获学时"
+# hold several dates.  The registration rules' fields are the columns they declare.
+FIELD_COLUMN = {f.name: f.column for f in _REGISTRATION.fields if f.column}
+LEVEL, PASSED, FIRST, REREG = (FIELD_COLUMN[n] for n in ("level", "passed_on", "first_registered_on", "reregistered_on"))
+NAME, ID, HOURS = "姓名", "工号", "本期已获学时"
 COLUMNS = (NAME, ID, LEVEL, PASSED, FIRST, REREG, HOURS)
 DATE_COLUMNS = (PASSED, FIRST, REREG)
 # The learning records' sheet (an .xlsx's second sheet): one row per record.
 KIND, DAY, RECORD_HOURS, QUALIFIED, APPROVED = "形式", "日期", "学时", "是否合格", "已审核通过"
 RECORD_COLUMNS = (NAME, ID, KIND, DAY, RECORD_HOURS, QUALIFIED, APPROVED)
 # Other spellings a coordinator's sheet may use for a column.
-ALIASES = {"证书级别": LEVEL, "考试通过日期": PASSED, "登记日期": FIRST}
+# Each field's form label is one (通过考试的日期), and so is a form label shared with another tool (首次登记日期).
+ALIASES = {"考试通过日期": PASSED, "登记日期": FIRST,
+           **{f.label: f.column for f in _REGISTRATION.fields if f.column and f.label != f.column}}
 
 MAX_BYTES = 50 * 1024 * 1024  # an input check: a team's sheet is far smaller
 HEADER_ROWS = 10  # where the header is looked for: a title or a note or two above it
