@@ -221,7 +221,7 @@ def test_a_known_holiday_extension_of_a_period_end_is_explained():
 def test_what_was_received_is_said_in_json_not_pythons_repr():
     from shegong.inputs import describe
 
-    assert describe(None) == "空值(null)" and describe(False) == "false" and describe([1, None]) == "[1, null]"
+    assert describe(None) == "空值（null）" and describe(False) == "false" and describe([1, None]) == "[1, null]"
     res = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": True})
     res2 = evaluate({"tool": True})
     messages = " ".join(e["message"] for e in res["errors"] + res2["errors"])

@@ -229,7 +229,7 @@ def test_a_row_whose_rules_fail_is_reported_alone(monkeypatch):
 
     monkeypatch.setattr(registration, "answer", broken)
     r = run(csv(*ROWS))
-    assert "内部错误(ZeroDivisionError)" in r["workers"][0]["problems"][0]["message"]
+    assert "内部错误（ZeroDivisionError）" in r["workers"][0]["problems"][0]["message"]
     assert r["workers"][1]["stage"] == "first_registration_open"
 
 
@@ -522,7 +522,7 @@ def test_a_title_row_above_the_header():
         assert [w["row"] for w in r["workers"]] == ([4, 5] if name.endswith("csv") else [3, 4])
         assert [w["level"] for w in r["workers"]] == ["社会工作师", "助理社会工作师"]
     unknown = run(csv("张三,社会工作师,2024-06-15", head="台账\n姓名,级别,通过考试日期,备注"))
-    assert [p["row"] for p in unknown["problems"]] == [2] and "第2行(表头)" in unknown["problems"][0]["message"]
+    assert [p["row"] for p in unknown["problems"]] == [2] and "第2行（表头）" in unknown["problems"][0]["message"]
 
 
 def test_merged_cells_fill_the_rows_they_cover():

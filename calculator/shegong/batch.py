@@ -121,7 +121,7 @@ def _ask(rules: Any, request: dict[str, Any], policy: Policy, today: dt.date, sa
         return {"ok": False, "errors": e.errors}
     except Exception as e:  # the safety net: one row's bug must not stop the team
         return {"ok": False, "internal_error": True, "errors": [{"field": "request", "message":
-                f"计算这一行时出现内部错误({type(e).__name__})，这是本站的问题，请把这一行反馈给维护者。"}]}
+                f"计算这一行时出现内部错误（{type(e).__name__}），这是本站的问题，请把这一行反馈给维护者。"}]}
 
 
 def _deadline(reg: dict[str, Any], ahead: list[dict[str, Any]]) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:

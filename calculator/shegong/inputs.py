@@ -69,7 +69,7 @@ def printable(text: str) -> str:
 def describe(value: Any) -> str:
     """What was received, in the request's own notation (JSON), never Python's repr."""
     if value is None:
-        text = "空值(null)"
+        text = "空值（null）"
     elif isinstance(value, str):
         text = printable(value)
     else:
@@ -267,7 +267,7 @@ class Reader:
             return default
         if isinstance(value, bool):
             return value
-        self.bad(name, label, f"应为 true(是)或 false(否)，收到：{describe(value)}。")
+        self.bad(name, label, f"应为 true（是）或 false（否），收到：{describe(value)}。")
         return default
 
     def hours(self, name: str, label: str, maximum: int) -> Decimal | None:
@@ -337,7 +337,7 @@ class Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.bad(name, label, f"应为记录列表(JSON 数组)，收到：{describe(value)}。")
+            self.bad(name, label, f"应为记录列表（JSON 数组），收到：{describe(value)}。")
             return []
         return value
 
