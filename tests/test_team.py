@@ -220,14 +220,14 @@ def test_an_empty_records_sheet_and_blank_rows():
 
 
 def test_a_row_whose_rules_fail_is_reported_alone(monkeypatch):
-    real = registration.answer
+    real = registration.outline
 
     def broken(request, policy, today, naming=None):
         if request["passed_on"] == "2024-06-15":
             raise ZeroDivisionError
         return real(request, policy, today, naming)
 
-    monkeypatch.setattr(registration, "answer", broken)
+    monkeypatch.setattr(registration, "outline", broken)
     r = run(csv(*ROWS))
     assert "内部错误（ZeroDivisionError）" in r["workers"][0]["problems"][0]["message"]
     assert r["workers"][1]["stage"] == "first_registration_open"

@@ -153,9 +153,10 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
         "hours_required": None, "hours_counted": None, "hours_remaining": None, "hours_pending": None,
         "flags": [], "problems": [], "windows": [],
     }
-    # The answer without its own calendar file: the team's file is made once, from the events.
+    # The registration rules' facts and the stage in words, with no steps or citations, and no
+    # calendar file of its own: the team's file is made once, from the events.
     said = naming(row, records)
-    reg = _ask(registration.answer, request, policy, today, said)
+    reg = _ask(registration.outline, request, policy, today, said)
     problems = list(row.problems) + ([] if reg["ok"] else _problems(reg["errors"], row, [], columns))
     if records and HOURS in v:
         problems.append(_problem(row.number, HOURS, "和学习记录表只填其一：这一行的学时已按学习记录计算。"))
@@ -207,7 +208,7 @@ def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], 
         request["records"] = [{"kind": "online", "date": today.isoformat(), "hours": v[HOURS]}]
     else:
         request["records"] = []
-    res = _ask(training.evaluate, request, policy, today, said)
+    res = _ask(_totals, request, policy, today, said)
     if not res["ok"]:
         return _problems(res["errors"], row, records)
     out.update(period_start=res["period_start"], period_end=res["period_end"], hours_required=res["required_hours"],
@@ -216,6 +217,11 @@ def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], 
     if not records and HOURS not in v:
         out["hours_counted"] = None  # not given: only what is required is known
     return []
+
+
+def _totals(request: dict[str, Any], policy: Policy, today: dt.date, said: Naming | None) -> dict[str, Any]:
+    """The training rules' numbers for one request (their facts; no words)."""
+    return {"ok": True, **training.totals(training.facts(request, policy, today, said))}
 
 
 def _hours_cell(row: Row, policy: Policy) -> list[dict[str, Any]]:

@@ -78,6 +78,13 @@ def _zh_moment(moment: dt.datetime) -> str:
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    """The answer and its calendar file."""
+    out = answer(request, policy, today)
+    return out | {"calendar": ics.attachment(calendar_events(out, today), today, "社工证领取提醒", CALENDAR_FILE)}
+
+
+def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    """The answer without the calendar file (the plan makes its own)."""
     r = Reader(request, questions=QUESTIONS, policy=policy)
     r.reject_unknown()
     results, requested = r.read("results_published_on"), r.read("annotation_requested_at")
@@ -106,8 +113,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     annotation = _annotation(requested, days, earlier, policy, explanation, date_list)
     out.update(annotation.pop("fields"))
     summary += annotation["summary"]
-    out |= {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
-    return out | {"calendar": ics.attachment(calendar_events(out, today), today, "社工证领取提醒", CALENDAR_FILE)}
+    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
 
 
 def _check(r: Reader, policy: Policy, results: dt.date | None, requested: dt.datetime | None, days: int | None,

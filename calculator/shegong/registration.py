@@ -278,22 +278,14 @@ def _stage(a: Asked, deadline: dt.date, first_check: dates.HolidayCheck, found: 
 # --- words: the response ---------------------------------------------------------------
 
 
-def words(f: Facts, policy: Policy) -> dict[str, Any]:
-    """The response: the facts, each step said and cited."""
+def outline(request: dict[str, Any], policy: Policy, today: dt.date, naming: Naming | None = None) -> dict[str, Any]:
+    """What a list of many workers needs of one (the team tool): brief(), without the steps."""
+    return brief(facts(request, policy, today, naming))
+
+
+def brief(f: Facts) -> dict[str, Any]:
+    """The answer's facts as response fields, and the stage in words: no steps, no citations."""
     a = f.asked
-    explanation, date_list = _first_words(f, policy)
-    if a.first_registered_on is not None:
-        more, more_dates = _period_words(f, policy)
-        explanation += more
-        date_list += more_dates
-    stage = stage_words(f)
-    fact = stage.pop("fact", stage["text"])
-    period = f.period
-    explanation.append(step(stage["text"], policy.cite(VALIDITY, on=dt.date.fromisoformat(period["start"]))
-                            if period else policy.cite(FIRST_WINDOW, on=a.passed_on)))
-    next_step = late_step(stage["code"], policy)
-    if next_step:
-        explanation.append(step(next_step["text"], next_step["source"]))
     first_fields, _check = holiday_fields(f.first_last)
     return {
         "ok": True,
@@ -304,9 +296,34 @@ def words(f: Facts, policy: Policy) -> dict[str, Any]:
         "reregistered_on": None if a.done is None else [iso(d) for d in a.done],
         "today": iso(a.today),
         "required_hours": f.required_hours,
-        "first_registration": first_fields,
+        "first_registration": first_fields | {"window_years": f.first_years},
         "periods": f.found.periods,
-        "stage": stage,
+        "stage": stage_words(f),
+    }
+
+
+def first_window_text(years: int, passed_on: dt.date, last: dt.date) -> str:
+    return (f"首次登记的受理期限为通过考试后{years}年内。从{dates.zh_date(passed_on)}起算"
+            f"（当日不计入），最后一天是{dates.zh_date(last)}。")
+
+
+def words(f: Facts, policy: Policy) -> dict[str, Any]:
+    """The response: the facts, each step said and cited."""
+    a, out = f.asked, brief(f)
+    explanation, date_list = _first_words(f, policy)
+    if a.first_registered_on is not None:
+        more, more_dates = _period_words(f, policy)
+        explanation += more
+        date_list += more_dates
+    stage = out["stage"]
+    fact = stage.pop("fact", stage["text"])
+    period = f.period
+    explanation.append(step(stage["text"], policy.cite(VALIDITY, on=dt.date.fromisoformat(period["start"]))
+                            if period else policy.cite(FIRST_WINDOW, on=a.passed_on)))
+    next_step = late_step(stage["code"], policy)
+    if next_step:
+        explanation.append(step(next_step["text"], next_step["source"]))
+    return out | {
         "dates": date_list,
         "next_step": next_step and {"text": next_step["text"], "guide": next_step["guide"]},
         # A late reader reads first what happened, then what to do.
@@ -320,8 +337,7 @@ def _first_words(f: Facts, policy: Policy) -> tuple[list[dict[str, Any]], list[d
     """The first-registration window: its steps and dates."""
     a, cite = f.asked, policy.cite(FIRST_WINDOW, on=f.asked.passed_on)
     explanation = [
-        step(f"首次登记的受理期限为通过考试后{f.first_years}年内。从{dates.zh_date(a.passed_on)}起算"
-             f"（当日不计入），最后一天是{dates.zh_date(f.first_last)}。", (cite, CIVIL_CODE_COUNTING), FIRST_WINDOW),
+        step(first_window_text(f.first_years, a.passed_on, f.first_last), (cite, CIVIL_CODE_COUNTING), FIRST_WINDOW),
         step(f.first_check.reason, CIVIL_CODE_HOLIDAY),
     ]
     date_list = [dated("first_registration.last_day", "首次登记受理期限最后一天", f.first_last, (cite, CIVIL_CODE_COUNTING))]
@@ -428,7 +444,8 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
         last = first_last_day(reg)
         may = MAY_MOVE if first["holiday_check"] == "unknown" else ""
         out += ics.window(ics.uid("first", start.isoformat(), case), "社工证首次登记受理期", start, last,
-                          f"{reg['explanation'][0]['text']}{may}{LOCAL}。", ics.window_rings(start, last), today)
+                          f"{first_window_text(first['window_years'], start, dt.date.fromisoformat(first['last_day']))}"
+                          f"{may}{LOCAL}。", ics.window_rings(start, last), today)
     for p in periods:
         last = last_day(p)
         if p.get("reregistered_on") or last < today:

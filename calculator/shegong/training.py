@@ -236,28 +236,33 @@ def words(f: Facts, policy: Policy) -> dict[str, Any]:
         "ok": True,
         "tool": "training",
         "level": f.level,
-        "period_start": iso(f.period.start),
-        "period_end": iso(f.period.end),
+        **totals(f),
         "period_index": f.period.index,
-        "required_hours": f.required,
-        "counted_hours": shown_down(f.counted),
-        "remaining_hours": shown_up(f.remaining),
-        "pending_hours": shown_down(f.pending),
-        "met": f.met,
         "today": iso(f.on),
         "period_state": state,
         "next_step": next_step and {"text": next_step["text"], "guide": next_step["guide"]},
-        "records": [{"kind": c.kind, "date": iso(c.date), "counted_hours": number_out(c.value), "status": c.status,
-                     "reason": _reason(c, f)} for c in f.records],
+        "records": record_words(f),
         "warnings": warnings,
         "dates": [
             dated("period_start", "登记有效期开始", f.period.start,
                   end_rule(f.period, policy) if f.period.index else "你填写的登记有效期开始日期"),
             dated("period_end", "登记有效期最后一天", f.period.end, end_rule(f.period, policy)),
         ],
-        "summary": summary(f, state, next_step),
+        "summary": summary(f, policy, state, next_step),
         "explanation": _explanation(f, policy, state, next_step),
     }
+
+
+def totals(f: Facts) -> dict[str, Any]:
+    """The period and its hours, as shown: done rounded down, still to do rounded up."""
+    return {"period_start": iso(f.period.start), "period_end": iso(f.period.end), "required_hours": f.required,
+            "counted_hours": shown_down(f.counted), "remaining_hours": shown_up(f.remaining),
+            "pending_hours": shown_down(f.pending), "met": f.met}
+
+
+def record_words(f: Facts) -> list[dict[str, Any]]:
+    return [{"kind": c.kind, "date": iso(c.date), "counted_hours": number_out(c.value), "status": c.status,
+             "reason": _reason(c, f)} for c in f.records]
 
 
 def end_rule(period: Period, policy: Policy) -> Cited:
@@ -267,8 +272,10 @@ def end_rule(period: Period, policy: Policy) -> Cited:
     return (policy.cite(registration.VALIDITY, on=period.start), CIVIL_CODE_COUNTING)
 
 
-def summary(f: Facts, state: dict[str, Any], next_step: dict[str, Any] | None) -> str:
+def summary(f: Facts, policy: Policy, state: dict[str, Any] | None = None, next_step: dict[str, Any] | None = None) -> str:
     """Which period this is first; the hours; what to do, last."""
+    state = state or state_words(f, policy)
+    next_step = next_step or _next_step(f, policy)
     shown, left, ended = shown_down(f.counted), shown_up(f.remaining), f.state == "ended"
     which = "这一期" if ended else "本登记有效期已"
     if f.met:
