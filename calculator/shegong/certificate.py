@@ -38,6 +38,9 @@ CALENDAR_FILE = "社工证领取提醒.ics"
 PAPER_MAX = "certificate.paper_months_max"
 ANNOTATION_RULES = (ANNOTATION_HOURS, ANNOTATION_DAYS, ANNOTATION_COUNT, COUNT_WINDOW)
 TIME_ZONE = "北京时间（UTC+8）"
+LOCAL = "以当地人事考试部门的公告为准"
+# Said once beside the paper estimate.
+LOCAL_NOTICE = f"纸质证书的发放时间是估计，{LOCAL}。"
 
 _DAYS_NOTE = "At most certificate.annotation_max_days in policy.json."
 EARLIER_SCHEMA = {
@@ -114,7 +117,8 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
     annotation = _annotation(requested, days, earlier, policy, explanation, date_list)
     out.update(annotation.pop("fields"))
     summary += annotation["summary"]
-    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
+    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation,
+                  "local_notice": LOCAL_NOTICE if results is not None else None}
 
 
 def _check(r: Reader, policy: Policy, results: dt.date | None, requested: dt.datetime | None, days: int | None,
@@ -147,7 +151,7 @@ def calendar_events(cert: dict[str, Any], today: dt.date) -> list[ics.Event]:
         # An estimate, not a deadline: one reminder, on the day it may begin.
         text = next(s["text"] for s in cert["explanation"] if s.get("parameter") == PAPER_MIN)
         out += ics.window(ics.uid("paper", cert["results_published_on"]), "纸质证书预计发放期（估计）", start, last,
-                          f"{text}这只是估计，以当地人事考试部门的公告为准。", (start,), today,
+                          f"{text}这只是估计，{LOCAL}。", (start,), today,
                           "纸质证书预计开始发放（估计）", "纸质证书预计发放期最后一天（估计）")
     again = cert.get("annotate_again_on")
     if again and dt.date.fromisoformat(again) >= today:
@@ -209,7 +213,7 @@ def _paper(out: dict[str, Any], results: dt.date, since_rule: dict[str, Any], po
     ))
     explanation.append(step(
         f"纸质证书一般在成绩发布后{months_min}至{months_max}个月左右由各地发布领取通知，"
-        f"据此估计为{z(paper_from)}至{z(paper_to)}之间；这是通常情况，不是期限，以当地人事考试部门的公告为准。",
+        f"据此估计为{z(paper_from)}至{z(paper_to)}之间；这是通常情况，不是期限，{LOCAL}。",
         (policy.cite(PAPER_MIN, on=results), CIVIL_CODE_COUNTING),
         PAPER_MIN,
     ))
