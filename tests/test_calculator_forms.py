@@ -88,7 +88,7 @@ def test_registration_form(tab, site_url):
     settled(page, "errors")
     err = page.locator("[data-error-for='passed_on']")
     assert err.is_visible()
-    assert "1950" in err.inner_text() and "通过考试日期" in err.inner_text()
+    assert "1950" in err.inner_text() and "「通过考试的日期」" in err.inner_text()
     assert page.get_attribute("#sg-passed_on", "aria-invalid") == "true"
     assert "改正" in answer(page)
 
@@ -194,7 +194,7 @@ def test_training_form(tab, site_url):
     settled(page, "errors")
     err = page.locator("[data-error-for='records[0].hours']")
     assert err.is_visible()
-    assert "第1条记录的学时" in err.inner_text()
+    assert "第1条学习记录「学时」" in err.inner_text()
     assert page.get_attribute("#sg-r0-hours", "aria-invalid") == "true"
 
     page.fill("#sg-r0-hours", "30")

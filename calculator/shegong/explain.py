@@ -3,25 +3,70 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable, Union
 
 from . import dates
 from .inputs import Reader
-from .policy import NotInForce, Policy, format_date_zh
+from .policy import Cite, NotInForce, Policy, format_date_zh
 
-CIVIL_CODE_COUNTING = "《中华人民共和国民法典》第二百零一条、第二百零二条"
-CIVIL_CODE_HOLIDAY = "《中华人民共和国民法典》第二百零三条；国务院公布的历年节假日安排"
+CIVIL_CODE_COUNTING = Cite("《中华人民共和国民法典》第二百零一条、第二百零二条", "civil_code", "第二百零一条、第二百零二条")
+CIVIL_CODE_HOLIDAY = (Cite("《中华人民共和国民法典》第二百零三条", "civil_code", "第二百零三条"),
+                      Cite("国务院公布的历年节假日安排"))
+
+# What a step or a row cites: one citation, or several in the order they are said.
+Cited = Union[str, Iterable[str]]
 
 
-def step(text: str, source: str, parameter: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"text": text, "source": source}
+def cites(source: Cited) -> list[Cite]:
+    """Each citation of ``source`` once, in order; a plain string is one citation (never split)."""
+    items = [source] if isinstance(source, str) else list(source)
+    return [c if isinstance(c, Cite) else Cite(c) for c in dict.fromkeys(items)]
+
+
+def citing(source: Cited) -> dict[str, Any]:
+    """A row's ``source`` string as it always read and its ``sources`` (numbered by numbered())."""
+    found = cites(source)
+    return {"source": "；".join(found), "sources": found}
+
+
+def step(text: str, source: Cited, parameter: str | None = None) -> dict[str, Any]:
+    said = citing(source)
+    out: dict[str, Any] = {"text": text, "source": said["source"]}
     if parameter:
         out["parameter"] = parameter
-    return out
+    return out | {"sources": said["sources"]}
 
 
-def dated(key: str, label: str, day: dt.date | dt.datetime, rule: str) -> dict[str, str]:
-    return {"key": key, "label": label, "date": iso(day), "rule": rule}
+def dated(key: str, label: str, day: dt.date | dt.datetime, rule: Cited) -> dict[str, Any]:
+    said = citing(rule)
+    return {"key": key, "label": label, "date": iso(day), "rule": said["source"], "sources": said["sources"]}
+
+
+def numbered(response: dict[str, Any]) -> dict[str, Any]:
+    """``response`` with each citation listed once in ``sources`` (ids 1..n in the order of
+    first use) and every row's ``sources`` turned into those ids."""
+    listed: dict[str, dict[str, Any]] = {}
+
+    def number(found: list[Cite]) -> list[int]:
+        ids = []
+        for c in found:
+            line = c.listed()
+            ids.append(listed.setdefault(line["text"], {"id": len(listed) + 1} | line)["id"])
+        return list(dict.fromkeys(ids))
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "sources" and isinstance(value, list) and all(isinstance(c, Cite) for c in value):
+                    node[key] = number(value)
+                else:
+                    walk(value)
+
+    walk(response)
+    return response | {"sources": list(listed.values())} if response.get("ok") else response
 
 
 def iso(day: dt.date | dt.datetime | None) -> str | None:
@@ -33,13 +78,15 @@ def iso(day: dt.date | dt.datetime | None) -> str | None:
 
 
 def holiday_fields(day: dt.date) -> tuple[dict[str, Any], dates.HolidayCheck]:
-    """``last_day`` with what 第二百零三条 makes of it, as response fields."""
+    """``last_day`` with what 第二百零三条 makes of it, as response fields; ``deadline`` is
+    the day to act by (the moved last day where one applies)."""
     check = dates.holiday_check(day)
     return (
         {
             "last_day": iso(day),
             "holiday_extended_last_day": iso(check.extended_to),
             "holiday_check": check.status,
+            "deadline": iso(check.extended_to or day),
         },
         check,
     )

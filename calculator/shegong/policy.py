@@ -50,6 +50,33 @@ def format_date_zh(text: str | None) -> str:
     return out + (f"{parts[2]}日" if len(parts) == 3 else "")
 
 
+class Cite(str):
+    """One citation, as a step's ``source`` says it, with the parts it is made of: the
+    document (its key in policy.json), the article, and the document's date where the data
+    has one.  A ``str``, so a response's ``source`` strings stay what they were; the
+    response's ``sources`` list is made from these parts (explain.numbered), never by
+    splitting a finished string."""
+
+    document: str | None
+    article: str
+    date: str | None
+    date_is: str
+
+    def __new__(cls, text: str, document: str | None = None, article: str = "", date: str | None = None,
+                date_is: str = "") -> "Cite":
+        self = super().__new__(cls, text)
+        self.document, self.article, self.date, self.date_is = document, article, date, date_is
+        return self
+
+    def listed(self) -> dict[str, Any]:
+        """The line a page shows once in its 依据 list, and its parts."""
+        text = f"{self}，{format_date_zh(self.date)}{self.date_is}" if self.date else str(self)
+        out: dict[str, Any] = {"text": text}
+        if self.document:
+            out |= {"document": self.document, "article": self.article or None, "date": self.date}
+        return out
+
+
 # What an entry cites.  An entry may leave these out only when they are the same as the
 # entry before it's: a value from a new document quotes that document (OpenFisca's
 # ``reference`` per value), so the old value keeps citing the old one.
@@ -136,27 +163,29 @@ class Policy:
     def document(self, name: str | None) -> dict[str, Any] | None:
         return self.documents.get(name) if name else None
 
-    def cite_document(self, name: str | None, article: str = "") -> str:
+    def cite_document(self, name: str | None, article: str = "") -> Cite:
         doc = self.document(name)
         if doc is None:
-            return "本站输入检查"
+            return Cite("本站输入检查")
         if doc.get("cite_as"):
             # How a reader is shown it, where title and number do not say it: help text and
             # statements that are not documents (no 《》, with what to rely on instead), or a
             # notice whose number is unknown (named by its issuer).  What the research could
             # not find stays in the document's note fields, for the 依据 pages only.
-            return f"{doc['cite_as']}{article}"
-        title = f"《{doc['title']}》" if doc["title"] else ""
-        number = f"（{doc['number']}）" if doc["number"] and title else doc["number"]
-        return f"{title}{number}{article}"
+            text = f"{doc['cite_as']}{article}"
+        else:
+            title = f"《{doc['title']}》" if doc["title"] else ""
+            number = f"（{doc['number']}）" if doc["number"] and title else doc["number"]
+            text = f"{title}{number}{article}"
+        return Cite(text, name, article, doc.get("date"), doc.get("date_is", ""))
 
-    def cite(self, key: str, on: _dt.date | None = None) -> str:
+    def cite(self, key: str, on: _dt.date | None = None) -> Cite:
         """The document and article of the value in force on ``on``, e.g.
         《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条."""
         e = self.entry(key, on)
         return self.cite_document(e["document"], e.get("article", ""))
 
-    def note(self, key: str) -> tuple[str, str]:
+    def note(self, key: str) -> tuple[str, Cite]:
         """A note for a late reader (``notes`` in policy.json): its text and what it cites."""
         n = self.notes[key]
         return n["text"], self.cite_document(n["document"], n["article"])
