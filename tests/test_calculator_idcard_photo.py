@@ -72,12 +72,13 @@ def test_idcard_answers_each_case_masked(tab, site_url):
 
     wrong = NUMBER[:-1] + ("0" if NUMBER[-1] != "0" else "1")
     fill_and_settle(page, "#sg-id_number", wrong, "号码有误")
-    assert "第18位" in page.inner_text("#sg-result")
+    # The answer says what is wrong, once: the result under it does not say it again.
+    assert "第18位" in answer(page) and "第18位" not in page.inner_text("#sg-result")
 
     full = "".join(chr(0xFF10 + int(c)) if c.isdigit() else c for c in NUMBER).replace("X", "ｘ")
     fill_and_settle(page, "#sg-id_number", full, "全角数字改成了半角数字")
     fill_and_settle(page, "#sg-id_number", NUMBER[:15], "号码有误")
-    assert "15位" in page.inner_text("#sg-result")
+    assert "15位" in answer(page) + page.inner_text("#sg-result")
     fill_and_settle(page, "#sg-id_number", NUMBER, "号码格式正确")
     assert axe_violations(page) == []
 
