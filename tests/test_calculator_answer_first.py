@@ -251,3 +251,19 @@ def test_the_photo_tool_sits_under_the_answer(ctx, site_url):
     _log("photo", px)
     assert px <= SINGLE_TOOL_MAX, px
     assert page.errors == []
+
+
+def test_the_rendered_results_are_valid_html(ctx, site_url, tmp_path):
+    """The result each script lays out (依据, the references, the collapsed parts) is valid
+    HTML by the Nu checker, as the built pages are (test_html_validity.py)."""
+    from test_html_validity import check, describe, ours
+
+    files = []
+    for tool in CASES:
+        page, _ = opened(ctx, site_url, tool)
+        path = tmp_path / f"{tool}.html"
+        path.write_text(page.content(), encoding="utf-8")
+        files.append(str(path))
+        page.close()
+    found = ours(check(files))
+    assert found == [], describe(found)
