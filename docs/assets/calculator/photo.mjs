@@ -112,7 +112,7 @@ async function pick(file) {
   setField("width", bitmap ? bitmap.width : "");
   setField("height", bitmap ? bitmap.height : "");
   if (format === "其他文件") {
-    showPickError("这个文件不是图片，无法处理。请从手机相册里选择一张照片(JPEG 或 PNG)。");
+    showPickError("这个文件不是图片，无法处理。请从手机相册里选择一张照片（JPEG 或 PNG）。");
   } else if (!bitmap) {
     showPickError(`这个浏览器读不了这张${format}照片。请在手机相册里把它导出为 JPEG，再选择导出的照片。`);
   } else {
@@ -272,7 +272,7 @@ async function make() {
     state.blob = made.blob;
     const upscaled = frame.w < target.width_px;
     outCaption.textContent = `处理后：${fmt(made.blob.size)} 字节，${target.width_px}×${target.height_px} 像素，JPEG`;
-    status.textContent = `已生成${target.size}证件照：${fmt(made.blob.size)} 字节(不超过 ${fmt(state.fit)} 字节，上限 ${fmt(state.max)} 字节)，JPEG 质量 ${Math.round(made.quality * 100)}%。` +
+    status.textContent = `已生成${target.size}证件照：${fmt(made.blob.size)} 字节（不超过 ${fmt(state.fit)} 字节，上限 ${fmt(state.max)} 字节），JPEG 质量 ${Math.round(made.quality * 100)}%。` +
       (upscaled ? "原图的这一部分像素不够，放大后可能不够清晰。" : "");
     download.textContent = `下载 ${target.file_name}`;
     download.disabled = false;

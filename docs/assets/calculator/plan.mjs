@@ -142,14 +142,14 @@ function planRows(res) {
   rows.push({ kind: "first", label: "首次登记受理期", from: res.passed_on, to: f.deadline });
   for (const p of res.periods) {
     if (p.assumed) {
-      rows.push({ kind: "assumed", label: "第1个登记有效期(假如现在登记)", from: p.start, to: p.end });
+      rows.push({ kind: "assumed", label: "第1个登记有效期（假如现在登记）", from: p.start, to: p.end });
       continue;
     }
     rows.push({ kind: "period", label: `第${p.index}个登记有效期`, from: p.start, to: p.end,
       window: [p.reregistration_opens, p.reregistration_deadline], windowLabel: `第${p.index}次再登记受理期` });
   }
   const c = res.certificate;
-  if (c && c.paper_expected) rows.push({ kind: "paper", label: "纸质证书(估计)", from: c.paper_expected.from, to: c.paper_expected.to });
+  if (c && c.paper_expected) rows.push({ kind: "paper", label: "纸质证书（估计）", from: c.paper_expected.from, to: c.paper_expected.to });
   return rows.filter((r) => r.from && r.to);
 }
 
@@ -167,7 +167,7 @@ function timeline(res) {
   });
 
   const legend = el("ul", { class: "sg-legend" },
-    el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "受理期、登记有效期、证书发放(估计)"),
+    el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "受理期、登记有效期、证书发放（估计）"),
     el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), "再登记受理期"),
     el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
   const wordsBox = el("details", { class: "sg-tl-text" },
