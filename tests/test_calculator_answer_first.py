@@ -20,6 +20,8 @@ import pytest
 
 from shegong import evaluate
 from support.browser import WAIT, new_context, settled, wait_for, wait_ready
+from support.photo import make_image, pick
+from support.vnu import check, describe, ours
 
 PHONE = {"width": 390, "height": 844}
 # Issue 25's targets, in CSS px at 390×844 with 计算过程 collapsed: 1.5 screens for one
@@ -229,8 +231,6 @@ def test_opening_the_steps_keeps_their_numbers(ctx, site_url):
 
 
 def test_the_photo_tool_sits_under_the_answer(ctx, site_url):
-    from test_calculator_idcard_photo import make_image, pick
-
     page = open_with(ctx, site_url, "photo", {"size": "一寸"})
     settled(page, "ok")
     big = make_image(page, 2400, 3200, noise=True)
@@ -256,8 +256,6 @@ def test_the_photo_tool_sits_under_the_answer(ctx, site_url):
 def test_the_rendered_results_are_valid_html(ctx, site_url, tmp_path):
     """The result each script lays out (依据, the references, the collapsed parts) is valid
     HTML by the Nu checker, as the built pages are (test_html_validity.py)."""
-    from test_html_validity import check, describe, ours
-
     files = []
     for tool in CASES:
         page, _ = opened(ctx, site_url, tool)
