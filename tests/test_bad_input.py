@@ -152,8 +152,8 @@ MORE_BAD = [
     ("annotation days not a whole number", {**CERT, "annotation_valid_days": 30.5}, "annotation_valid_days", "整数"),
     ("annotation days zero", {**CERT, "annotation_valid_days": 0}, "annotation_valid_days", "之间的整数"),
     ("re-registration after today", {**FIRST, "reregistered_on": ["2022-05-01"], "today": "2022-04-01"}, "reregistered_on", "晚于今天"),
-    ("re-registration without a first registration", {**REG, "reregistered_on": ["2022-05-01"]}, "reregistered_on", "首次登记日期"),
-    ("re-registration before the first registration", {**FIRST, "reregistered_on": ["2019-05-01"]}, "reregistered_on", "应晚于首次登记日期"),
+    ("re-registration without a first registration", {**REG, "reregistered_on": ["2022-05-01"]}, "reregistered_on", "也请填写「首次登记的日期」"),
+    ("re-registration before the first registration", {**FIRST, "reregistered_on": ["2019-05-01"]}, "reregistered_on", "应晚于「首次登记的日期」"),
     ("re-registration not a date", {**FIRST, "reregistered_on": ["soon"]}, "reregistered_on[0]", "YYYY-MM-DD"),
     ("re-registrations not a list", {**FIRST, "reregistered_on": "2022-05-01"}, "reregistered_on", "数组"),
     ("two re-registrations in one window", {**FIRST, "reregistered_on": ["2022-05-01", "2022-06-01"], "today": "2023-01-01"},
@@ -221,7 +221,7 @@ def test_a_known_holiday_extension_of_a_period_end_is_explained():
 def test_what_was_received_is_said_in_json_not_pythons_repr():
     from shegong.inputs import describe
 
-    assert describe(None) == "空值(null)" and describe(False) == "false" and describe([1, None]) == "[1, null]"
+    assert describe(None) == "空值（null）" and describe(False) == "false" and describe([1, None]) == "[1, null]"
     res = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": True})
     res2 = evaluate({"tool": True})
     messages = " ".join(e["message"] for e in res["errors"] + res2["errors"])
@@ -234,14 +234,14 @@ def test_messages_name_fields_by_their_label_never_their_path():
     res = evaluate({**TRAIN, "records": [rec(), rec(), rec(), {"kind": "training", "hours": 3}], "level": None})
     messages = {e["field"]: e["message"] for e in res["errors"]}
     assert "records[3].date" in messages and "level" in messages
-    assert messages["records[3].date"] == "缺少「第4条记录的日期」。请填写这一项。"
+    assert messages["records[3].date"] == "第4条学习记录缺少「日期」。请填写这一项。"
     for e in res["errors"]:
         assert e["field"] not in e["message"] and "records[" not in e["message"], e
 
 
 def test_an_empty_record_is_named_once():
     res = evaluate({**TRAIN, "records": [rec(), {"kind": "training", "certified": True, "approved": True}, rec(date="2023-01-01")]})
-    assert res["errors"] == [{"field": "records[1].date", "message": "第2条记录是空的：请填写日期和学时，或删除这一条。"}]
+    assert res["errors"] == [{"field": "records[1].date", "message": "第2条学习记录是空的：请填写日期和学时，或删除这一条。"}]
 
 
 # A field's name or path written into a message: "(id_number)", "(records[0].hours)".

@@ -196,7 +196,7 @@ def test_training_form(tab, site_url):
     settled(page, "errors")
     err = page.locator("[data-error-for='records[0].hours']")
     assert err.is_visible()
-    assert "第1条记录的学时" in err.inner_text()
+    assert "第1条学习记录「学时」" in err.inner_text()
     assert page.get_attribute("#sg-r0-hours", "aria-invalid") == "true"
 
     page.fill("#sg-r0-hours", "30")

@@ -82,7 +82,7 @@ def test_bad_input_in_words_names_the_field_and_exits_2():
     code, out = run(["registration", "--level", "社工", "--passed-on", "2024-02-30"])
     assert code == 2
     assert out.startswith("输入有误")
-    assert "(字段 level)" in out and "(字段 passed_on)" in out
+    assert "（字段 level）" in out and "（字段 passed_on）" in out
 
 
 @pytest.mark.parametrize("argv", [["registration", "--nope"], ["training", "--record", "training 30h"], ["bogus"]])
@@ -157,7 +157,7 @@ def test_even_a_failure_to_write_is_not_a_traceback(capsys):
             raise OSError("closed")
 
     code = cli.main(["certificate", "--results-published-on", "2025-12-20"], stdin=Stdin(b""), stdout=Closed())
-    assert code == 3 and "内部错误(OSError)" in capsys.readouterr().err
+    assert code == 3 and "内部错误（OSError）" in capsys.readouterr().err
 
 
 def test_output_is_utf8_whatever_the_locale():

@@ -94,14 +94,14 @@ def test_the_packages_own_folder_and_a_missing_one(tmp_path):
     (lambda d: {**d, "year": 2028}, "「year」应为 2027"),
     (lambda d: {**d, "notice": {**NOTICE, "number": ""}}, "notice.number(文号)"),
     (lambda d: {**d, "notice": None}, "notice.title(通知标题)"),
-    (lambda d: {**d, "holidays": []}, "「holidays」(放假安排)应为非空列表"),
+    (lambda d: {**d, "holidays": []}, "「holidays」（放假安排）应为非空列表"),
     (lambda d: {**d, "holidays": ["元旦"]}, "「holidays[0]」应为对象"),
-    (lambda d: {**d, "holidays": [{"name": "元旦", "from": "2027-1-1", "to": "2027-01-03"}]}, "holidays[0].from(放假开始)"),
+    (lambda d: {**d, "holidays": [{"name": "元旦", "from": "2027-1-1", "to": "2027-01-03"}]}, "holidays[0].from（放假开始）"),
     (lambda d: {**d, "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2028-01-03"}]}, "不在2027年"),
     (lambda d: {**d, "holidays": [{"name": "元旦", "from": "2027-01-03", "to": "2027-01-01"}]}, "早于开始日"),
-    (lambda d: {**d, "workdays": None}, "「workdays」(调休上班日)应为列表"),
+    (lambda d: {**d, "workdays": None}, "「workdays」（调休上班日）应为列表"),
     (lambda d: {**d, "workdays": [{"date": "2027-01-08", "for": "元旦"}]}, "不是周六或周日"),
-    (lambda d: {**d, "workdays": [{"date": "2027-01-09"}]}, "workdays[0].for(为哪个节日调休)"),
+    (lambda d: {**d, "workdays": [{"date": "2027-01-09"}]}, "workdays[0].for（为哪个节日调休）"),
     (lambda d: {**d, "workdays": [{"date": "2027-01-02", "for": "元旦"}]}, "既写成放假又写成上班"),
 ])
 def test_a_broken_file_is_named_with_its_field(tmp_path, change, says):

@@ -106,7 +106,7 @@ def test_the_command_line_help_says_what_the_form_says():
     text = _help(["registration"])
     years = POLICY.value(FIRST_WINDOW)
     assert f"首次登记要在此后{years}年内办理" in text
-    assert "通过考试的日期(YYYY-MM-DD)" in text and "--first-registered-on" in text
+    assert "通过考试的日期（YYYY-MM-DD）" in text and "--first-registered-on" in text
     assert "assistant,intermediate,senior" in text
     changed = _with_value(FIRST_WINDOW, {"from": dt.date.today().isoformat(), "value": 2})
     assert "首次登记要在此后2年内办理" in _help(["registration"], changed)
@@ -124,7 +124,7 @@ def test_every_declared_question_is_a_command_line_option(tool):
 
 def test_a_question_without_a_hint_still_has_its_label_in_the_help():
     q = Questions("demo", "演示", "演示", (Field("day", "date", "某一天"),))
-    assert cli._help(q, q.field("day"), POLICY) == "某一天(YYYY-MM-DD)(可选)"
+    assert cli._help(q, q.field("day"), POLICY) == "某一天（YYYY-MM-DD）（可选）"
 
 
 # --- the calculator form, rendered at build time from the same declaration -------------------

@@ -220,16 +220,16 @@ def test_an_empty_records_sheet_and_blank_rows():
 
 
 def test_a_row_whose_rules_fail_is_reported_alone(monkeypatch):
-    real = registration.answer
+    real = registration.outline
 
-    def broken(request, policy, today):
+    def broken(request, policy, today, naming=None):
         if request["passed_on"] == "2024-06-15":
             raise ZeroDivisionError
-        return real(request, policy, today)
+        return real(request, policy, today, naming)
 
-    monkeypatch.setattr(registration, "answer", broken)
+    monkeypatch.setattr(registration, "outline", broken)
     r = run(csv(*ROWS))
-    assert "内部错误(ZeroDivisionError)" in r["workers"][0]["problems"][0]["message"]
+    assert "内部错误（ZeroDivisionError）" in r["workers"][0]["problems"][0]["message"]
     assert r["workers"][1]["stage"] == "first_registration_open"
 
 
@@ -522,7 +522,7 @@ def test_a_title_row_above_the_header():
         assert [w["row"] for w in r["workers"]] == ([4, 5] if name.endswith("csv") else [3, 4])
         assert [w["level"] for w in r["workers"]] == ["社会工作师", "助理社会工作师"]
     unknown = run(csv("张三,社会工作师,2024-06-15", head="台账\n姓名,级别,通过考试日期,备注"))
-    assert [p["row"] for p in unknown["problems"]] == [2] and "第2行(表头)" in unknown["problems"][0]["message"]
+    assert [p["row"] for p in unknown["problems"]] == [2] and "第2行（表头）" in unknown["problems"][0]["message"]
 
 
 def test_merged_cells_fill_the_rows_they_cover():
@@ -572,8 +572,8 @@ ROW_PROBLEMS = [
     ("张三,A01,社会工作师,,,,", "通过考试日期", "是空的"),
     ("张三,A01,社会工作师,1900-01-01,,,", "通过考试日期", "超出可计算的范围"),
     ("张三,A01,社会工作师,2020-06-15,2019-08-01,,", "首次登记日期", "不能早于「通过考试日期」"),
-    ("张三,A01,社会工作师,2020-06-15,2020-08-01,2020-01-01,", "再登记日期", "应晚于首次登记日期"),
-    ("张三,A01,社会工作师,2020-06-15,2020-08-01,abc,", "再登记日期", "(第1个)不是有效的日期：abc"),
+    ("张三,A01,社会工作师,2020-06-15,2020-08-01,2020-01-01,", "再登记日期", "应晚于「首次登记日期」"),
+    ("张三,A01,社会工作师,2020-06-15,2020-08-01,abc,", "再登记日期", "（第1个）」不是有效的日期：abc"),
     ("张三,A01,社会工作师,2020-06-15,2024-08-01,,-5", "本期已获学时", "不能是负数：-5"),
     ("张三,A01,社会工作师,2020-06-15,2024-08-01,,99999", "本期已获学时", "过大：99999"),
     ("张三,A01,社会工作师,2020-06-15,2024-08-01,,nan", "本期已获学时", "不是有限的数字"),
@@ -588,7 +588,10 @@ ROW_PROBLEMS = [
 def test_a_row_problem_names_its_column_once(line, column, says):
     w = run(csv(line))["workers"][0]
     p = w["problems"][-1]
-    assert p["column"] == column and p["message"].startswith(f"第2行「{column}」{says}"), p["message"]
+    # The column's name opens the message, and what is wrong follows it (a date of a cell's
+    # list is named with its place: 「再登记日期（第1个）」).
+    assert p["column"] == column and p["message"].startswith(f"第2行「{column}"), p["message"]
+    assert p["message"].index(says) == len(f"第2行「{column}") + (0 if says.startswith("（") else 1), p["message"]
     assert p["message"].count(column) == 1 and "error" in w["flags"]
 
 
@@ -600,7 +603,7 @@ def test_hours_on_a_row_not_yet_registered_are_checked_but_not_counted():
 
 def test_a_message_that_names_the_column_itself_is_not_prefixed_with_it():
     p = run(csv("张三,A01,社会工作师,2020-06-15,,2024-01-01,"))["workers"][0]["problems"][0]
-    assert p["column"] == "再登记日期" and p["message"].startswith("第2行：填写再登记日期时，也请填写「首次登记日期」")
+    assert p["column"] == "再登记日期" and p["message"].startswith("第2行：填写「再登记日期」时，也请填写「首次登记日期」")
 
 
 def test_record_problems_name_the_record_row_and_column_once():
@@ -612,7 +615,7 @@ def test_record_problems_name_the_record_row_and_column_once():
     said = [p["message"] for p in run(xlsx(rows, records), "t.xlsx")["workers"][0]["problems"]]
     assert said[0].startswith("学习记录表第2行（第2行的人员）「学时」不能是负数：-3")
     assert said[1].startswith("学习记录表第3行（第2行的人员）「学时」是空的")
-    assert said[2].startswith("学习记录表第4行（第2行的人员）：这条记录是空的") and "第1条" not in "".join(said)
+    assert said[2].startswith("学习记录表第4行（第2行的人员）是空的") and "第1条" not in "".join(said)
 
 
 @pytest.mark.parametrize("fmt", ["json", "ics"])

@@ -91,7 +91,7 @@ def parse(request: Any) -> dict[str, Any]:
             request = bytes(request).decode("utf-8")
         except UnicodeDecodeError as e:
             raise InputError([{"field": "request", "message": (
-                f"请求不是 UTF-8 编码的文本(第{e.start + 1}个字节无法解码)。请以 UTF-8 保存后再提交 JSON 对象。")}]) from None
+                f"请求不是 UTF-8 编码的文本（第{e.start + 1}个字节无法解码）。请以 UTF-8 保存后再提交 JSON 对象。")}]) from None
     if isinstance(request, str):
         # A byte-order mark is how some Windows editors save UTF-8; it is not part of the JSON.
         text = request[1:] if request.startswith("\ufeff") else request
@@ -99,23 +99,23 @@ def parse(request: Any) -> dict[str, Any]:
             raise InputError([{"field": "request", "message": (
                 "请求是空的：没有收到任何内容。应为一个 JSON 对象，例如 {\"tool\": \"registration\", …}。")}])
         if len(text) > MAX_REQUEST_CHARS:
-            raise InputError([{"field": "request", "message": f"请求过长(超过 {MAX_REQUEST_CHARS} 个字符)。"}])
+            raise InputError([{"field": "request", "message": f"请求过长（超过 {MAX_REQUEST_CHARS} 个字符）。"}])
         if _nesting(text) > MAX_DEPTH:
-            raise InputError([{"field": "request", "message": f"请求嵌套过深(超过 {MAX_DEPTH} 层)。请求只需要一个对象，学习记录是其中的一层列表。"}])
+            raise InputError([{"field": "request", "message": f"请求嵌套过深（超过 {MAX_DEPTH} 层）。请求只需要一个对象，学习记录是其中的一层列表。"}])
         try:
             request = json.loads(text)
         except RecursionError:  # pragma: no cover - _nesting stops deep text before json does
-            raise InputError([{"field": "request", "message": f"请求嵌套过深(超过 {MAX_DEPTH} 层)。"}]) from None
+            raise InputError([{"field": "request", "message": f"请求嵌套过深（超过 {MAX_DEPTH} 层）。"}]) from None
         except ValueError as e:
             where = f"第{e.lineno}行第{e.colno}列" if isinstance(e, json.JSONDecodeError) else "某处"
             raise InputError([{"field": "request", "message": (
-                f"请求不是有效的 JSON({where}有误)。应为一个 JSON 对象，例如 {{\"tool\": \"registration\", …}}。")}]) from None
+                f"请求不是有效的 JSON（{where}有误）。应为一个 JSON 对象，例如 {{\"tool\": \"registration\", …}}。")}]) from None
     if _depth(request) > MAX_DEPTH:
-        raise InputError([{"field": "request", "message": f"请求嵌套过深(超过 {MAX_DEPTH} 层)。"}])
+        raise InputError([{"field": "request", "message": f"请求嵌套过深（超过 {MAX_DEPTH} 层）。"}])
     where = _lone_surrogate(request)
     if where is not None:
         raise InputError([{"field": where, "message": (
-            f"「{where}」里有无法编码的字符(单独的代理项 \\ud800–\\udfff)，不是有效的文本。请删掉这个字符后重新填写。")}])
+            f"「{where}」里有无法编码的字符（单独的代理项 \\ud800–\\udfff），不是有效的文本。请删掉这个字符后重新填写。")}])
     if not isinstance(request, dict):
         raise InputError([{"field": "request", "message": f"请求应为 JSON 对象，收到：{describe(request)}。"}])
     return request
@@ -129,16 +129,16 @@ def evaluate(request: Any, today: dt.date | None = None, policy: Policy | None =
         tool = request.get("tool")
         accepted = "、".join(f"{k}({v})" for k, v in TOOL_ZH.items())
         if tool is None:
-            return _failure([{"field": "tool", "message": f"缺少「计算器类型」(tool)。可填：{accepted}。"}])
+            return _failure([{"field": "tool", "message": f"缺少「计算器类型」（tool）。可填：{accepted}。"}])
         if not isinstance(tool, str) or tool.strip() not in TOOLS:
-            return _failure([{"field": "tool", "message": f"「计算器类型」(tool)无法识别：{describe(tool)}。可填：{accepted}。"}])
+            return _failure([{"field": "tool", "message": f"「计算器类型」（tool）无法识别：{describe(tool)}。可填：{accepted}。"}])
         tool = tool.strip()
         return numbered(TOOLS[tool](request, policy or load(), today or dt.date.today()))
     except InputError as e:
         return _failure(e.errors, tool)
     except Exception as e:  # the safety net: a bug must still answer in Chinese
         return _failure(
-            [{"field": "request", "message": f"计算时出现内部错误({type(e).__name__})，这是本站的问题，请把输入反馈给维护者。"}],
+            [{"field": "request", "message": f"计算时出现内部错误（{type(e).__name__}），这是本站的问题，请把输入反馈给维护者。"}],
             tool,
             internal=True,
         )
@@ -165,7 +165,7 @@ def evaluate_sheet(data: bytes, filename: str = "", today: dt.date | None = None
     except InputError as e:
         return _failure(e.errors, "team")
     except Exception as e:  # the safety net, as in evaluate()
-        return _failure([{"field": "file", "message": f"读取文件时出现内部错误({type(e).__name__})，这是本站的问题，请反馈给维护者。"}],
+        return _failure([{"field": "file", "message": f"读取文件时出现内部错误（{type(e).__name__}），这是本站的问题，请反馈给维护者。"}],
                         "team", internal=True)
 
 
@@ -186,5 +186,5 @@ def export(response: dict[str, Any] | str, fmt: str) -> bytes:
         return sheets.write_csv(workers)
     if fmt == "ics":
         stamp = dt.datetime.combine(dt.date.fromisoformat(response["today"]), dt.time(), dt.timezone.utc)
-        return ics.calendar(list(batch.events(workers)), stamp, "社工登记期限(团队)").encode("utf-8")
+        return ics.calendar(list(batch.events(workers)), stamp, "社工登记期限（团队）").encode("utf-8")
     raise ValueError(f"unknown export format {fmt!r}; one of {sorted(EXPORTS)}")

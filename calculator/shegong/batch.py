@@ -17,9 +17,9 @@ import json
 import re
 from typing import Any, Iterable, Iterator
 
-from . import registration, training
+from . import registration, sheets, training
 from .ics import Event, as_json, uid
-from .inputs import InputError, Reader
+from .inputs import InputError, Naming, Reader
 from .policy import Policy
 from .sheets import FLAG_ZH, DAY, FIRST, HOURS, ID, KIND, LEVEL, NAME, PASSED, QUALIFIED, APPROVED, RECORD_HOURS, REQUIRED, REREG, Row, Table
 
@@ -35,21 +35,17 @@ STAGE_ZH = {
     "reregistration_missed": "再登记逾期",
 }
 OVERDUE = ("first_registration_missed", "reregistration_missed")
-# The request's fields, as the sheet's columns name them.
-FIELD_COLUMN = {"level": LEVEL, "passed_on": PASSED, "first_registered_on": FIRST, "reregistered_on": REREG,
-                "records": HOURS}
+# The request's fields, as the sheet's columns name them (the registration rules declare theirs).
+FIELD_COLUMN = {**sheets.FIELD_COLUMN, "records": HOURS}
 RECORD_FIELD_COLUMN = {"kind": KIND, "date": DAY, "hours": RECORD_HOURS, "certified": QUALIFIED,
                        "passed": QUALIFIED, "awarded": QUALIFIED, "approved": APPROVED}
+RECORD_LABELS = {name: col for name, col in RECORD_FIELD_COLUMN.items()}
 KIND_ZH = {"培训": "training", "社会工作培训": "training", "线上学习": "online", "网络学习": "online",
            "学历教育课程": "course", "课程": "course", "学历": "degree", "学位": "degree", "学历或学位": "degree",
            **{k: k for k in training.KINDS}}
 YES = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
        "合格": True, "不合格": False, "已通过": True, "未通过": False, "y": True, "n": False}
 _RECORD_ERROR = re.compile(r"records\[([0-9]+)\]\.?(\w*)")
-# The training rules' name for the first record's hours, which 本期已获学时 is passed as.
-_FIRST_RECORD_HOURS = "「第1条记录的学时」"
-# The English spellings of a level that the command line also accepts, in the rules' message.
-_ENGLISH = re.compile(r"\(或 [a-z]+(?:, [a-z]+)*\)")
 
 
 def key_of(values: dict[str, Any]) -> str | None:
@@ -81,74 +77,51 @@ def _record(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _problem(row: int, column: str, message: str, own: bool = True) -> dict[str, Any]:
-    return {"row": row, "column": column, "message": _about(f"第{row}行", column, message, own)}
+def _problem(row: int, column: str, problem: str) -> dict[str, Any]:
+    """A message of this tool about a row's cell: 第5行「姓名」与第2行相同…."""
+    return {"row": row, "column": column, "message": f"第{row}行「{column}」{problem}"}
 
 
-def _about(where: str, column: str, message: str, own: bool = True) -> str:
-    """The message told of ``where`` (第5行) and its column, naming the column once.  A rules
-    message about a field opens with the field's own name (「通过考试日期」不是有效的日期…,
-    缺少「…」。…, 首次登记日期早于…): when ``own`` (the field is the column's), the column
-    takes that name's place: "第5行「通过考试日期」不是有效的日期…"."""
-    label = re.match(r"「([^」]*)」", message)
-    if own and label:
-        # What follows the column's name in the field's, such as (第2个) of a cell's dates, stays.
-        rest = label.group(1)[len(column):] if label.group(1).startswith(column) else ""
-        return f"{where}「{column}」{rest}{message[label.end():]}"
-    missing = re.match(r"缺少「[^」]*」。", message)
-    if own and missing:
-        return f"{where}「{column}」是空的。{message[missing.end():]}"
-    if own and message.startswith(column):
-        return f"{where}「{column}」{message[len(column):]}"
-    if column in message:
-        return f"{where}：{message}"
-    return f"{where}「{column}」：{message}"
-
-
-def _for_sheet(e: dict[str, str]) -> str:
-    """The rules' message as a sheet's reader needs it: the column names the field, so the
-    JSON field name and the English spellings the command line accepts are left out."""
-    return _ENGLISH.sub("", e["message"].replace(f"({e['field']})", ""))
-
-
-# The rules number a worker's learning records among themselves (第2条记录); on a sheet the
-# record is the row the message names.
-_RECORD_NUMBER = re.compile(r"第[0-9]+条(学习)?记录(的)?")
+def naming(row: Row, records: list[Row]) -> Naming:
+    """How the rules' messages name a row's fields: by the row and the sheet's columns; a learning
+    record by its own row of the records' sheet, or, where 本期已获学时 was passed as the one
+    record, by that column."""
+    def record(_name: str, i: int) -> Naming:
+        if records:
+            return Naming(f"学习记录表第{records[i].number}行（第{row.number}行的人员）", RECORD_LABELS, cells=True)
+        return Naming(f"第{row.number}行", {"hours": HOURS}, cells=True)
+    return Naming(f"第{row.number}行", FIELD_COLUMN, record, cells=True)
 
 
 def _problems(errors: list[dict[str, str]], row: Row, records: list[Row],
               columns: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """Each error of a row's answer, named by row and column.  A column the sheet does not
-    have at all is said once, about the header (sheets._require), not on every row."""
+    """Each error of a row's answer (already said of its row and column: see naming), placed
+    at its cell.  A column the sheet does not have at all is said once, about the header
+    (sheets._require), not on every row."""
     out = []
     missing = set(REQUIRED) - set(columns)
     for e in errors:
-        e = {**e, "message": _for_sheet(e)}
         m = _RECORD_ERROR.match(e["field"])
         if m and records:
-            rec = records[int(m.group(1))]
-            col = RECORD_FIELD_COLUMN.get(m.group(2), KIND)
-            said = _RECORD_NUMBER.sub(lambda n: "这条记录" if not n.group(2) else "", e["message"])
-            out.append({"row": rec.number, "column": col, "message": _about(
-                f"学习记录表第{rec.number}行（第{row.number}行的人员）", col, said, m.group(2) in RECORD_FIELD_COLUMN)})
-        else:
-            field = e["field"].split("[")[0].split(".")[0]
-            col = FIELD_COLUMN.get(field, HOURS)
-            if col not in missing:
-                out.append(_problem(row.number, col, e["message"], field in FIELD_COLUMN))
+            out.append({"row": records[int(m.group(1))].number, "column": RECORD_FIELD_COLUMN.get(m.group(2), KIND),
+                        "message": e["message"]})
+            continue
+        col = FIELD_COLUMN.get(e["field"].split("[")[0].split(".")[0], HOURS)
+        if col not in missing:
+            out.append({"row": row.number, "column": col, "message": e["message"]})
     return out
 
 
-def _ask(rules: Any, request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    """One rules request (``rules(request, policy, today)``); bad input is returned as
+def _ask(rules: Any, request: dict[str, Any], policy: Policy, today: dt.date, said: Naming | None = None) -> dict[str, Any]:
+    """One rules request (``rules(request, policy, today, said)``); bad input is returned as
     errors, and a bug too (for this row only)."""
     try:
-        return rules(request, policy, today)
+        return rules(request, policy, today, said)
     except InputError as e:
         return {"ok": False, "errors": e.errors}
     except Exception as e:  # the safety net: one row's bug must not stop the team
         return {"ok": False, "internal_error": True, "errors": [{"field": "request", "message":
-                f"计算这一行时出现内部错误({type(e).__name__})，这是本站的问题，请把这一行反馈给维护者。"}]}
+                f"计算这一行时出现内部错误（{type(e).__name__}），这是本站的问题，请把这一行反馈给维护者。"}]}
 
 
 def _deadline(reg: dict[str, Any], ahead: list[dict[str, Any]]) -> tuple[str | None, str | None, str | None, dict[str, Any] | None]:
@@ -180,11 +153,13 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
         "hours_required": None, "hours_counted": None, "hours_remaining": None, "hours_pending": None,
         "flags": [], "problems": [], "windows": [],
     }
-    # The answer without its own calendar file: the team's file is made once, from the events.
-    reg = _ask(registration.answer, request, policy, today)
+    # The registration rules' facts and the stage in words, with no steps or citations, and no
+    # calendar file of its own: the team's file is made once, from the events.
+    said = naming(row, records)
+    reg = _ask(registration.outline, request, policy, today, said)
     problems = list(row.problems) + ([] if reg["ok"] else _problems(reg["errors"], row, [], columns))
     if records and HOURS in v:
-        problems.append(_problem(row.number, HOURS, f"「{HOURS}」和学习记录表只填其一：这一行的学时已按学习记录计算。"))
+        problems.append(_problem(row.number, HOURS, "和学习记录表只填其一：这一行的学时已按学习记录计算。"))
     asked = reg["ok"] and reg["stage"]["code"] in ("registered", "reregistration_open")
     if HOURS in v and not records and not asked:
         problems += _hours_cell(row, policy)
@@ -200,7 +175,7 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
         if asked:
             # Re-registered early: the hours that matter are those of the next period.
             upcoming = period if period and period["index"] != stage["period"] else None
-            problems += _hours(out, request, v, row, records, policy, today, upcoming)
+            problems += _hours(out, request, v, row, records, policy, today, upcoming, said)
         elif stage["code"] in ("not_passed_yet", "first_registration_open"):
             out["hours_required"] = reg["required_hours"]
         if stage["code"] in OVERDUE:
@@ -216,7 +191,8 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
 
 
 def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], row: Row, records: list[Row],
-           policy: Policy, today: dt.date, upcoming: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+           policy: Policy, today: dt.date, upcoming: dict[str, Any] | None = None,
+           said: Naming | None = None) -> list[dict[str, Any]]:
     """The training rules' answer for today's period, or for ``upcoming`` (the next one)
     when today's window was already kept."""
     if upcoming is None:
@@ -232,11 +208,8 @@ def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], 
         request["records"] = [{"kind": "online", "date": today.isoformat(), "hours": v[HOURS]}]
     else:
         request["records"] = []
-    res = _ask(training.evaluate, request, policy, today)
+    res = _ask(_totals, request, policy, today, said)
     if not res["ok"]:
-        if not records:
-            # 本期已获学时 went in as the first record: the message speaks of the column.
-            res["errors"] = [e | {"message": e["message"].replace(_FIRST_RECORD_HOURS, f"「{HOURS}」")} for e in res["errors"]]
         return _problems(res["errors"], row, records)
     out.update(period_start=res["period_start"], period_end=res["period_end"], hours_required=res["required_hours"],
                hours_counted=res["counted_hours"], hours_remaining=res["remaining_hours"],
@@ -246,13 +219,18 @@ def _hours(out: dict[str, Any], reg_request: dict[str, Any], v: dict[str, Any], 
     return []
 
 
+def _totals(request: dict[str, Any], policy: Policy, today: dt.date, said: Naming | None) -> dict[str, Any]:
+    """The training rules' numbers for one request (their facts; no words)."""
+    return {"ok": True, **training.totals(training.facts(request, policy, today, said))}
+
+
 def _hours_cell(row: Row, policy: Policy) -> list[dict[str, Any]]:
     """本期已获学时 on a row whose hours the training rules are not asked about (not yet
     registered, overdue, or with other errors): read as they would read it, so that a bad
     value is said like any other instead of passing unseen."""
-    r = Reader({"hours": row.values[HOURS]})
+    r = Reader({"hours": row.values[HOURS]}, naming=Naming(f"第{row.number}行", cells=True))
     r.hours("hours", HOURS, policy.value(training.MAX_HOURS))
-    return [_problem(row.number, HOURS, e["message"]) for e in r.errors]
+    return [{"row": row.number, "column": HOURS, "message": e["message"]} for e in r.errors]
 
 
 def _text(value: Any) -> str | None:
@@ -280,7 +258,7 @@ def evaluate_rows(table: Table, policy: Policy, today: dt.date) -> Iterator[dict
         if key and key in seen and found:
             col = ID if key.startswith(ID) else NAME
             fix = "请改正其中一行，让每人各不相同。" if col == ID else f"请填写「{ID}」来区分两人。"
-            answer["problems"].append(_problem(row.number, col, f"{col}与第{seen[key]}行相同：学习记录表里的记录两行都计入了。{fix}"))
+            answer["problems"].append(_problem(row.number, col, f"与第{seen[key]}行相同：学习记录表里的记录两行都计入了。{fix}"))
             if "error" not in answer["flags"]:
                 answer["flags"].append("error")
         seen.setdefault(key or "", row.number)

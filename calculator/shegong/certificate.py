@@ -71,7 +71,6 @@ QUESTIONS = Questions(
     ),
     any_of=("results_published_on", "annotation_requested_at"),
 )
-FIELDS = QUESTIONS.names
 
 
 def _zh_moment(moment: dt.datetime) -> str:
@@ -79,28 +78,21 @@ def _zh_moment(moment: dt.datetime) -> str:
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    r = Reader(request)
-    r.reject_unknown(FIELDS)
-    results = r.date("results_published_on", "成绩发布日期", required=False)
-    requested = r.datetime("annotation_requested_at", "提交加注申请的时间", required=False)
+    """The answer and its calendar file."""
+    out = answer(request, policy, today)
+    return out | {"calendar": ics.attachment(calendar_events(out, today), today, "社工证领取提醒", CALENDAR_FILE)}
+
+
+def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    """The answer without the calendar file (the plan makes its own)."""
+    r = Reader(request, questions=QUESTIONS, policy=policy)
+    r.reject_unknown()
+    results, requested = r.read("results_published_on"), r.read("annotation_requested_at")
     max_days = _max_days(policy, requested.date() if requested else None)
-    days = r.integer("annotation_valid_days", "加注有效期（天）", 1, max_days)
+    days = r.read("annotation_valid_days", highest=max_days)
     earlier = _earlier(r, max_days)
     r.raise_if_errors()
-    if results is None and requested is None:
-        r.error("results_published_on", "请至少填写「成绩发布日期」（估算纸质证书）或「提交加注申请的时间」（估算加注）其中一项。")
-    if requested is not None and results is not None and requested.date() < results:
-        r.error("annotation_requested_at", "「提交加注申请的时间」不能早于成绩发布日期：成绩发布后才能下载和加注证书。")
-    if requested is None and (earlier or days is not None):
-        r.error("annotation_requested_at", "填写了加注有效期或之前的加注，也请填写本次「提交加注申请的时间」。")
-    for i, (at, _days) in enumerate(earlier):
-        if requested is not None and at >= requested:
-            r.error(f"earlier_annotations[{i}].requested_at", f"第{i + 1}次之前的加注应早于本次提交加注申请的时间。")
-    if requested is not None:
-        for key in ANNOTATION_RULES:
-            if read_on(policy, r, key, requested.date(), "annotation_requested_at", "提交加注申请的时间") is None:
-                break
-    r.raise_if_errors()
+    _check(r, policy, results, requested, days, earlier)
 
     since_rule = _since(policy, results or requested.date())  # type: ignore[union-attr]
     since = dt.date.fromisoformat(since_rule["value"])
@@ -121,8 +113,27 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     annotation = _annotation(requested, days, earlier, policy, explanation, date_list)
     out.update(annotation.pop("fields"))
     summary += annotation["summary"]
-    out |= {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
-    return out | {"calendar": ics.attachment(calendar_events(out, today), today, "社工证领取提醒", CALENDAR_FILE)}
+    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
+
+
+def _check(r: Reader, policy: Policy, results: dt.date | None, requested: dt.datetime | None, days: int | None,
+           earlier: list[tuple[dt.datetime, int]]) -> None:
+    """What the values given must be to one another, and the rules in force when asked."""
+    said, asked = r.label("results_published_on"), r.label("annotation_requested_at")
+    if results is None and requested is None:
+        r.error("results_published_on", f"请至少填写「{said}」（估算纸质证书）或「{asked}」（估算加注）其中一项。")
+    if requested is not None and results is not None and requested.date() < results:
+        r.bad("annotation_requested_at", asked, f"不能早于「{said}」：成绩发布后才能下载和加注证书。")
+    if requested is None and (earlier or days is not None):
+        r.error("annotation_requested_at", f"填写了加注有效期或之前的加注，也请填写本次「{asked}」。")
+    for i, (at, _days) in enumerate(earlier):
+        if requested is not None and at >= requested:
+            r.error(f"earlier_annotations[{i}].requested_at", f"第{i + 1}次之前的加注应早于本次「{asked}」。")
+    if requested is not None:
+        for key in ANNOTATION_RULES:
+            if read_on(policy, r, key, requested.date(), "annotation_requested_at", asked) is None:
+                break
+    r.raise_if_errors()
 
 
 def calendar_events(cert: dict[str, Any], today: dt.date) -> list[ics.Event]:
@@ -167,10 +178,12 @@ def _since(policy: Policy, day: dt.date) -> dict[str, Any]:
 def _earlier(r: Reader, max_days: int) -> list[tuple[dt.datetime, int]]:
     """Earlier annotations of the same certificate: when each was requested, and for how many days."""
     out = []
-    for i, rr in r.objects("earlier_annotations", "之前的加注", "次之前的加注", '{"requested_at": "2026-01-05T10:30"}'):
-        rr.reject_unknown(EARLIER_FIELDS, "之前的加注")
-        at = rr.datetime("requested_at", f"第{i + 1}次之前加注的申请时间")
-        days = rr.integer("valid_days", f"第{i + 1}次之前加注的有效期（天）", 1, max_days)
+    labels = {"requested_at": "申请时间", "valid_days": "有效期（天）"}
+    for _i, rr in r.objects("earlier_annotations", r.label("earlier_annotations"), "次之前的加注",
+                            '{"requested_at": "2026-01-05T10:30"}', labels):
+        rr.reject_unknown(EARLIER_FIELDS)
+        at = rr.datetime("requested_at", rr.label("requested_at"))
+        days = rr.integer("valid_days", rr.label("valid_days"), 1, max_days)
         if at is not None:
             out.append((at, days or max_days))
     return out

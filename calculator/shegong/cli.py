@@ -82,16 +82,16 @@ def _flag(f: Field) -> str:
 def _help(q: Questions, f: Field, policy: Policy) -> str:
     """The label and hint the form shows, with the rule values of the policy data."""
     fmt = KIND_ARGS.get(f.kind, ("", {}))[0]
-    text = f.label + (f"({fmt})" if fmt else "")
+    text = f.label + (f"（{fmt}）" if fmt else "")
     group = q.one_of if f.name in q.one_of else q.any_of if f.name in q.any_of else ()
     if group:
         others = "、".join(_flag(q.field(n)) for n in group if n != f.name)
-        text += f"(与 {others} " + ("二选一)" if group is q.one_of else "至少填一项)")
+        text += f"（与 {others} " + ("二选一）" if group is q.one_of else "至少填一项）")
     elif not f.required:
-        text += "(可选)"
+        text += "（可选）"
     choices = f.options(policy)
     if choices:
-        text += "：可填 " + "、".join(choices) + (f"(或 {', '.join(f.aliases)})" if f.aliases else "")
+        text += "：可填 " + "、".join(choices) + (f"（或 {', '.join(f.aliases)}）" if f.aliases else "")
     return text + "。" + plain(f.hint, policy) if f.hint else text
 
 
@@ -108,11 +108,11 @@ def build_parser(policy: Policy | None = None) -> argparse.ArgumentParser:
         for f in q.fields:
             p.add_argument(_flag(f), dest=f.name, help=_help(q, f, policy).replace("%", "%%"), **KIND_ARGS.get(f.kind, ("", {}))[1])
     b = sub.add_parser("batch", help="一个团队的登记期限和学时：读 .xlsx 或 .csv，每人一行",
-                       description="读一个团队的表格(.xlsx 或 .csv，列名见网站的模板)，算出每人的阶段、下一个期限和本期学时。"
+                       description="读一个团队的表格（.xlsx 或 .csv，列名见网站的模板），算出每人的阶段、下一个期限和本期学时。"
                                    "有误的行单独报告，不影响其他行。")
-    b.add_argument("file", help="输入文件：.xlsx 或 .csv(UTF-8 或 GBK)")
+    b.add_argument("file", help="输入文件：.xlsx 或 .csv（UTF-8 或 GBK）")
     b.add_argument("-o", "--output", help="结果文件：.xlsx、.csv、.ics 或 .json；不填则在屏幕上显示摘要")
-    b.add_argument("--today", help="按哪一天判断(YYYY-MM-DD)，默认今天")
+    b.add_argument("--today", help="按哪一天判断（YYYY-MM-DD），默认今天")
     return parser
 
 
@@ -158,7 +158,7 @@ def _why(e: OSError) -> str:
         return "这是一个文件夹，不是文件"
     if isinstance(e, PermissionError):
         return "没有权限"
-    return f"系统错误(errno {e.errno})"
+    return f"系统错误（errno {e.errno}）"
 
 
 def _batch_to(args: argparse.Namespace, data: bytes, out: Any, fmt: str, today: Any, stdout: TextIO) -> int:
@@ -194,7 +194,7 @@ def _batch_to(args: argparse.Namespace, data: bytes, out: Any, fmt: str, today: 
     if out:
         lines.append(f"结果已写入 {out}")
     if counts["total"] == 0:
-        lines.append("表格里没有读到任何人员：表头(列名)应在前几行里，其下每行一人。")
+        lines.append("表格里没有读到任何人员：表头（列名）应在前几行里，其下每行一人。")
         _write(stdout, "\n".join(lines) + "\n")
         return EXIT_BAD_INPUT
     _write(stdout, "\n".join(lines) + "\n")
@@ -221,7 +221,7 @@ def _write_result(out: Any, fmt: str, table: Any, rows: Any, today: Any) -> None
                     batch.write_json(table, rows, today, f)
                 else:
                     stamp = _midnight_utc(today)
-                    for line in ics.lines(batch.events(rows), stamp, "社工登记期限(团队)"):
+                    for line in ics.lines(batch.events(rows), stamp, "社工登记期限（团队）"):
                         f.write(line)
         os.replace(part, out)
     finally:
@@ -239,7 +239,7 @@ def render(response: dict[str, Any]) -> str:
     """The readable form of a response."""
     if not response["ok"]:
         head = "内部错误：" if response.get("internal_error") else "输入有误："
-        lines = [head] + [f"  - {e['message']}(字段 {e['field']})" for e in response["errors"]]
+        lines = [head] + [f"  - {e['message']}（字段 {e['field']}）" for e in response["errors"]]
         if response.get("errors_omitted"):
             lines.append(f"  - 另有{response['errors_omitted']}处错误未列出，请先改正以上各项。")
         return "\n".join(lines)
@@ -286,7 +286,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
             text = json.dumps(response, ensure_ascii=False, indent=2) if args.json else render(response)
         _write(stdout, text + "\n")
     except Exception as e:  # the last net: even writing the answer must not end in a traceback
-        sys.stderr.write(f"内部错误({type(e).__name__})：这是本站的问题，请把输入反馈给维护者。\n")
+        sys.stderr.write(f"内部错误（{type(e).__name__}）：这是本站的问题，请把输入反馈给维护者。\n")
         return EXIT_INTERNAL
     return exit_code(response)
 

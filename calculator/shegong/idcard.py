@@ -65,7 +65,6 @@ QUESTIONS = Questions(
         ("全角数字和小写x", {"id_number": "１１０１０５ １９４９１２３１ ００２x"}),
     ),
 )
-FIELDS = QUESTIONS.names
 
 
 def mask(text: str) -> str:
@@ -174,24 +173,25 @@ def problems_of(text: str, today: dt.date) -> list[dict[str, Any]]:
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    r = Reader(request)
-    r.reject_unknown(FIELDS)
-    today = r.date("today", "今天的日期", required=False) or today
+    r = Reader(request, questions=QUESTIONS, policy=policy)
+    r.reject_unknown()
+    today = r.read("today") or today
+    label = r.label("id_number")
     raw = request.get("id_number")
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)  # a number in JSON: its digits are the ID number
     # The messages never quote what was received: it is the number itself.
     if raw is None or raw == "":
-        r.error("id_number", "缺少「身份证号」。请填写这一项。")
+        r.missing("id_number", label, "请填写这一项。")
     elif not isinstance(raw, str):
-        r.error("id_number", "「身份证号」应为文字，例如 11010519491231002X。")
+        r.bad("id_number", label, "应为文字，例如 11010519491231002X。")
     elif len(raw) > MAX_CHARS:
-        r.error("id_number", f"「身份证号」太长（超过{MAX_CHARS}个字符），不像一个身份证号。请只填写号码本身。")
+        r.bad("id_number", label, f"太长（超过{MAX_CHARS}个字符），不像一个身份证号。请只填写号码本身。")
     r.raise_if_errors()
 
     text, changes = normalise(raw)
     if not text:
-        r.error("id_number", "「身份证号」里只有空格或短横线。请填写号码本身。")
+        r.bad("id_number", label, "里只有空格或短横线。请填写号码本身。")
         r.raise_if_errors()
     problems = problems_of(text, today)
     masked = mask(text)

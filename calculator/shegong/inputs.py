@@ -13,8 +13,13 @@ import difflib
 import math
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+
+if TYPE_CHECKING:  # questions imports this module's LEVELS
+    from .policy import Policy
+    from .questions import Questions
 
 LEVELS = ("助理社会工作师", "社会工作师", "高级社会工作师")
 LEVEL_ALIASES = {"assistant": "助理社会工作师", "intermediate": "社会工作师", "senior": "高级社会工作师"}
@@ -43,6 +48,13 @@ _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
 _NEGATIVE = re.compile(r"[-\u2212\u2012-\u2015][0-9]+(\.[0-9]+)?\Z")
 
 
+# kind -> (type, what it is called, (the form to type, an example))
+_MOMENTS: dict[str, tuple[type, str, tuple[str, str]]] = {
+    "date": (dt.date, "日期", ("YYYY-MM-DD", "2024-09-10")),
+    "datetime": (dt.datetime, "日期时间", ("YYYY-MM-DDTHH:MM（北京时间）", "2026-01-05T10:30")),
+}
+
+
 class InputError(Exception):
     def __init__(self, errors: list[dict[str, str]]):
         super().__init__(errors)
@@ -57,7 +69,7 @@ def printable(text: str) -> str:
 def describe(value: Any) -> str:
     """What was received, in the request's own notation (JSON), never Python's repr."""
     if value is None:
-        text = "空值(null)"
+        text = "空值（null）"
     elif isinstance(value, str):
         text = printable(value)
     else:
@@ -77,26 +89,104 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-class Reader:
-    """Reads named fields of one JSON object; ``prefix`` names nested fields (records[2].hours)."""
+@dataclass(frozen=True)
+class Naming:
+    """How messages name a request's fields where it is not the form's: the place it comes
+    from (``where``: 第2行), the names its fields go by there (a team sheet's columns), and
+    how each item of a nested list is named (``nested(list_name, index)``)."""
 
-    def __init__(self, obj: dict[str, Any], errors: list[dict[str, str]] | None = None, prefix: str = ""):
+    where: str = ""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    nested: Callable[[str, int], "Naming"] | None = None
+    cells: bool = False  # the fields are a sheet's cells: one left out is empty, not missing
+
+
+class Reader:
+    """Reads named fields of one JSON object; ``prefix`` names nested fields (records[2].hours).
+
+    With ``questions`` (a tool's declaration), ``read(name)`` takes the field's kind, label
+    and requiredness from its ``Field``, so a message names the field as the form does.
+    ``naming`` says where else the request comes from and what its fields are called there."""
+
+    def __init__(self, obj: dict[str, Any], errors: list[dict[str, str]] | None = None, prefix: str = "",
+                 questions: "Questions | None" = None, policy: "Policy | None" = None,
+                 naming: Naming | None = None):
         self.obj = obj
         self.errors = [] if errors is None else errors
         self.prefix = prefix
+        self.questions = questions
+        self.policy = policy
+        self.naming = naming or Naming()
+
+    def label(self, name: str) -> str:
+        """The declared name of ``name``: the form's label, or the name it is asked under here."""
+        if name in self.naming.labels:
+            return self.naming.labels[name]
+        assert self.questions is not None, "a label comes from the tool's declaration"
+        return self.questions.field(name).label
+
+    def given(self, name: str) -> bool:
+        return normalize(self.obj.get(name)) not in (None, "")
+
+    def required(self, name: str) -> bool:
+        """Declared required, or the one of its group (``one_of``) to fall back on when none is given."""
+        assert self.questions is not None
+        q = self.questions
+        if q.field(name).required:
+            return True
+        return name in q.one_of and not any(self.given(n) for n in q.one_of)
+
+    def read(self, name: str, **limits: Any) -> Any:
+        """The value of the declared field ``name``, read as its kind says (None when absent or bad).
+        ``limits`` are an integer's ``lowest``/``highest`` where they are not in its schema."""
+        assert self.questions is not None and self.policy is not None
+        f = self.questions.field(name)
+        label = self.label(name)
+        if f.kind in ("date", "datetime"):
+            return self._moment(name, label, self.required(name), *_MOMENTS[f.kind])
+        if f.kind == "dates":
+            return self.date_list(name, label)
+        if f.kind == "level":
+            return self.level(name, label)
+        if f.kind == "choice":
+            return self.choice(name, label, f.options(self.policy))
+        if f.kind == "boolean":
+            return self.boolean(name, label, limits.get("default"))
+        assert f.kind == "integer", f.kind
+        schema = f.json_schema(self.policy)
+        return self.integer(name, label, limits.get("lowest", schema.get("minimum", 1)),
+                            limits.get("highest", schema.get("maximum")))
 
     def field(self, name: str) -> str:
         return printable(f"{self.prefix}{name}")
 
     def error(self, name: str, message: str) -> None:
-        self.errors.append({"field": self.field(name), "message": message})
+        """A sentence about the request (said of where it comes from, if elsewhere)."""
+        where = self.naming.where
+        self.errors.append({"field": self.field(name), "message": f"{where}：{message}" if where else message})
+
+    def bad(self, name: str, label: str | None, problem: str) -> None:
+        """A message about one field that opens with its name: 「通过考试的日期」不是有效的日期…
+        (a sheet's: 第2行「通过考试日期」不是…); without a label, about the item itself."""
+        said = f"「{label}」{problem}" if label else problem
+        self.errors.append({"field": self.field(name), "message": f"{self.naming.where}{said}"})
+
+    def missing(self, name: str, label: str, then: str) -> None:
+        if self.naming.cells:
+            self.bad(name, label, f"是空的。{then}")
+        else:
+            self.bad(name, None, f"缺少「{label}」。{then}")
 
     def raise_if_errors(self) -> None:
         if self.errors:
             raise InputError(self.errors)
 
-    def reject_unknown(self, known: Iterable[str], what: str = "请求") -> None:
-        """An unknown name is most often a typing slip: name it and suggest the nearest known one."""
+    def reject_unknown(self, known: Iterable[str] | None = None) -> None:
+        """An unknown name is most often a typing slip: name it and suggest the nearest known one.
+        ``known`` defaults to the declared fields."""
+        if known is None:
+            assert self.questions is not None
+            known = self.questions.names
         known = tuple(known)
         for key in self.obj:
             if key in known:
@@ -105,13 +195,17 @@ class Reader:
             hint = f"你是不是要填「{guess}」？" if guess else f"可填：{'、'.join(known)}。"
             # An empty name is named in JSON's notation (""): an error's field is never empty.
             shown = key or '""'
-            self.error(shown, f"{what}里有不认识的字段「{describe(shown)}」。{hint}")
+            unknown = f"里有不认识的字段「{describe(shown)}」。{hint}"
+            if self.naming.where:  # a list's item: said of the item
+                self.bad(shown, None, unknown)
+            else:
+                self.error(shown, "请求" + unknown)
 
     def _get(self, name: str, label: str, required: bool) -> Any:
         value = normalize(self.obj.get(name))
         if value is None or value == "":
             if required:
-                self.error(name, f"缺少「{label}」。请填写这一项。")
+                self.missing(name, label, "请填写这一项。")
             return None
         return value
 
@@ -124,23 +218,23 @@ class Reader:
         raw = self.obj.get(name)
         iso = _iso(value, kind) if isinstance(value, str) and _plain_digits(raw) else None
         if iso is None:
-            self.error(name, f"「{label}」不是有效的{what}：{describe(raw)}。{accepted}。")
+            self.bad(name, label, f"不是有效的{what}：{describe(raw)}。{accepted}。")
             return None
         try:
             moment = kind.fromisoformat(iso)
         except ValueError:
-            self.error(name, f"「{label}」不是有效的{what}：{value} 不存在。{accepted}。")
+            self.bad(name, label, f"不是有效的{what}：{value} 不存在。{accepted}。")
             return None
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            self.error(name, f"「{label}」超出可计算的范围：{value}。请填写 {MIN_YEAR}–{MAX_YEAR} 年之间的{what}。")
+            self.bad(name, label, f"超出可计算的范围：{value}。请填写 {MIN_YEAR}–{MAX_YEAR} 年之间的{what}。")
             return None
         return moment
 
     def date(self, name: str, label: str, required: bool = True) -> dt.date | None:
-        return self._moment(name, label, required, dt.date, "日期", ("YYYY-MM-DD", "2024-09-10"))
+        return self._moment(name, label, required, *_MOMENTS["date"])
 
     def datetime(self, name: str, label: str, required: bool = True) -> dt.datetime | None:
-        return self._moment(name, label, required, dt.datetime, "日期时间", ("YYYY-MM-DDTHH:MM(北京时间)", "2026-01-05T10:30"))
+        return self._moment(name, label, required, *_MOMENTS["datetime"])
 
     def level(self, name: str = "level", label: str = "证书级别") -> str | None:
         value = self._get(name, label, True)
@@ -150,11 +244,9 @@ class Reader:
             return value.strip()
         if isinstance(value, str) and value.strip().lower() in LEVEL_ALIASES:
             return LEVEL_ALIASES[value.strip().lower()]
-        self.error(
-            name,
-            f"「{label}」无法识别：{describe(value)}。可填：{'、'.join(LEVELS)}"
-            f"(或 {', '.join(LEVEL_ALIASES)})。",
-        )
+        # The English spellings are the command line's; a sheet's reader is not shown them.
+        english = "" if self.naming.cells else f"（或 {', '.join(LEVEL_ALIASES)}）"
+        self.bad(name, label, f"无法识别：{describe(value)}。可填：{'、'.join(LEVELS)}{english}。")
         return None
 
     def choice(self, name: str, label: str, options: tuple[str, ...]) -> str | None:
@@ -163,7 +255,7 @@ class Reader:
             return None
         if isinstance(value, str) and value.strip() in options:
             return value.strip()
-        self.error(name, f"「{label}」无法识别：{describe(value)}。可填：{'、'.join(options)}。")
+        self.bad(name, label, f"无法识别：{describe(value)}。可填：{'、'.join(options)}。")
         return None
 
     def boolean(self, name: str, label: str, default: bool | None = None) -> bool | None:
@@ -171,11 +263,11 @@ class Reader:
         value = self.obj.get(name)
         if value is None:
             if default is None:
-                self.error(name, f"缺少「{label}」。请填写 true(是)或 false(否)。")
+                self.missing(name, label, "请填写 true（是）或 false（否）。")
             return default
         if isinstance(value, bool):
             return value
-        self.error(name, f"「{label}」应为 true(是)或 false(否)，收到：{describe(value)}。")
+        self.bad(name, label, f"应为 true（是）或 false（否），收到：{describe(value)}。")
         return default
 
     def hours(self, name: str, label: str, maximum: int) -> Decimal | None:
@@ -185,10 +277,10 @@ class Reader:
         accepted = f"请填写 0 到 {maximum} 之间的数字，例如 30 或 1.5"
         # bool is an int in Python, but true/false is never an hour count.
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.error(name, f"「{label}」不是数字：{describe(value)}。{accepted}。")
+            self.bad(name, label, f"不是数字：{describe(value)}。{accepted}。")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.error(name, f"「{label}」不是有限的数字：{describe(value)}。{accepted}。")
+            self.bad(name, label, f"不是有限的数字：{describe(value)}。{accepted}。")
             return None
         text = str(value)
         # Decimal() would also read other scripts' digits; only ASCII ones are numbers here.
@@ -197,19 +289,19 @@ class Reader:
         if not isinstance(value, str) or _NUMBER.match(text) or text.lower() in ("nan", "inf", "infinity", "-inf", "-infinity"):
             number = Decimal(text)
         if number is None and _NEGATIVE.match(text):
-            self.error(name, f"「{label}」不能是负数：{describe(value)}。{accepted}。")
+            self.bad(name, label, f"不能是负数：{describe(value)}。{accepted}。")
             return None
         if number is None:
-            self.error(name, f"「{label}」不是数字：{describe(value)}。{accepted}。")
+            self.bad(name, label, f"不是数字：{describe(value)}。{accepted}。")
             return None
         if not number.is_finite():  # NaN, Infinity
-            self.error(name, f"「{label}」不是有限的数字：{describe(value)}。{accepted}。")
+            self.bad(name, label, f"不是有限的数字：{describe(value)}。{accepted}。")
             return None
         if number < 0:
-            self.error(name, f"「{label}」不能是负数：{describe(value)}。{accepted}。")
+            self.bad(name, label, f"不能是负数：{describe(value)}。{accepted}。")
             return None
         if number > maximum:
-            self.error(name, f"「{label}」过大：{describe(value)}，一条记录不可能有这么多学时。{accepted}。")
+            self.bad(name, label, f"过大：{describe(value)}，一条记录不可能有这么多学时。{accepted}。")
             return None
         return number
 
@@ -224,7 +316,7 @@ class Reader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
-            self.error(name, f"「{label}」应为 {lowest} 到 {highest} 之间的整数，收到：{describe(value)}。")
+            self.bad(name, label, f"应为 {lowest} 到 {highest} 之间的整数，收到：{describe(value)}。")
             return None
         return value
 
@@ -234,8 +326,8 @@ class Reader:
             return None
         out = []
         for i, item in enumerate(self.list(name, label)):
-            one = Reader({f"{name}[{i}]": item}, self.errors, self.prefix)
-            day = one.date(f"{name}[{i}]", f"{label}(第{i + 1}个)")
+            one = Reader({f"{name}[{i}]": item}, self.errors, self.prefix, naming=Naming(self.naming.where, cells=self.naming.cells))
+            day = one.date(f"{name}[{i}]", f"{label}（第{i + 1}个）")
             if day is not None:
                 out.append(day)
         return sorted(out)
@@ -245,16 +337,20 @@ class Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(name, f"「{label}」应为记录列表(JSON 数组)，收到：{describe(value)}。")
+            self.bad(name, label, f"应为记录列表（JSON 数组），收到：{describe(value)}。")
             return []
         return value
 
-    def objects(self, name: str, label: str, each: str, example: str) -> Iterator[tuple[int, "Reader"]]:
-        """A reader for each object of the list ``name``; an item that is not an object is an
-        error naming it (``第2{each}应为对象,例如 {example}。``)."""
+    def objects(self, name: str, label: str, each: str, example: str,
+                labels: Mapping[str, str] | None = None) -> Iterator[tuple[int, "Reader"]]:
+        """A reader for each object of the list ``name``, its messages said of the item
+        (第2{each}「日期」…, or as ``naming.nested`` names it) with its fields' ``labels``; an item
+        that is not an object is an error naming it (``第2{each}应为对象，例如 {example}。``)."""
         for i, raw in enumerate(self.list(name, label)):
             if isinstance(raw, dict):
-                yield i, Reader(raw, self.errors, prefix=f"{self.prefix}{name}[{i}].")
+                item = self.naming.nested(name, i) if self.naming.nested else Naming(f"{self.naming.where}第{i + 1}{each}")
+                naming = Naming(item.where, {**(labels or {}), **item.labels}, cells=item.cells)
+                yield i, Reader(raw, self.errors, prefix=f"{self.prefix}{name}[{i}].", naming=naming)
             else:
                 self.error(f"{name}[{i}]", f"第{i + 1}{each}应为对象，例如 {example}。")
 

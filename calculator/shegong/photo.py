@@ -70,7 +70,6 @@ QUESTIONS = Questions(
         ("只看两寸照的要求", {"size": "两寸"}),
     ),
 )
-FIELDS = QUESTIONS.names
 
 
 def pixels(mm: int, dpi: int) -> int:
@@ -97,7 +96,7 @@ def _format(r: Reader) -> str | None:
             return None
         if found:
             return found
-    r.error("format", f"「文件格式」无法识别。可填：{'、'.join(FORMATS[:-1])}。")
+    r.bad("format", r.label("format"), f"无法识别。可填：{'、'.join(FORMATS[:-1])}。")
     return None
 
 
@@ -106,13 +105,11 @@ def _kb(n: int, per_kb: int) -> str:
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    r = Reader(request)
-    r.reject_unknown(FIELDS)
-    today = r.date("today", "今天的日期", required=False) or today
-    size = r.choice("size", "照片规格", sizes(policy))
-    file_bytes = r.integer("file_bytes", "文件大小（字节）", 1, MAX_FILE_BYTES)
-    width = r.integer("width", "宽（像素）", 1, MAX_PIXELS)
-    height = r.integer("height", "高（像素）", 1, MAX_PIXELS)
+    r = Reader(request, questions=QUESTIONS, policy=policy)
+    r.reject_unknown()
+    today = r.read("today") or today
+    size = r.read("size")
+    file_bytes, width, height = r.read("file_bytes"), r.read("width"), r.read("height")
     fmt = _format(r)
     r.raise_if_errors()
     assert size is not None

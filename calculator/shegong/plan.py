@@ -46,7 +46,6 @@ QUESTIONS = Questions(
     ),
     more="成绩发布日期、按另一天判断（可选）",
 )
-FIELDS = QUESTIONS.names
 REGISTRATION_ASKS = tuple(f.name for f in _REG.fields)
 
 # The guide that explains each next step (docs/, the site's own pages).
@@ -60,18 +59,19 @@ CALENDAR_FILE = "我的时间表.ics"
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    r = Reader(request)
-    r.reject_unknown(FIELDS)
+    r = Reader(request, questions=QUESTIONS, policy=policy)
+    r.reject_unknown()
     r.raise_if_errors()
-    reg = registration.evaluate({"tool": "registration", **{k: request[k] for k in REGISTRATION_ASKS if k in request}},
-                                policy, today)
+    # The registration answer without its calendar file: the plan makes its own.
+    reg = registration.answer({"tool": "registration", **{k: request[k] for k in REGISTRATION_ASKS if k in request}},
+                              policy, today)
     today = dt.date.fromisoformat(reg["today"])
     stage = reg["stage"]
     periods = _hours(request, reg, _periods(reg, policy), policy, today)
     cert = None
     if request.get("results_published_on") not in (None, ""):
-        cert = certificate.evaluate({"tool": "certificate", "results_published_on": request["results_published_on"]},
-                                    policy, today)
+        cert = certificate.answer({"tool": "certificate", "results_published_on": request["results_published_on"]},
+                                  policy, today)
 
     shown = [p for p in periods if not p["assumed"]]
     current = stage.get("period") or 1
@@ -82,8 +82,8 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     keys = {f"periods[{p['index'] - 1}]" for p in shown}
     date_list = [d for d in reg["dates"] if d["key"].split(".")[0] in keys or d["key"].startswith("first_registration")]
     explanation = reg["explanation"] + [
-        step(f"{_name(p)}：{p['training']['summary']}", p["training"]["explanation"][0]["sources"],
-             f"training.required_hours.{reg['level']}")
+        step(f"{_name(p)}：{training.summary(p['training'], policy)}",
+             policy.cite(p["training"].required_key, on=p["training"].period.start), p["training"].required_key)
         for p in periods if p["training"]
     ]
     if cert is not None:
@@ -142,9 +142,11 @@ def _hours(request: dict[str, Any], reg: dict[str, Any], periods: list[dict[str,
         ask = {"period_start": p["start"], "first_period": p["index"] == 1}
         if not p["assumed"]:
             ask["period_end"] = p["end"]
-        res = training.evaluate({"tool": "training", "level": reg["level"], "records": request.get("records") or [], **ask},
-                                policy, today)
-        out.append(p | {"end": res["period_end"], "training": res})
+        # The training rules' facts: the plan words only what it shows of them.
+        f = training.facts({"tool": "training", "level": reg["level"], "records": request.get("records") or [], **ask},
+                           policy, today)
+        out.append(p | {"end": iso(f.period.end), "training": f, "hours": training.totals(f),
+                        "records": training.record_words(f)})
     return out
 
 
@@ -157,14 +159,14 @@ def _name(p: dict[str, Any]) -> str:
 
 
 def _public(p: dict[str, Any]) -> dict[str, Any]:
-    t = p["training"]
+    t = p.get("hours")
     out = {k: p.get(k) for k in ("index", "assumed", "start", "end", "reregistration_opens", "reregistration_last_day",
                                  "holiday_extended_last_day", "holiday_check", "reregistered_on", "required_hours",
                                  "reregistration_deadline", "reregistration_window_months")}
     out["name"] = _name(p) if p.get("end") else f"第{p['index']}个登记有效期"
     for key in ("counted_hours", "remaining_hours", "pending_hours", "met"):
         out[key] = t[key] if t else None
-    out["records"] = [i for i, rec in enumerate(t["records"]) if rec["status"] != "outside"] if t else []
+    out["records"] = [i for i, rec in enumerate(p["records"]) if rec["status"] != "outside"] if t else []
     return out
 
 
@@ -174,14 +176,14 @@ def _records(periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not results:
         return []
     out = []
-    for i, first in enumerate(results[0]["training"]["records"]):
-        home = next((p for p in results if p["training"]["records"][i]["status"] != "outside"), None)
+    for i, first in enumerate(results[0]["records"]):
+        home = next((p for p in results if p["records"][i]["status"] != "outside"), None)
         if home is None:
             # Outside every period: the reason of the last period that starts on or before it.
             before = [p for p in results if p["start"] <= first["date"]]
-            rec = (before[-1] if before else results[0])["training"]["records"][i]
+            rec = (before[-1] if before else results[0])["records"][i]
         else:
-            rec = home["training"]["records"][i]
+            rec = home["records"][i]
         out.append(rec | {"period": None if home is None else home["index"]})
     return out
 
@@ -200,7 +202,7 @@ def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) ->
         # Late: the registration rules' own next step (what the rules leave open, who to ask).
         return reg["next_step"] | {"date": None}
     p = registration.next_period(reg, periods)
-    t = p["training"]
+    t = p.get("hours")
     short = f"还差{t['remaining_hours']}小时继续教育学时（本期需{t['required_hours']}小时）" if t and not t["met"] else ""
     if code == "reregistration_open":
         last = registration.last_day(p)

@@ -57,6 +57,9 @@ class Field:
     # browser autofill or spelling service sees it: an ID number, a photo's details.
     saved: bool = True
     flag: str | None = None  # the command-line flag, where it is not --name (a list's singular)
+    # The team sheet's column for this field, where it has one: a declared alias of the label
+    # (a sheet's messages name the column; a header may also be the label).
+    column: str | None = None
     # Added to the kind's JSON Schema; a function of the policy data where a limit is a policy value.
     schema: Mapping[str, Any] | Callable[[Policy], Mapping[str, Any]] = field(default_factory=dict)
     description: str = ""  # the schema's note for programmers (English, like the rest of schema.json)
@@ -100,7 +103,8 @@ class Questions:
 
 def level(hint: str, default: str) -> Field:
     """The certificate level, which several tools ask with their own hint."""
-    return Field("level", "level", "证书级别", hint, required=True, choices=LEVELS, aliases=LEVEL_ALIASES, default=default)
+    return Field("level", "level", "证书级别", hint, required=True, choices=LEVELS, aliases=LEVEL_ALIASES, default=default,
+                 column="级别")
 
 
 def rule_value(policy: Policy, key: str, with_unit: bool, on: dt.date | None = None) -> str:

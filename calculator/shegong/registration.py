@@ -24,7 +24,7 @@ from typing import Any
 
 from . import dates, ics
 from .explain import CIVIL_CODE_COUNTING, CIVIL_CODE_HOLIDAY, dated, holiday_fields, iso, not_in_force_message, read_on, step
-from .inputs import Reader
+from .inputs import InputError, Naming, Reader
 from .policy import NotInForce, Policy, format_date_zh
 from .questions import Field, Questions, level
 
@@ -34,11 +34,11 @@ QUESTIONS = Questions(
     summary="登记期限：首次登记、登记有效期和再登记受理期",
     fields=(
         level("级别决定每个登记有效期需要的继续教育学时。", default="社会工作师"),
-        Field("passed_on", "date", "通过考试的日期", required=True,
+        Field("passed_on", "date", "通过考试的日期", required=True, column="通过考试日期",
               hint="通过社会工作者职业水平评价的日期。首次登记要在此后{{ pu:registration.first_window_years }}内办理。"),
-        Field("first_registered_on", "date", "首次登记的日期",
+        Field("first_registered_on", "date", "首次登记的日期", column="首次登记日期",
               hint="已经办理首次登记的，填写登记日期，第一个登记有效期从这一天起算；还没有登记就留空。"),
-        Field("reregistered_on", "dates", "已办理的再登记日期", form=False, flag="--reregistered-on",
+        Field("reregistered_on", "dates", "已办理的再登记日期", form=False, flag="--reregistered-on", column="再登记日期",
               hint="填写后，已过而没有再登记的受理期会显示为逾期。"),
         Field("today", "date", "按哪一天判断所处阶段", hint="留空就按今天。", more=True),
     ),
@@ -48,7 +48,6 @@ QUESTIONS = Questions(
     ),
     more="按另一天判断（可选）",
 )
-FIELDS = QUESTIONS.names
 FIRST_WINDOW = "registration.first_window_years"
 VALIDITY = "registration.validity_years"
 REREG_WINDOW = "registration.reregistration_window_months"
@@ -138,130 +137,243 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     return out | {"calendar": ics.attachment(events, dt.date.fromisoformat(out["today"]), "社工证登记期限", CALENDAR_FILE)}
 
 
-def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+def answer(request: dict[str, Any], policy: Policy, today: dt.date, naming: Naming | None = None) -> dict[str, Any]:
     """The answer without the calendar file (the team tool makes one file for everyone)."""
-    r = Reader(request)
-    r.reject_unknown(FIELDS)
-    level = r.level()
-    passed_on = r.date("passed_on", "通过考试日期")
-    first_registered_on = r.date("first_registered_on", "首次登记日期", required=False)
-    done = r.date_list("reregistered_on", "再登记日期")
-    today = r.date("today", "今天的日期", required=False) or today
-    r.raise_if_errors()
-    assert level is not None and passed_on is not None
+    return words(facts(request, policy, today, naming), policy)
 
+
+# --- facts: dates, numbers and codes ---------------------------------------------------
+
+
+@dataclass
+class Asked:
+    """The request, read and checked."""
+
+    level: str
+    passed_on: dt.date
+    first_registered_on: dt.date | None
+    done: list[dt.date] | None  # the re-registrations listed; None: not given (assumed on time)
+    today: dt.date
+
+
+@dataclass
+class Stage:
+    """Where the worker stands on ``today``: a code, the period and window it is about."""
+
+    code: str
+    period: int | None = None
+    last: dt.date | None = None  # the last day of the window the stage is about
+    days_left: int | None = None  # while that window is open
+    conditional: bool = False  # its last day may move by a holiday arrangement not yet published
+
+
+@dataclass
+class Facts:
+    """What the registration rules say about one worker, with no words."""
+
+    asked: Asked
+    first_years: int
+    first_last: dt.date
+    first_check: dates.HolidayCheck
+    found: Chain
+    stage: Stage
+    required_hours: int | None  # of the period the answer is about (before registering: the first)
+
+    @property
+    def first_deadline(self) -> dt.date:
+        return self.first_check.extended_to or self.first_last
+
+    @property
+    def period(self) -> dict[str, Any] | None:
+        """The period the answer is about."""
+        return self.found.periods[self.stage.period - 1] if self.stage.period else None
+
+
+def facts(request: dict[str, Any], policy: Policy, today: dt.date, naming: Naming | None = None) -> Facts:
+    """The request read (``naming``: where it comes from, if not the form) and what the
+    rules make of it."""
+    r = Reader(request, questions=QUESTIONS, policy=policy, naming=naming)
+    r.reject_unknown()
+    asked = _asked(r, today)
     # The deadline question needs only the window in force on the pass date.
-    first_years = read_on(policy, r, FIRST_WINDOW, passed_on, "passed_on", "通过考试日期")
+    first_years = read_on(policy, r, FIRST_WINDOW, asked.passed_on, "passed_on", r.label("passed_on"))
     r.raise_if_errors()
-    if first_registered_on is not None and first_registered_on < passed_on:
-        r.error("first_registered_on", "「首次登记日期」不能早于「通过考试日期」：要先通过考试、取得证书，才能登记。")
-    if done and done[-1] > today:
-        r.error("reregistered_on", "「再登记日期」不能晚于今天：只填写已经办理的再登记。")
-    if done and first_registered_on is None:
-        r.error("reregistered_on", "填写再登记日期时，也请填写「首次登记日期」：再登记从首次登记起按登记有效期接续。")
+    _check(r, asked)
+    first_last = dates.add_years(asked.passed_on, first_years)
+    first_check = dates.holiday_check(first_last)
+    found = _found(r, asked, policy)
+    stage = _stage(asked, first_check.extended_to or first_last, first_check, found)
+    period = found.periods[stage.period - 1] if stage.period else None
+    # Before registering, the first period's hours: from the first registration, or from
+    # today when registering now, never before the pass date.
+    hours = period["required_hours"] if period else _hours(
+        policy, asked.level, asked.first_registered_on or max(asked.passed_on, asked.today))
+    return Facts(asked, first_years, first_last, first_check, found, stage, hours)
+
+
+def _asked(r: Reader, today: dt.date) -> Asked:
+    level, passed_on = r.read("level"), r.read("passed_on")
+    first, done, on = r.read("first_registered_on"), r.read("reregistered_on"), r.read("today")
     r.raise_if_errors()
+    return Asked(level, passed_on, first, done, on or today)
 
-    cite_first = policy.cite(FIRST_WINDOW, on=passed_on)
-    first_last = dates.add_years(passed_on, first_years)
-    first_fields, first_check = holiday_fields(first_last)
-    explanation = [
-        step(
-            f"首次登记的受理期限为通过考试后{first_years}年内。从{dates.zh_date(passed_on)}起算"
-            f"（当日不计入），最后一天是{dates.zh_date(first_last)}。",
-            (cite_first, CIVIL_CODE_COUNTING),
-            FIRST_WINDOW,
-        ),
-        step(first_check.reason, CIVIL_CODE_HOLIDAY),
-    ]
-    date_list = [
-        dated("first_registration.last_day", "首次登记受理期限最后一天", first_last, (cite_first, CIVIL_CODE_COUNTING)),
-    ]
-    if first_check.extended_to:
-        date_list.append(
-            dated("first_registration.holiday_extended_last_day", "首次登记（节假日顺延后）最后一天",
-                  first_check.extended_to, CIVIL_CODE_HOLIDAY)
-        )
 
-    found = Chain([], None, [], [])
-    if first_registered_on is not None:
-        if done and done[0] <= first_registered_on:
-            r.error("reregistered_on", "「再登记日期」应晚于首次登记日期。")
-            r.raise_if_errors()
-        if first_registered_on > (first_check.extended_to or first_last):
-            explanation.append(step(
-                "首次登记日期晚于首次登记受理期限。全国性规定没有写明逾期后如何办理，"
-                f"各地曾有集中补办的做法，{LOCAL}。下面按你填写的首次登记日期继续计算。",
-                cite_first,
-            ))
-        try:
-            found = chain(first_registered_on, today, policy, done)
-        except NotInForce as e:
-            r.error("first_registered_on", not_in_force_message(policy, e.key, "首次登记日期", e.first_from))
-            r.raise_if_errors()
-        if found.early:
-            early = "、".join(dates.zh_date(d) for d in found.early)
-            # Each window is its own period's (the rule in force on that period's start): list them.
-            windows = "、".join(f"{dates.zh_date(dt.date.fromisoformat(p['reregistration_opens']))}至"
-                               f"{dates.zh_date(last_day(p))}"
-                               for p in found.periods)
-            r.error("reregistered_on", f"再登记日期{early}不在任何一次再登记的受理期内（受理期依次为{windows}）。请核对日期。")
-            r.raise_if_errors()
-        assumed = "下面假定每次都按时再登记。" if done is None else "已过的受理期按你填写的再登记日期核对，之后的假定按时再登记。"
-        explanation += _period_rules(found.periods, policy, assumed)
-        explanation += _hours_rules(found.periods, policy, level)
-        for p in found.periods:
-            n = p["index"]
-            start, end = dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
-            p["required_hours"] = _hours(policy, level, start)
-            date_list.append(dated(f"periods[{n - 1}].end", f"第{n}个登记有效期最后一天", end,
-                                   (policy.cite(VALIDITY, on=start), CIVIL_CODE_COUNTING)))
-            date_list.append(dated(f"periods[{n - 1}].reregistration_opens", f"第{n}次再登记开始受理",
-                                   dt.date.fromisoformat(p["reregistration_opens"]),
-                                   (policy.cite(REREG_WINDOW, on=start), CIVIL_CODE_COUNTING)))
-            if p["holiday_extended_last_day"]:
-                date_list.append(dated(f"periods[{n - 1}].holiday_extended_last_day",
-                                       f"第{n}次再登记（节假日顺延后）最后一天",
-                                       dt.date.fromisoformat(p["holiday_extended_last_day"]), CIVIL_CODE_HOLIDAY))
-                explanation.append(step(f"第{n}次再登记：{dates.holiday_check(end).reason}", CIVIL_CODE_HOLIDAY))
-        if found.late:
-            assert found.missed is not None, "late dates are those after a missed window"
-            late = "、".join(dates.zh_date(d) for d in found.late)
-            explanation.append(step(f"你填写的再登记日期{late}晚于对应的受理期限，不按期内再登记接续；{LOCAL}。",
-                                    policy.cite(REREG_WINDOW, on=dt.date.fromisoformat(found.missed["start"]))))
+def _check(r: Reader, a: Asked) -> None:
+    """What the dates given must be to one another."""
+    passed, first, rereg = r.label("passed_on"), r.label("first_registered_on"), r.label("reregistered_on")
+    if a.first_registered_on is not None and a.first_registered_on < a.passed_on:
+        r.bad("first_registered_on", first, f"不能早于「{passed}」：要先通过考试、取得证书，才能登记。")
+    if a.done and a.done[-1] > a.today:
+        r.bad("reregistered_on", rereg, "不能晚于今天：只填写已经办理的再登记。")
+    if a.done and a.first_registered_on is None:
+        r.error("reregistered_on", f"填写「{rereg}」时，也请填写「{first}」：再登记从首次登记起按登记有效期接续。")
+    r.raise_if_errors()
+    if a.done and a.first_registered_on is not None and a.done[0] <= a.first_registered_on:
+        r.bad("reregistered_on", rereg, f"应晚于「{first}」。")
+        r.raise_if_errors()
 
-    stage = _stage(today, passed_on, first_last, first_check, first_registered_on, found)
-    # The period the answer is about; its rules are those in force on its start.
-    period = found.periods[stage["period"] - 1] if "period" in stage else None
-    stage_rule = policy.cite(VALIDITY, on=dt.date.fromisoformat(period["start"])) if period else cite_first
+
+def _found(r: Reader, a: Asked, policy: Policy) -> Chain:
+    """The periods from the first registration (none before it), each with its hours."""
+    if a.first_registered_on is None:
+        return Chain([], None, [], [])
+    try:
+        found = chain(a.first_registered_on, a.today, policy, a.done)
+    except NotInForce as e:
+        r.error("first_registered_on", not_in_force_message(policy, e.key, r.label("first_registered_on"), e.first_from))
+        raise InputError(r.errors) from None
+    if found.early:
+        z = dates.zh_date
+        early = "、".join(z(d) for d in found.early)
+        # Each window is its own period's (the rule in force on that period's start): list them.
+        windows = "、".join(f"{z(dt.date.fromisoformat(p['reregistration_opens']))}至{z(last_day(p))}" for p in found.periods)
+        r.bad("reregistered_on", r.label("reregistered_on"), f"中的{early}不在任何一次再登记的受理期内"
+                                                               f"（受理期依次为{windows}）。请核对日期。")
+        raise InputError(r.errors)
+    for p in found.periods:
+        p["required_hours"] = _hours(policy, a.level, dt.date.fromisoformat(p["start"]))
+    return found
+
+
+def _stage(a: Asked, deadline: dt.date, first_check: dates.HolidayCheck, found: Chain) -> Stage:
+    today = a.today
+    if today < a.passed_on:
+        return Stage("not_passed_yet")
+    if a.first_registered_on is None or today < a.first_registered_on:
+        if today <= deadline:
+            return Stage("first_registration_open", None, deadline, (deadline - today).days,
+                         first_check.status == "unknown")
+        return Stage("first_registration_missed", None, deadline)
+    for p in found.periods:
+        end, opens, last = dt.date.fromisoformat(p["end"]), dt.date.fromisoformat(p["reregistration_opens"]), last_day(p)
+        if today < opens or (p["reregistered_on"] and today <= end):
+            return Stage("registered", p["index"])
+        if today <= last:
+            return Stage("reregistration_open", p["index"], last, (last - today).days, p["holiday_check"] == "unknown")
+    missed = found.missed
+    assert missed is not None, "periods reach today unless a window was missed"
+    return Stage("reregistration_missed", missed["index"], last_day(missed))
+
+
+# --- words: the response ---------------------------------------------------------------
+
+
+def outline(request: dict[str, Any], policy: Policy, today: dt.date, naming: Naming | None = None) -> dict[str, Any]:
+    """What a list of many workers needs of one (the team tool): brief(), without the steps."""
+    return brief(facts(request, policy, today, naming))
+
+
+def brief(f: Facts) -> dict[str, Any]:
+    """The answer's facts as response fields, and the stage in words: no steps, no citations."""
+    a = f.asked
+    first_fields, _check = holiday_fields(f.first_last)
+    return {
+        "ok": True,
+        "tool": "registration",
+        "level": a.level,
+        "passed_on": iso(a.passed_on),
+        "first_registered_on": iso(a.first_registered_on),
+        "reregistered_on": None if a.done is None else [iso(d) for d in a.done],
+        "today": iso(a.today),
+        "required_hours": f.required_hours,
+        "first_registration": first_fields | {"window_years": f.first_years},
+        "periods": f.found.periods,
+        "stage": stage_words(f),
+    }
+
+
+def first_window_text(years: int, passed_on: dt.date, last: dt.date) -> str:
+    return (f"首次登记的受理期限为通过考试后{years}年内。从{dates.zh_date(passed_on)}起算"
+            f"（当日不计入），最后一天是{dates.zh_date(last)}。")
+
+
+def words(f: Facts, policy: Policy) -> dict[str, Any]:
+    """The response: the facts, each step said and cited."""
+    a, out = f.asked, brief(f)
+    explanation, date_list = _first_words(f, policy)
+    if a.first_registered_on is not None:
+        more, more_dates = _period_words(f, policy)
+        explanation += more
+        date_list += more_dates
+    stage = out["stage"]
     fact = stage.pop("fact", stage["text"])
-    explanation.append(step(stage["text"], stage_rule))
+    period = f.period
+    explanation.append(step(stage["text"], policy.cite(VALIDITY, on=dt.date.fromisoformat(period["start"]))
+                            if period else policy.cite(FIRST_WINDOW, on=a.passed_on)))
     next_step = late_step(stage["code"], policy)
     if next_step:
         explanation.append(step(next_step["text"], next_step["source"]))
-    # Its required hours; before registering, of the first period (from the first
-    # registration, or from today when registering now, never before the pass date).
-    first_start = first_registered_on or max(passed_on, today)
-    required_hours = period["required_hours"] if period else _hours(policy, level, first_start)
-    out = {
-        "ok": True,
-        "tool": "registration",
-        "level": level,
-        "passed_on": iso(passed_on),
-        "first_registered_on": iso(first_registered_on),
-        "reregistered_on": None if done is None else [iso(d) for d in done],
-        "today": iso(today),
-        "required_hours": required_hours,
-        "first_registration": first_fields,
-        "periods": found.periods,
-        "stage": stage,
+    return out | {
         "dates": date_list,
         "next_step": next_step and {"text": next_step["text"], "guide": next_step["guide"]},
         # A late reader reads first what happened, then what to do.
-        "summary": (f"{fact}下一步：{next_step['text']}" if next_step else stage["text"]) + _assumed(done, period),
+        "summary": (f"{fact}下一步：{next_step['text']}" if next_step else stage["text"]) + _assumed(a.done, period),
         "explanation": explanation,
         "local_notice": LOCAL_NOTICE,
     }
-    return out
+
+
+def _first_words(f: Facts, policy: Policy) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The first-registration window: its steps and dates."""
+    a, cite = f.asked, policy.cite(FIRST_WINDOW, on=f.asked.passed_on)
+    explanation = [
+        step(first_window_text(f.first_years, a.passed_on, f.first_last), (cite, CIVIL_CODE_COUNTING), FIRST_WINDOW),
+        step(f.first_check.reason, CIVIL_CODE_HOLIDAY),
+    ]
+    date_list = [dated("first_registration.last_day", "首次登记受理期限最后一天", f.first_last, (cite, CIVIL_CODE_COUNTING))]
+    if f.first_check.extended_to:
+        date_list.append(dated("first_registration.holiday_extended_last_day", "首次登记（节假日顺延后）最后一天",
+                               f.first_check.extended_to, CIVIL_CODE_HOLIDAY))
+    if a.first_registered_on is not None and a.first_registered_on > f.first_deadline:
+        explanation.append(step(
+            "首次登记日期晚于首次登记受理期限。全国性规定没有写明逾期后如何办理，"
+            f"各地曾有集中补办的做法，{LOCAL}。下面按你填写的首次登记日期继续计算。", cite))
+    return explanation, date_list
+
+
+def _period_words(f: Facts, policy: Policy) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each period's rules, dates and holiday moves; the late re-registrations listed."""
+    found, a = f.found, f.asked
+    assumed = "下面假定每次都按时再登记。" if a.done is None else "已过的受理期按你填写的再登记日期核对，之后的假定按时再登记。"
+    explanation = _period_rules(found.periods, policy, assumed) + _hours_rules(found.periods, policy, a.level)
+    date_list = []
+    for p in found.periods:
+        n, start, end = p["index"], dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
+        date_list.append(dated(f"periods[{n - 1}].end", f"第{n}个登记有效期最后一天", end,
+                               (policy.cite(VALIDITY, on=start), CIVIL_CODE_COUNTING)))
+        date_list.append(dated(f"periods[{n - 1}].reregistration_opens", f"第{n}次再登记开始受理",
+                               dt.date.fromisoformat(p["reregistration_opens"]),
+                               (policy.cite(REREG_WINDOW, on=start), CIVIL_CODE_COUNTING)))
+        if p["holiday_extended_last_day"]:
+            date_list.append(dated(f"periods[{n - 1}].holiday_extended_last_day", f"第{n}次再登记（节假日顺延后）最后一天",
+                                   dt.date.fromisoformat(p["holiday_extended_last_day"]), CIVIL_CODE_HOLIDAY))
+            explanation.append(step(f"第{n}次再登记：{dates.holiday_check(end).reason}", CIVIL_CODE_HOLIDAY))
+    if found.late:
+        assert found.missed is not None, "late dates are those after a missed window"
+        late = "、".join(dates.zh_date(d) for d in found.late)
+        explanation.append(step(f"你填写的再登记日期{late}晚于对应的受理期限，不按期内再登记接续；{LOCAL}。",
+                                policy.cite(REREG_WINDOW, on=dt.date.fromisoformat(found.missed["start"]))))
+    return explanation, date_list
 
 
 def _assumed(done: list[dt.date] | None, period: dict[str, Any] | None) -> str:
@@ -332,7 +444,8 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
         last = first_last_day(reg)
         may = MAY_MOVE if first["holiday_check"] == "unknown" else ""
         out += ics.window(ics.uid("first", start.isoformat(), case), "社工证首次登记受理期", start, last,
-                          f"{reg['explanation'][0]['text']}{may}{LOCAL}。", ics.window_rings(start, last), today)
+                          f"{first_window_text(first['window_years'], start, dt.date.fromisoformat(first['last_day']))}"
+                          f"{may}{LOCAL}。", ics.window_rings(start, last), today)
     for p in periods:
         last = last_day(p)
         if p.get("reregistered_on") or last < today:
@@ -411,58 +524,37 @@ def _hours_rules(periods: list[dict[str, Any]], policy: Policy, level: str) -> l
     return out
 
 
-def _stage(
-    today: dt.date,
-    passed_on: dt.date,
-    first_last: dt.date,
-    first_check: dates.HolidayCheck,
-    first_registered_on: dt.date | None,
-    found: Chain,
-) -> dict[str, Any]:
-    z = dates.zh_date
-    deadline = first_check.extended_to or first_last
-    if today < passed_on:
-        return {"code": "not_passed_yet", "text": f"今天（{z(today)}）早于通过考试日期，还没有到首次登记的时候。", "conditional": False}
-    if first_registered_on is None or today < first_registered_on:
-        if today <= deadline:
-            return _open("first_registration_open", "现在可以办理首次登记", today, deadline, first_check.status == "unknown")
-        return {
-            "code": "first_registration_missed",
-            "text": f"首次登记的受理期限已于{z(deadline)}届满。逾期如何补办，全国性规定没有写明，{LOCAL}。",
-            "fact": f"首次登记的受理期限已于{z(deadline)}届满，还没有首次登记。",
-            "conditional": False,
-        }
-    for p in found.periods:
-        end = dt.date.fromisoformat(p["end"])
-        opens = dt.date.fromisoformat(p["reregistration_opens"])
-        last = last_day(p)
-        if today < opens or (p["reregistered_on"] and today <= end):
-            done = f"已于{z(dt.date.fromisoformat(p['reregistered_on']))}再登记；" if p["reregistered_on"] else ""
-            return {
-                "code": "registered",
-                "text": f"登记有效，当前是第{p['index']}个登记有效期（至{z(end)}）；{done}"
-                        + (f"第{p['index']}次再登记从{z(opens)}开始受理。" if not done else "下一期从这一天接续。"),
-                "period": p["index"],
-                "conditional": False,
-            }
-        if today <= last:
-            return _open("reregistration_open", f"现在是第{p['index']}次再登记的受理期", today, last,
-                         p["holiday_check"] == "unknown", period=p["index"])
-    missed = found.missed
-    assert missed is not None, "periods reach today unless a window was missed"
-    last = last_day(missed)
-    return {
-        "code": "reregistration_missed",
-        "text": f"逾期未再登记：第{missed['index']}次再登记的受理期限已于{z(last)}届满，你填写的再登记日期中没有在受理期内的。"
-                f"逾期后如何办理，全国性规定没有写明，{LOCAL}；本站不再推算之后的登记有效期。",
-        "fact": f"逾期未再登记：第{missed['index']}次再登记的受理期限已于{z(last)}届满，你填写的再登记日期中没有在受理期内的。",
-        "period": missed["index"],
-        "conditional": False,
-    }
+def stage_words(f: Facts) -> dict[str, Any]:
+    """The stage as the response gives it: its code and sentence (``fact``: what happened,
+    where a next step follows), the period and days left where there are."""
+    z, st, a = dates.zh_date, f.stage, f.asked
+    out: dict[str, Any] = {"code": st.code}
+    if st.code == "not_passed_yet":
+        out["text"] = f"今天（{z(a.today)}）早于通过考试日期，还没有到首次登记的时候。"
+    elif st.code == "first_registration_open":
+        out["text"] = _open("现在可以办理首次登记", st)
+    elif st.code == "first_registration_missed":
+        out["fact"] = f"首次登记的受理期限已于{z(st.last)}届满，还没有首次登记。"
+        out["text"] = f"首次登记的受理期限已于{z(st.last)}届满。逾期如何补办，全国性规定没有写明，{LOCAL}。"
+    elif st.code == "registered":
+        p = f.period
+        end, opens = z(dt.date.fromisoformat(p["end"])), z(dt.date.fromisoformat(p["reregistration_opens"]))
+        done = f"已于{z(dt.date.fromisoformat(p['reregistered_on']))}再登记；" if p["reregistered_on"] else ""
+        out["text"] = (f"登记有效，当前是第{st.period}个登记有效期（至{end}）；{done}"
+                       + (f"第{st.period}次再登记从{opens}开始受理。" if not done else "下一期从这一天接续。"))
+    elif st.code == "reregistration_open":
+        out["text"] = _open(f"现在是第{st.period}次再登记的受理期", st)
+    else:
+        out["fact"] = (f"逾期未再登记：第{st.period}次再登记的受理期限已于{z(st.last)}届满，"
+                       "你填写的再登记日期中没有在受理期内的。")
+        out["text"] = out["fact"] + f"逾期后如何办理，全国性规定没有写明，{LOCAL}；本站不再推算之后的登记有效期。"
+    if st.period is not None:
+        out["period"] = st.period
+    if st.days_left is not None:
+        out["days_left"] = st.days_left
+    return out | {"conditional": st.conditional}
 
 
-def _open(code: str, lead: str, today: dt.date, last: dt.date, unknown: bool, **extra: Any) -> dict[str, Any]:
+def _open(lead: str, st: Stage) -> str:
     """A window open today; when the last day's holiday extension is unknown, say it may move."""
-    left = (last - today).days
-    text = f"{lead}，最晚{dates.zh_date(last)}，还剩{left}天。" + (MAY_MOVE if unknown else "")
-    return {"code": code, "text": text, **extra, "days_left": left, "conditional": unknown}
+    return f"{lead}，最晚{dates.zh_date(st.last)}，还剩{st.days_left}天。" + (MAY_MOVE if st.conditional else "")

@@ -26,17 +26,22 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from .inputs import InputError, closest
+from .registration import QUESTIONS as _REGISTRATION
 
 # The workers' sheet.  再登记日期 may be repeated (再登记日期2, 再登记日期(2) …), and a cell may
-# hold several dates.
-NAME, ID, LEVEL, PASSED, FIRST, REREG, HOURS = "姓名", "工号", "级别", "通过考试日期", "首次登记日期", "再登记日期", "本期已获学时"
+# hold several dates.  The registration rules' fields are the columns they declare.
+FIELD_COLUMN = {f.name: f.column for f in _REGISTRATION.fields if f.column}
+LEVEL, PASSED, FIRST, REREG = (FIELD_COLUMN[n] for n in ("level", "passed_on", "first_registered_on", "reregistered_on"))
+NAME, ID, HOURS = "姓名", "工号", "本期已获学时"
 COLUMNS = (NAME, ID, LEVEL, PASSED, FIRST, REREG, HOURS)
 DATE_COLUMNS = (PASSED, FIRST, REREG)
 # The learning records' sheet (an .xlsx's second sheet): one row per record.
 KIND, DAY, RECORD_HOURS, QUALIFIED, APPROVED = "形式", "日期", "学时", "是否合格", "已审核通过"
 RECORD_COLUMNS = (NAME, ID, KIND, DAY, RECORD_HOURS, QUALIFIED, APPROVED)
 # Other spellings a coordinator's sheet may use for a column.
-ALIASES = {"证书级别": LEVEL, "考试通过日期": PASSED, "登记日期": FIRST}
+# Each field's form label is one (通过考试的日期), and so is a form label shared with another tool (首次登记日期).
+ALIASES = {"考试通过日期": PASSED, "登记日期": FIRST,
+           **{f.label: f.column for f in _REGISTRATION.fields if f.column and f.label != f.column}}
 
 MAX_BYTES = 50 * 1024 * 1024  # an input check: a team's sheet is far smaller
 HEADER_ROWS = 10  # where the header is looked for: a title or a note or two above it
@@ -102,7 +107,7 @@ def _columns(header: list[Any], known: tuple[str, ...], sheet: str, problems: li
             guess = closest(name, known + tuple(a for a, c in ALIASES.items() if c in known))
             hint = f"你是不是要写「{_known(guess, known)}」？" if guess else f"可用的列：{'、'.join(known)}。"
             problems.append({"row": row, "column": name, "message":
-                             f"{sheet}第{row}行(表头)第{i + 1}列「{name}」不是认识的列名，这一列没有读入。{hint}"})
+                             f"{sheet}第{row}行（表头）第{i + 1}列「{name}」不是认识的列名，这一列没有读入。{hint}"})
     return out
 
 
@@ -144,8 +149,8 @@ def _rows(lines: Iterable[tuple[int, list[Any]]], columns: list[str | None]) -> 
                 continue
             if raw is UNCACHED:
                 problems.append({"row": number, "column": col, "message": (
-                    f"第{number}行「{col}」：这一格是公式，但文件里没有保存公式的计算结果(由其他程序生成、"
-                    "没有在 Excel 里打开保存过的文件常这样)，这一格没有读入。请在 Excel 里打开、保存后再选择，或把公式换成数值。")})
+                    f"第{number}行「{col}」：这一格是公式，但文件里没有保存公式的计算结果（由其他程序生成、"
+                    "没有在 Excel 里打开保存过的文件常这样），这一格没有读入。请在 Excel 里打开、保存后再选择，或把公式换成数值。")})
                 continue
             value = _cell(raw, col)
             if value == "":
@@ -162,15 +167,15 @@ def _rows(lines: Iterable[tuple[int, list[Any]]], columns: list[str | None]) -> 
 def read(data: bytes, filename: str = "") -> Table:
     """The workers (and records) of an .xlsx or .csv file; SheetError if it cannot be read."""
     if not data:
-        raise SheetError("文件是空的。请选择填好的 .xlsx 或 .csv 文件(可以先下载模板)。")
+        raise SheetError("文件是空的。请选择填好的 .xlsx 或 .csv 文件（可以先下载模板）。")
     if len(data) > MAX_BYTES:
-        raise SheetError(f"文件太大(超过 {MAX_BYTES // 1024 // 1024} MB)。")
+        raise SheetError(f"文件太大（超过 {MAX_BYTES // 1024 // 1024} MB）。")
     if data[:4] == b"PK\x03\x04":
         return _xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise SheetError("这是旧版 Excel 的 .xls 文件，无法读取。请在 Excel 里“另存为” .xlsx 或 CSV 后再选择。")
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise SheetError("文件的扩展名是 .xlsx，但内容不是 Excel 工作簿(可能已损坏)。请在 Excel 里重新保存后再选择。")
+        raise SheetError("文件的扩展名是 .xlsx，但内容不是 Excel 工作簿（可能已损坏）。请在 Excel 里重新保存后再选择。")
     return _csv(data)
 
 
@@ -208,7 +213,7 @@ def _csv_lines(text: str) -> Lines:
     except csv.Error:
         # Almost always a quote left open: the rest of the file then reads as one cell.
         raise SheetError(f"CSV 文件第{number + 1}行无法读取：有一个格子超过 {csv.field_size_limit():,} 个字符，"
-                         "多半是某个引号(\")没有配对，后面的内容都被当成了这一格。请在 Excel 里检查这一行，"
+                         "多半是某个引号（\"）没有配对，后面的内容都被当成了这一格。请在 Excel 里检查这一行，"
                          "或另存为 .xlsx 后再选择。") from None
 
 
@@ -234,7 +239,7 @@ def _xlsx(data: bytes) -> Table:
     except SheetError:
         raise
     except Exception:  # openpyxl raises many kinds for a damaged file: all say the same to a reader
-        raise SheetError("无法打开这个 Excel 文件(可能已损坏或有密码保护)。请在 Excel 里重新保存为 .xlsx 后再选择。") from None
+        raise SheetError("无法打开这个 Excel 文件（可能已损坏或有密码保护）。请在 Excel 里重新保存为 .xlsx 后再选择。") from None
     problems: list[dict[str, Any]] = []
     records: list[Row] = []
     if second:

@@ -75,19 +75,16 @@ QUESTIONS = Questions(
     ),
     more="按另一天判断（可选）",
 )
-FIELDS = QUESTIONS.names
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    r = Reader(request)
-    r.reject_unknown(FIELDS)
-    start = r.choice("from", "现有证书、技能等级或职称", from_options(policy))
-    since = r.date("since", "取得日期", required=False)
-    today = r.date("today", "今天的日期", required=False) or today
-    work = r.integer("work_years", WORK_LABEL, 0, MAX_WORK_YEARS)
+    r = Reader(request, questions=QUESTIONS, policy=policy)
+    r.reject_unknown()
+    start, since, work = r.read("from"), r.read("since"), r.read("work_years")
+    today = r.read("today") or today
     series = normalize(r.obj.get("series"))
     if series is not None and (not isinstance(series, str) or len(series) > 30):
-        r.error("series", "「职称系列」应为系列名称，例如 工程技术；不属于这些系列可以不填。")
+        r.bad("series", r.label("series"), "应为系列名称，例如 工程技术；不属于这些系列可以不填。")
         series = None
     series = series or None
     r.raise_if_errors()
@@ -97,14 +94,14 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         effective = dt.date.fromisoformat(policy.value(EFFECTIVE, on=today))
         routes = policy.entry(ROUTES, on=today)
     except NotInForce as e:
-        r.error("today", not_in_force_message(policy, e.key, "计算日期", e.first_from))
+        r.error("today", not_in_force_message(policy, e.key, f"「{r.label('today')}」", e.first_from))
         r.raise_if_errors()
         raise  # pragma: no cover - raise_if_errors always raises here
     if since is not None and since > today:
-        r.error("since", "「取得日期」不能晚于今天：还没取得的证书或职称无法计算年限。")
+        r.bad("since", r.label("since"), "不能晚于今天：还没取得的证书或职称无法计算年限。")
     elif since is not None and work is not None and work > _full_years(since, today):
-        r.error("work_years", f"「{WORK_LABEL}」不能多于从取得日期到今天的整年数（{_full_years(since, today)}年）："
-                              "取得之前的工作不算。")
+        r.bad("work_years", r.label("work_years"), f"不能多于从{r.label('since')}到今天的整年数（{_full_years(since, today)}年）："
+                                                  "取得之前的工作不算。")
     r.raise_if_errors()
 
     asked = Asked(since, work, series, today, effective)

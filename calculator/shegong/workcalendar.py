@@ -61,7 +61,7 @@ def _day(name: str, year: int, where: str, text: Any) -> dt.date:
     except (TypeError, ValueError):
         raise _fail(name, f"「{where}」应为 YYYY-MM-DD 格式的日期，收到 {text!r}") from None
     if not (dt.date(year - 1, 12, 1) <= day <= dt.date(year, 12, 31)):
-        raise _fail(name, f"「{where}」{day} 不在{year}年(或前一年12月)内")
+        raise _fail(name, f"「{where}」{day} 不在{year}年（或前一年12月）内")
     return day
 
 
@@ -79,13 +79,13 @@ def _entry(name: str, where: str, item: Any) -> dict[str, Any]:
 
 def _rest_days(name: str, year: int, items: Any) -> dict[dt.date, str]:
     if not isinstance(items, list) or not items:
-        raise _fail(name, "「holidays」(放假安排)应为非空列表")
+        raise _fail(name, "「holidays」（放假安排）应为非空列表")
     rest = {}
     for i, item in enumerate(items):
         item = _entry(name, f"holidays[{i}]", item)
-        label = _text(name, f"holidays[{i}].name(节日名称)", item.get("name"))
-        start = _day(name, year, f"holidays[{i}].from(放假开始)", item.get("from"))
-        end = _day(name, year, f"holidays[{i}].to(放假结束)", item.get("to"))
+        label = _text(name, f"holidays[{i}].name（节日名称）", item.get("name"))
+        start = _day(name, year, f"holidays[{i}].from（放假开始）", item.get("from"))
+        end = _day(name, year, f"holidays[{i}].to（放假结束）", item.get("to"))
         if end < start:
             raise _fail(name, f"{label}的放假结束日 {end} 早于开始日 {start}")
         rest.update({start + dt.timedelta(days=n): label for n in range((end - start).days + 1)})
@@ -94,14 +94,14 @@ def _rest_days(name: str, year: int, items: Any) -> dict[dt.date, str]:
 
 def _work_days(name: str, year: int, items: Any) -> dict[dt.date, str]:
     if not isinstance(items, list):
-        raise _fail(name, "「workdays」(调休上班日)应为列表，没有调休时写 []")
+        raise _fail(name, "「workdays」（调休上班日）应为列表，没有调休时写 []")
     work = {}
     for i, item in enumerate(items):
         item = _entry(name, f"workdays[{i}]", item)
-        day = _day(name, year, f"workdays[{i}].date(上班日期)", item.get("date"))
+        day = _day(name, year, f"workdays[{i}].date（上班日期）", item.get("date"))
         if day.weekday() < 5:
             raise _fail(name, f"调休上班日 {day} 不是周六或周日，请核对通知")
-        work[day] = _text(name, f"workdays[{i}].for(为哪个节日调休)", item.get("for"))
+        work[day] = _text(name, f"workdays[{i}].for（为哪个节日调休）", item.get("for"))
     return work
 
 
@@ -110,7 +110,7 @@ def parse_year(name: str, text: str) -> YearFile:
     try:
         data = json.loads(text)
     except ValueError as e:
-        raise _fail(name, f"不是有效的 JSON({e})") from None
+        raise _fail(name, f"不是有效的 JSON（{e}）") from None
     if not isinstance(data, dict) or data.get("year") != int(Path(name).stem):
         raise _fail(name, f"「year」应为 {Path(name).stem}，与文件名相同")
     notice = data.get("notice") if isinstance(data.get("notice"), dict) else {}
