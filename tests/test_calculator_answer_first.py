@@ -19,7 +19,7 @@ import os
 import pytest
 
 from shegong import evaluate
-from support.browser import WAIT, new_context, settled, wait_for, wait_ready
+from support.browser import WAIT, axe_violations, new_context, settled, switch_scheme, wait_for, wait_ready
 from support.photo import make_image, pick
 from support.vnu import check, describe, ours
 
@@ -265,3 +265,19 @@ def test_the_rendered_results_are_valid_html(ctx, site_url, tmp_path):
         page.close()
     found = ours(check(files))
     assert found == [], describe(found)
+
+
+@pytest.mark.parametrize("tool", ["registration", "plan", "certificate"])
+def test_the_long_results_are_axe_clean_in_both_schemes_open_and_closed(ctx, site_url, tool):
+    """依据, the references and the collapsed parts, in light and dark, closed and open."""
+    page, _ = opened(ctx, site_url, tool)
+    found = {}
+    for scheme in ("light", "dark"):
+        found[(scheme, "closed")] = axe_violations(page)
+        page.evaluate("document.querySelectorAll('#sg-result details').forEach(d => { d.open = true; })")
+        found[(scheme, "open")] = axe_violations(page)
+        page.evaluate("document.querySelectorAll('#sg-result details').forEach(d => { d.open = false; })")
+        if scheme == "light":
+            assert switch_scheme(page) == "dark"
+    switch_scheme(page)  # the choice is kept for the next pages of the context
+    assert all(v == [] for v in found.values()), found
