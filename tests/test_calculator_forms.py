@@ -89,7 +89,7 @@ def test_registration_form(tab, site_url):
     settled(page, "errors")
     err = page.locator("[data-error-for='passed_on']")
     assert err.is_visible()
-    assert "1950" in err.inner_text() and "通过考试日期" in err.inner_text()
+    assert "1950" in err.inner_text() and "「通过考试的日期」" in err.inner_text()
     assert page.get_attribute("#sg-passed_on", "aria-invalid") == "true"
     assert "改正" in answer(page)
 

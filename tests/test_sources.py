@@ -125,3 +125,9 @@ def test_a_moved_last_day_is_among_the_cases_checked():
 def test_a_failure_has_no_sources():
     r = evaluate({"tool": "registration", "level": "社会工作师"})
     assert not r["ok"] and "sources" not in r and schema_errors(r) == []
+
+
+def test_the_certificate_s_local_notice_goes_with_the_paper_estimate():
+    paper = evaluate({"tool": "certificate", "results_published_on": "2025-12-20"})
+    assert paper["local_notice"] == "纸质证书的发放时间是估计，以当地人事考试部门的公告为准。"
+    assert evaluate({"tool": "certificate", "annotation_requested_at": "2026-01-05T10:30"})["local_notice"] is None

@@ -19,6 +19,7 @@ results date, when the certificate is issued.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from . import dates, ics
@@ -37,6 +38,9 @@ CALENDAR_FILE = "社工证领取提醒.ics"
 PAPER_MAX = "certificate.paper_months_max"
 ANNOTATION_RULES = (ANNOTATION_HOURS, ANNOTATION_DAYS, ANNOTATION_COUNT, COUNT_WINDOW)
 TIME_ZONE = "北京时间（UTC+8）"
+LOCAL = "以当地人事考试部门的公告为准"
+# Said once beside the paper estimate.
+LOCAL_NOTICE = f"纸质证书的发放时间是估计，{LOCAL}。"
 
 _DAYS_NOTE = "At most certificate.annotation_max_days in policy.json."
 EARLIER_SCHEMA = {
@@ -113,7 +117,8 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
     annotation = _annotation(requested, days, earlier, policy, explanation, date_list)
     out.update(annotation.pop("fields"))
     summary += annotation["summary"]
-    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation}
+    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation,
+                  "local_notice": LOCAL_NOTICE if results is not None else None}
 
 
 def _check(r: Reader, policy: Policy, results: dt.date | None, requested: dt.datetime | None, days: int | None,
@@ -146,7 +151,7 @@ def calendar_events(cert: dict[str, Any], today: dt.date) -> list[ics.Event]:
         # An estimate, not a deadline: one reminder, on the day it may begin.
         text = next(s["text"] for s in cert["explanation"] if s.get("parameter") == PAPER_MIN)
         out += ics.window(ics.uid("paper", cert["results_published_on"]), "纸质证书预计发放期（估计）", start, last,
-                          f"{text}这只是估计，以当地人事考试部门的公告为准。", (start,), today,
+                          f"{text}这只是估计，{LOCAL}。", (start,), today,
                           "纸质证书预计开始发放（估计）", "纸质证书预计发放期最后一天（估计）")
     again = cert.get("annotate_again_on")
     if again and dt.date.fromisoformat(again) >= today:
@@ -208,7 +213,7 @@ def _paper(out: dict[str, Any], results: dt.date, since_rule: dict[str, Any], po
     ))
     explanation.append(step(
         f"纸质证书一般在成绩发布后{months_min}至{months_max}个月左右由各地发布领取通知，"
-        f"据此估计为{z(paper_from)}至{z(paper_to)}之间；这是通常情况，不是期限，以当地人事考试部门的公告为准。",
+        f"据此估计为{z(paper_from)}至{z(paper_to)}之间；这是通常情况，不是期限，{LOCAL}。",
         (policy.cite(PAPER_MIN, on=results), CIVIL_CODE_COUNTING),
         PAPER_MIN,
     ))
@@ -232,83 +237,94 @@ def _counted(earlier: list[tuple[dt.datetime, int]], at: dt.datetime, hours: int
     return out
 
 
-def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[tuple[dt.datetime, int]], policy: Policy,
-                explanation: list[dict[str, Any]], date_list: list[dict[str, str]]) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "annotation_requested_at": iso(requested),
-        "annotation_valid_days": None,
-        "annotation_ready_by": None,
-        "annotation_valid_until_min": None,
-        "annotation_valid_until_max": None,
-        "annotate_again_on": None,
-        "annotation_limit": None,
-    }
-    if requested is None:
-        return {"fields": fields, "summary": []}
+@dataclass
+class Annotation:
+    """This annotation's facts: the rules in force when it was requested, and its times."""
+
+    requested: dt.datetime
+    days: int  # the validity asked for (the longest allowed when not given)
+    hours: int  # completed within
+    max_days: int
+    max_valid: int  # valid annotations allowed within window_days
+    window_days: int
+    counted: int  # earlier annotations still counting when this one was requested
+    possible: dt.datetime | None  # at the limit: the earliest a new one can be requested
+    earlier_given: bool
+
+    @property
+    def ready_by(self) -> dt.datetime:
+        return self.requested + dt.timedelta(hours=self.hours)
+
+    @property
+    def until_min(self) -> dt.datetime:
+        return self.requested + dt.timedelta(days=self.days)
+
+    @property
+    def until_max(self) -> dt.datetime:
+        return self.ready_by + dt.timedelta(days=self.days)
+
+
+def _annotation_facts(requested: dt.datetime, days: int | None, earlier: list[tuple[dt.datetime, int]],
+                      policy: Policy) -> Annotation:
     on = requested.date()
-    hours = policy.value(ANNOTATION_HOURS, on=on)
-    max_days = policy.value(ANNOTATION_DAYS, on=on)
-    max_valid = policy.value(ANNOTATION_COUNT, on=on)
-    window_days = policy.value(COUNT_WINDOW, on=on)
-    days = days or max_days
-    explanation.append(step(
-        f"本工具的时间都是{TIME_ZONE}；在其他时区，请先换算成北京时间再填写。",
-        "本站输入约定",
-    ))
+    hours, max_days = policy.value(ANNOTATION_HOURS, on=on), policy.value(ANNOTATION_DAYS, on=on)
+    max_valid, window_days = policy.value(ANNOTATION_COUNT, on=on), policy.value(COUNT_WINDOW, on=on)
     counted = _counted(earlier, requested, hours, window_days)
     # At the limit, a new annotation waits until the first of the counted ones stops counting.
     possible = min(stop for _at, stop in counted) if len(counted) >= max_valid else None
-    fields["annotation_valid_days"] = days
-    fields["annotation_limit"] = {
-        "counted_earlier": len(counted),
-        "max_valid": max_valid,
-        "window_days": window_days,
-        "reached": possible is not None,
-        "possible_from": iso(possible),
-    }
+    return Annotation(requested, days or max_days, hours, max_days, max_valid, window_days, len(counted), possible,
+                      bool(earlier))
+
+
+def _annotation_fields(a: Annotation | None) -> dict[str, Any]:
+    fields: dict[str, Any] = dict.fromkeys((
+        "annotation_requested_at", "annotation_valid_days", "annotation_ready_by", "annotation_valid_until_min",
+        "annotation_valid_until_max", "annotate_again_on", "annotation_limit"))
+    if a is None:
+        return fields
+    fields |= {"annotation_requested_at": iso(a.requested), "annotation_valid_days": a.days, "annotation_limit": {
+        "counted_earlier": a.counted, "max_valid": a.max_valid, "window_days": a.window_days,
+        "reached": a.possible is not None, "possible_from": iso(a.possible)}}
+    if a.possible is None:
+        fields |= {"annotation_ready_by": iso(a.ready_by), "annotation_valid_until_min": iso(a.until_min),
+                   "annotation_valid_until_max": iso(a.until_max), "annotate_again_on": iso(a.until_min.date())}
+    return fields
+
+
+def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[tuple[dt.datetime, int]], policy: Policy,
+                explanation: list[dict[str, Any]], date_list: list[dict[str, str]]) -> dict[str, Any]:
+    """The annotation's fields, and its steps, dates and summary in words."""
+    if requested is None:
+        return {"fields": _annotation_fields(None), "summary": []}
+    a = _annotation_facts(requested, days, earlier, policy)
+    return {"fields": _annotation_fields(a), "summary": [_annotation_words(a, policy, explanation, date_list)]}
+
+
+def _annotation_words(a: Annotation, policy: Policy, explanation: list[dict[str, Any]],
+                      date_list: list[dict[str, str]]) -> str:
+    on, z = a.requested.date(), dates.zh_date
+    explanation.append(step(f"本工具的时间都是{TIME_ZONE}；在其他时区，请先换算成北京时间再填写。", "本站输入约定"))
     # The count and its window are two values: each cites its own source (once when the same).
     cite_count = (policy.cite(ANNOTATION_COUNT, on=on), policy.cite(COUNT_WINDOW, on=on))
-    if possible is not None:
+    if a.possible is not None:
         explanation.append(step(
-            f"同一证书{window_days}天内最多有{max_valid}次有效加注。你填写的之前的加注中，有{len(counted)}次在"
-            f"{_zh_moment(requested)}仍然有效，所以这次申请可能不被受理；最早在{_zh_moment(possible)}之后可以再申请"
-            "（按加注最晚完成、有效期用满估算，以证书页面显示为准）。",
-            cite_count,
-            ANNOTATION_COUNT,
-        ))
-        return {"fields": fields, "summary": [
-            f"这次加注可能不被受理：{window_days}天内已有{len(counted)}次有效加注，最早在{_zh_moment(possible)}之后可以再申请。"]}
-
-    ready_by = requested + dt.timedelta(hours=hours)
-    until_min = requested + dt.timedelta(days=days)
-    until_max = ready_by + dt.timedelta(days=days)
-    fields.update({
-        "annotation_ready_by": iso(ready_by),
-        "annotation_valid_until_min": iso(until_min),
-        "annotation_valid_until_max": iso(until_max),
-        "annotate_again_on": iso(until_min.date()),
-    })
+            f"同一证书{a.window_days}天内最多有{a.max_valid}次有效加注。你填写的之前的加注中，有{a.counted}次在"
+            f"{_zh_moment(a.requested)}仍然有效，所以这次申请可能不被受理；最早在{_zh_moment(a.possible)}之后可以再申请"
+            "（按加注最晚完成、有效期用满估算，以证书页面显示为准）。", cite_count, ANNOTATION_COUNT))
+        return (f"这次加注可能不被受理：{a.window_days}天内已有{a.counted}次有效加注，"
+                f"最早在{_zh_moment(a.possible)}之后可以再申请。")
     explanation.append(step(
-        f"加注申请提交后，系统在{hours}小时内完成加注，最晚{_zh_moment(ready_by)}可以查看、下载电子证书。",
-        policy.cite(ANNOTATION_HOURS, on=on),
-        ANNOTATION_HOURS,
-    ))
+        f"加注申请提交后，系统在{a.hours}小时内完成加注，最晚{_zh_moment(a.ready_by)}可以查看、下载电子证书。",
+        policy.cite(ANNOTATION_HOURS, on=on), ANNOTATION_HOURS))
     explanation.append(step(
-        f"一次加注的有效期最长{max_days}天（如无特别需要，建议按上限申请），这次按{days}天计。到期时间取决于加注完成的时间，"
-        f"在{_zh_moment(until_min)}至{_zh_moment(until_max)}之间，以证书页面显示为准；到期后需要重新加注，"
-        f"按最早的可能，{dates.zh_date(until_min.date())}就需要重新加注。",
-        policy.cite(ANNOTATION_DAYS, on=on),
-        ANNOTATION_DAYS,
-    ))
+        f"一次加注的有效期最长{a.max_days}天（如无特别需要，建议按上限申请），这次按{a.days}天计。到期时间取决于加注完成的时间，"
+        f"在{_zh_moment(a.until_min)}至{_zh_moment(a.until_max)}之间，以证书页面显示为准；到期后需要重新加注，"
+        f"按最早的可能，{z(a.until_min.date())}就需要重新加注。", policy.cite(ANNOTATION_DAYS, on=on), ANNOTATION_DAYS))
     explanation.append(step(
-        f"同一证书{window_days}天内最多有{max_valid}次有效加注；" + (
-            f"你填写的之前的加注中，有{len(counted)}次在这次申请时仍然有效，加上这次不超过{max_valid}次。" if earlier
-            else "没有填写之前的加注，本站无法核对次数。"),
-        cite_count,
-        ANNOTATION_COUNT,
-    ))
-    date_list.append(dated("annotation_ready_by", "加注最晚完成", ready_by, policy.cite(ANNOTATION_HOURS, on=on)))
-    date_list.append(dated("annotate_again_on", "需要重新加注（最早）", until_min.date(), policy.cite(ANNOTATION_DAYS, on=on)))
-    date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到（估算）", until_max, policy.cite(ANNOTATION_DAYS, on=on)))
-    return {"fields": fields, "summary": [
-        f"加注最晚{_zh_moment(ready_by)}完成；{dates.zh_date(until_min.date())}起可能需要重新加注（时间为北京时间）。"]}
+        f"同一证书{a.window_days}天内最多有{a.max_valid}次有效加注；" + (
+            f"你填写的之前的加注中，有{a.counted}次在这次申请时仍然有效，加上这次不超过{a.max_valid}次。" if a.earlier_given
+            else "没有填写之前的加注，本站无法核对次数。"), cite_count, ANNOTATION_COUNT))
+    date_list.append(dated("annotation_ready_by", "加注最晚完成", a.ready_by, policy.cite(ANNOTATION_HOURS, on=on)))
+    date_list.append(dated("annotate_again_on", "需要重新加注（最早）", a.until_min.date(), policy.cite(ANNOTATION_DAYS, on=on)))
+    date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到（估算）", a.until_max, policy.cite(ANNOTATION_DAYS, on=on)))
+    return f"加注最晚{_zh_moment(a.ready_by)}完成；{z(a.until_min.date())}起可能需要重新加注（时间为北京时间）。"
