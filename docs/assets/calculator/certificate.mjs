@@ -1,6 +1,6 @@
 // 证书领取时间: paper certificate estimate, electronic certificate annotation.
 import { runTool, zhDate, icsButton } from "./ui.mjs";
-import { answerFirst } from "./answer.mjs";
+import { answerFirst, note } from "./answer.mjs";
 
 /** The dates the rules give, each with its references into 依据: the key facts. */
 const dated = (res) => res.dates.map((d) => [d.label, zhDate(d.date), d.sources]);
@@ -18,7 +18,7 @@ function render(res) {
         : null,
       res.annotation_requested_at && res.time_zone ? ["时间", res.time_zone] : null,
     ],
-    rest: [icsButton("添加提醒到手机日历（.ics）", res.calendar)],
+    rest: [note(res.local_notice), icsButton("添加提醒到手机日历（.ics）", res.calendar)],
   });
 }
 
