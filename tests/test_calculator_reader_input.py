@@ -204,7 +204,7 @@ def test_errors_are_for_people(fresh, site_url):
     settled(page, "errors")
     messages = page.inner_text("#sg-form")
     assert "不能是负数" in page.inner_text("[data-error-for='records[0].hours']")
-    assert "第2条记录的日期" in page.inner_text("[data-error-for='records[1].date']")
+    assert "第2条学习记录缺少「日期」" in page.inner_text("[data-error-for='records[1].date']")
     assert "records[" not in messages and "不是数字" not in messages
     # The summary counts them, and the focus is on the first.
     assert page.inner_text("#sg-answer") == "请先改正上面标出的2处输入。"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import dates
 from .explain import CIVIL_CODE_COUNTING, citing, iso, not_in_force_message, step
@@ -148,6 +148,35 @@ def _full_years(since: dt.date, today: dt.date) -> int:
     return years
 
 
+# What a route's condition says beyond the notice's words: a code and its values (WORDS says them).
+Said = tuple[str, dict[str, Any]]
+
+
+def _listed(listed: tuple[str, ...]) -> str:
+    return f"{'、'.join(listed)}等{len(listed)}个系列"
+
+
+WORDS: dict[str, Callable[..., str]] = {
+    "condition": lambda cond: f"条件是{cond}，本计算器无法判断是否符合，请对照相应的标准条件。",
+    "prerequisite": lambda cond: f"前提是{cond}，本计算器无法判断是否符合。",
+    "series_ask": lambda listed: f"这条路径只适用于{_listed(listed)}；填写{QUESTIONS.field('series').label}即可判断。",
+    "series_out": lambda listed, series: f"这条路径只适用于{_listed(listed)}，{series}不在其中。",
+    "series_in": lambda listed: f"只适用于{_listed(listed)}。",
+    "years_from_since": lambda since, years, day, earliest: (
+        f"按取得日期{dates.zh_date(since)}计算，{'最早' if earliest else ''}满{years}年之日为{dates.zh_date(day)}"),
+    "before_effective": lambda effective: f"，早于本通知施行之日，所以从施行之日{dates.zh_date(effective)}起算。",
+    "after_effective": lambda: "，晚于本通知施行之日，以满年限之日为准。",
+    "since_ask": lambda start, years: f"填写取得{start}的日期，即可算出满{years}年的日期。",
+    "work_then": lambda work, years: f"到那时还要取得后确实从事{work}满{years}年。",
+    "work_short": lambda given, short: f"你填写的{WORK_LABEL}是{given}年，还差{short}年",
+    "work_soonest": lambda work, day, years: f"：即使从今天起一直从事{work}，最早也要到{dates.zh_date(day)}才可能满{years}年。",
+    "work_until": lambda work, years: f"：到那时还要确实从事{work}满{years}年。",
+    "work_ask": lambda work, years: (f"通知要求取得后从事{work}满{years}年，不是持有满{years}年："
+                                     f"是否满足，填写「{WORK_LABEL}」即可判断。"),
+    "work_given": lambda given, years, enough: f"你填写的{WORK_LABEL}是{given}年，{'已' if enough else '还不'}满{years}年。",
+}
+
+
 @dataclass(frozen=True)
 class Asked:
     """What the request tells about the holder."""
@@ -168,7 +197,7 @@ class State:
     # request), "years" (time to pass), "work" (years of work still short), "series"
     # (ruled out by the series), or None (open).
     waiting: str | None = None
-    asks: list[str] = field(default_factory=list)  # the fields that would decide it
+    asks: list[str] = field(default_factory=list)  # the fields (names) that would decide it
     unchecked: bool = False  # a requirement no field of this calculator can decide
     by_time: bool = False  # closed until the day N years after ``since``
 
@@ -180,31 +209,29 @@ class State:
 def _outcome(route: dict[str, Any], policy: Policy, start: str, a: Asked) -> tuple[dict[str, Any], State]:
     """One route: whether it is open on ``today``, from when, on what condition, and what it waits for."""
     st = State()
-    said: list[str] = []
+    said: list[Said] = []
     eligible_from = None
-    for cond in (route["conditional"], route.get("prerequisite")):
+    for code, cond in (("condition", route["conditional"]), ("prerequisite", route.get("prerequisite"))):
         if cond:
             # The notice makes this route depend on what the calculator cannot check.
             st.met.append(None)
             st.unchecked = True
-            said.append(f"条件是{cond}，本计算器无法判断是否符合，请对照相应的标准条件。" if cond == route["conditional"]
-                        else f"前提是{cond}，本计算器无法判断是否符合。")
+            said.append((code, {"cond": cond}))
     if route["years"] is not None:
         eligible_from = (_worked if route.get("work") else _held)(route, start, a, st, said)
     route_series = route["series"]
     if route.get("series_only"):
-        skill_series = policy.titles["skill_series"]
-        listed = f"{'、'.join(skill_series)}等{len(skill_series)}个系列"
+        skill_series = tuple(policy.titles["skill_series"])
         if a.series is None:
             st.met.append(None)
-            st.asks.append("职称系列")
-            said.append(f"这条路径只适用于{listed}；填写职称系列即可判断。")
+            st.asks.append("series")
+            said.append(("series_ask", {"listed": skill_series}))
         elif a.series not in skill_series:
             st.met.append(False)
-            said.append(f"这条路径只适用于{listed}，{a.series}不在其中。")
+            said.append(("series_out", {"listed": skill_series, "series": a.series}))
         else:
             st.met.append(True)
-            said.append(f"只适用于{listed}。")
+            said.append(("series_in", {"listed": skill_series}))
             route_series = a.series
     st.waiting = _waiting(st, a, route)
     eligible = st.eligible
@@ -216,70 +243,67 @@ def _outcome(route: dict[str, Any], policy: Policy, start: str, a: Asked) -> tup
         "route_text": route.get("route_text") or ROUTE_ZH[route["route"]],
         "eligible": eligible,
         "eligible_from": iso(eligible_from),
-        "condition": f"{route['text']}。{''.join(said)}",
+        "condition": f"{route['text']}。{''.join(WORDS[code](**values) for code, values in said)}",
     }, st
 
 
-def _earliest(route: dict[str, Any], a: Asked, said: list[str], held: str) -> dt.date:
-    """The day N years after ``since``, but not before the notice took effect; said in words."""
+def _earliest(route: dict[str, Any], a: Asked, said: list[Said], earliest: bool) -> dt.date:
+    """The day N years after ``since``, but not before the notice took effect."""
     assert a.since is not None
     by_years = dates.add_years(a.since, route["years"])
-    said.append(f"按取得日期{dates.zh_date(a.since)}计算，{held}满{route['years']}年之日为{dates.zh_date(by_years)}")
-    if by_years < a.effective:
-        said.append(f"，早于本通知施行之日，所以从施行之日{dates.zh_date(a.effective)}起算。")
-    else:
-        said.append("，晚于本通知施行之日，以满年限之日为准。")
+    said.append(("years_from_since", {"since": a.since, "years": route["years"], "day": by_years, "earliest": earliest}))
+    said.append(("before_effective", {"effective": a.effective}) if by_years < a.effective else ("after_effective", {}))
     return max(by_years, a.effective)
 
 
-def _held(route: dict[str, Any], start: str, a: Asked, st: State, said: list[str]) -> dt.date | None:
+def _held(route: dict[str, Any], start: str, a: Asked, st: State, said: list[Said]) -> dt.date | None:
     """"取得…满N年": time held, dated from ``since``."""
     if a.since is None:
         st.met.append(None)
-        st.asks.append("取得日期")
-        said.append(f"填写取得{start}的日期，即可算出满{route['years']}年的日期。")
+        st.asks.append("since")
+        said.append(("since_ask", {"start": start, "years": route["years"]}))
         return None
-    day = _earliest(route, a, said, "")
+    day = _earliest(route, a, said, False)
     st.met.append(a.today >= day)
     st.by_time = a.today < day
     return day
 
 
-def _worked(route: dict[str, Any], start: str, a: Asked, st: State, said: list[str]) -> dt.date | None:
+def _worked(route: dict[str, Any], start: str, a: Asked, st: State, said: list[Said]) -> dt.date | None:
     """"取得…后从事…工作满N年": years of that work.  The date gives the earliest day it can
     be met; whether it is met only the years of work given can say."""
     years, work = route["years"], route["work"]
     if a.since is not None:
-        day = _earliest(route, a, said, "最早")
+        day = _earliest(route, a, said, True)
         if a.today < day:
             # Not N years since obtaining, so not N years of work either: the day is the earliest.
             st.met.append(False)
             st.by_time = True
             if a.work is None:
-                st.asks.append(WORK_LABEL)
-                said.append(f"到那时还要取得后确实从事{work}满{years}年。")
+                st.asks.append("work_years")
+                said.append(("work_then", {"work": work, "years": years}))
             else:
                 # The years given fall short today; whether they are reached depends on
                 # work still to come. Whole years are given, so the work done is under
                 # a.work + 1 years: even working on from today, N years come no sooner
                 # than N - a.work - 1 years from now.
                 st.met.append(None)
-                said.append(f"你填写的{WORK_LABEL}是{a.work}年，还差{years - a.work}年")
+                said.append(("work_short", {"given": a.work, "short": years - a.work}))
                 soonest = dates.add_years(a.today, years - a.work - 1)
                 if soonest > day:
                     day = soonest
-                    said.append(f"：即使从今天起一直从事{work}，最早也要到{dates.zh_date(day)}才可能满{years}年。")
+                    said.append(("work_soonest", {"work": work, "day": day, "years": years}))
                 else:
-                    said.append(f"：到那时还要确实从事{work}满{years}年。")
+                    said.append(("work_until", {"work": work, "years": years}))
             return day
     if a.work is None:
         st.met.append(None)
-        st.asks.append(WORK_LABEL)
-        said.append(f"通知要求取得后从事{work}满{years}年，不是持有满{years}年：是否满足，填写「{WORK_LABEL}」即可判断。")
+        st.asks.append("work_years")
+        said.append(("work_ask", {"work": work, "years": years}))
         return None
     enough = a.work >= years
     st.met.append(enough)
-    said.append(f"你填写的{WORK_LABEL}是{a.work}年，{'已' if enough else '还不'}满{years}年。")
+    said.append(("work_given", {"given": a.work, "years": years, "enough": enough}))
     # The day the years of work were reached is not known, only that they were (or not).
     return None
 
@@ -292,7 +316,7 @@ def _waiting(st: State, a: Asked, route: dict[str, Any]) -> str | None:
         if st.met[-1] is False and route.get("series_only") and a.series is not None:
             return "series"
         return "years" if st.by_time else "work"
-    return "since" if "取得日期" in st.asks else "condition"
+    return "since" if "since" in st.asks else "condition"
 
 
 def _named(o: dict[str, Any]) -> str:
@@ -320,7 +344,7 @@ def _summary(start: str, outcomes: list[dict[str, Any]], states: list[State]) ->
     unchecked = [o for o, s in others if s.unchecked]
     fillable = [(o, s) for o, s in others if not s.unchecked]
     if fillable:
-        asks = list(dict.fromkeys(f"「{label}」" for _o, s in fillable for label in s.asks))
+        asks = list(dict.fromkeys(f"「{QUESTIONS.field(name).label}」" for _o, s in fillable for name in s.asks))
         parts.append(f"{lead}{'、'.join(_named(o) for o, _s in fillable)}还要看{'和'.join(asks)}（见下），填写后即可判断。")
         lead = "另外，"
     if unchecked:
