@@ -2,8 +2,10 @@
 
 Composed from the rules, not a second copy of them: each row becomes a registration
 request (stage, periods, windows) and, once registered, a training request (the current
-period's hours), and the answers are read off those responses.  A bad row gets its own
-Chinese messages naming its row and column, and never stops the others.
+period's hours), and the rules' facts are read, not their worded answers (no steps, no
+citations: registration.outline, training.totals).  A bad row gets its own Chinese
+messages naming its row and column (the rules' Reader says them so: naming()), and never
+stops the others.
 
 本期已获学时 (a total the coordinator keeps) is passed to the training rules as one
 online-learning record dated today: today always lies in the period they choose (the

@@ -78,24 +78,29 @@ def check_character(first17: str) -> str:
     return CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
 
 
+# What normalise() changed, in words (a code each).
+CHANGE_WORDS = {"full_digits": "全角数字改成了半角数字", "full_x": "全角的Ｘ改成了半角的X", "lower_x": "小写的x改成了大写的X",
+                "spaces": "去掉了空格", "dashes": "去掉了短横线"}
+
+
 def normalise(raw: str) -> tuple[str, list[str]]:
-    """The number as the system wants it, and what was changed, in words."""
+    """The number as the system wants it, and what was changed (CHANGE_WORDS' codes)."""
     changes = []
     text = raw
     if any(c in _FULL_DIGITS for c in text):
-        changes.append("全角数字改成了半角数字")
+        changes.append("full_digits")
         text = "".join(_FULL_DIGITS.get(c, c) for c in text)
     if any(c in "Ｘｘ" for c in text):
-        changes.append("全角的Ｘ改成了半角的X")
+        changes.append("full_x")
         text = text.replace("Ｘ", "X").replace("ｘ", "X")
     if "x" in text:
-        changes.append("小写的x改成了大写的X")
+        changes.append("lower_x")
         text = text.replace("x", "X")
     if any(c.isspace() for c in text):
-        changes.append("去掉了空格")
+        changes.append("spaces")
         text = "".join(c for c in text if not c.isspace())
     if any(c in _DASHES for c in text):
-        changes.append("去掉了短横线")
+        changes.append("dashes")
         text = "".join(c for c in text if c not in _DASHES)
     return text, changes
 
@@ -105,74 +110,79 @@ def _shown(ch: str) -> str:
     return f"U+{ord(ch):04X}" if not ch.isprintable() or "\ud800" <= ch <= "\udfff" else f"「{ch}」"
 
 
-def _characters(text: str) -> list[dict[str, Any]]:
+# A problem: its code, the positions it is about, and the values its words need.
+Problem = tuple[str, list[int], dict[str, Any]]
+
+
+def _characters(text: str) -> list[Problem]:
     """Characters that cannot be in a number: only digits, and X as the last of 18."""
-    wrong = []
-    for i, ch in enumerate(text):
-        if ch in "0123456789" or (ch == "X" and i == LENGTH - 1):
-            continue
-        if ch == "X":
-            wrong.append((i + 1, f"第{i + 1}位是X：只有最后一位（第{LENGTH}位）可以是X"))
-        else:
-            wrong.append((i + 1, f"第{i + 1}位是{_shown(ch)}，不是数字"))
-    if not wrong:
-        return []
-    listed = "；".join(m for _p, m in wrong[:3]) + ("等" if len(wrong) > 3 else "")
-    return [{"code": "characters", "positions": [p for p, _m in wrong],
-             "message": f"{listed}。身份证号由数字组成，只有最后一位可以是X。"}]
+    wrong = [(i + 1, ch) for i, ch in enumerate(text) if not (ch in "0123456789" or (ch == "X" and i == LENGTH - 1))]
+    return [("characters", [p for p, _ch in wrong], {"wrong": wrong})] if wrong else []
 
 
-def _region(text: str) -> list[dict[str, Any]]:
-    if text[REGION] in PROVINCE_CODES:
-        return []
-    return [{"code": "region", "positions": [1, 2],
-             "message": "第1–2位是省级行政区代码（省、自治区、直辖市或特别行政区），这里不是任何一个省级行政区的代码，多半是输错了。"}]
+def _region(text: str) -> list[Problem]:
+    return [] if text[REGION] in PROVINCE_CODES else [("region", [1, 2], {})]
 
 
-def _birth(text: str, today: dt.date) -> list[dict[str, Any]]:
+def _birth(text: str, today: dt.date) -> list[Problem]:
     digits = text[BIRTH]
     year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
     if not 1 <= month <= 12:
-        return [{"code": "birth_date", "positions": [11, 12],
-                 "message": "第11–12位是出生月份，这里不是01到12之间的月份。"}]
+        return [("birth_date", [11, 12], {"part": "month"})]
     try:
         born = dt.date(year, month, day)
     except ValueError:
-        where = [7, 8, 9, 10] if year == 0 else [13, 14]
-        what = "出生年份不可能是0000" if year == 0 else "第13–14位是出生日，这个月没有这一天"
-        return [{"code": "birth_date", "positions": where, "message": f"{what}。"}]
-    if born > today:
-        return [{"code": "birth_future", "positions": list(range(7, 15)),
-                 "message": "第7–14位是出生日期，这里的日期晚于今天，不可能是已经出生的人的号码。"}]
-    return []
+        return [("birth_date", [7, 8, 9, 10], {"part": "year"}) if year == 0 else ("birth_date", [13, 14], {"part": "day"})]
+    return [("birth_future", list(range(7, 15)), {})] if born > today else []
 
 
-def _check_digit(text: str) -> list[dict[str, Any]]:
+def _check_digit(text: str) -> list[Problem]:
     expected = check_character(text[:LENGTH - 1])
-    if text[-1] == expected:
-        return []
-    return [{"code": "check_digit", "positions": [LENGTH],
-             "message": (f"第{LENGTH}位（校验码）按前{LENGTH - 1}位算出来应为{expected}，你填的是{text[-1]}。"
-                         f"如果最后一位没有填错，那就是前{LENGTH - 1}位里有一位填错，或相邻两位颠倒了：请对照身份证逐位核对。")}]
+    return [] if text[-1] == expected else [("check_digit", [LENGTH], {"expected": expected, "given": text[-1]})]
 
 
-def problems_of(text: str, today: dt.date) -> list[dict[str, Any]]:
+def problems_of(text: str, today: dt.date) -> list[Problem]:
     """What is wrong with a normalised number, in the order a worker should look."""
     if len(text) == OLD_LENGTH and text.isascii() and text.isdigit():
-        return [{"code": "old_15", "positions": [],
-                 "message": (f"这是{OLD_LENGTH}位的旧号码。现在的身份证号是{LENGTH}位，"
-                             f"请按你现在的身份证上的{LENGTH}位号码填写。")}]
+        return [("old_15", [], {})]
     out = _characters(text)
     if len(text) != LENGTH:
-        more = "少了" if len(text) < LENGTH else "多了"
-        out.append({"code": "length", "positions": [],
-                    "message": f"共{len(text)}位，身份证号应为{LENGTH}位：{more}{abs(len(text) - LENGTH)}位。请对照身份证逐位核对。"})
+        out.append(("length", [], {"length": len(text)}))
     if out:
         return out
     return _region(text) + _birth(text, today) + _check_digit(text)
 
 
+def _one_wrong(position: int, ch: str) -> str:
+    if ch == "X":
+        return f"第{position}位是X：只有最后一位（第{LENGTH}位）可以是X"
+    return f"第{position}位是{_shown(ch)}，不是数字"
+
+
+_BIRTH_WORDS = {"month": "第11–12位是出生月份，这里不是01到12之间的月份。", "year": "出生年份不可能是0000。",
+                "day": "第13–14位是出生日，这个月没有这一天。"}
+PROBLEM_WORDS = {
+    "old_15": lambda: f"这是{OLD_LENGTH}位的旧号码。现在的身份证号是{LENGTH}位，请按你现在的身份证上的{LENGTH}位号码填写。",
+    "characters": lambda wrong: ("；".join(_one_wrong(p, ch) for p, ch in wrong[:3]) + ("等" if len(wrong) > 3 else "")
+                                 + "。身份证号由数字组成，只有最后一位可以是X。"),
+    "length": lambda length: (f"共{length}位，身份证号应为{LENGTH}位：{'少了' if length < LENGTH else '多了'}"
+                              f"{abs(length - LENGTH)}位。请对照身份证逐位核对。"),
+    "region": lambda: "第1–2位是省级行政区代码（省、自治区、直辖市或特别行政区），这里不是任何一个省级行政区的代码，多半是输错了。",
+    "birth_date": lambda part: _BIRTH_WORDS[part],
+    "birth_future": lambda: "第7–14位是出生日期，这里的日期晚于今天，不可能是已经出生的人的号码。",
+    "check_digit": lambda expected, given: (
+        f"第{LENGTH}位（校验码）按前{LENGTH - 1}位算出来应为{expected}，你填的是{given}。"
+        f"如果最后一位没有填错，那就是前{LENGTH - 1}位里有一位填错，或相邻两位颠倒了：请对照身份证逐位核对。"),
+}
+
+
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    text, changes, today = _read(request, policy, today)
+    return words(text, changes, problems_of(text, today), policy)
+
+
+def _read(request: dict[str, Any], policy: Policy, today: dt.date) -> tuple[str, list[str], dt.date]:
+    """The number as the system wants it, what was changed, and the day its birth date is checked on."""
     r = Reader(request, questions=QUESTIONS, policy=policy)
     r.reject_unknown()
     today = r.read("today") or today
@@ -188,26 +198,25 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     elif len(raw) > MAX_CHARS:
         r.bad("id_number", label, f"太长（超过{MAX_CHARS}个字符），不像一个身份证号。请只填写号码本身。")
     r.raise_if_errors()
-
     text, changes = normalise(raw)
     if not text:
         r.bad("id_number", label, "里只有空格或短横线。请填写号码本身。")
         r.raise_if_errors()
-    problems = problems_of(text, today)
-    masked = mask(text)
-    explanation = [step(
-        ("先转换手机输入法常带进来的字符：" + "、".join(changes) + "。系统里也请按转换后的写法输入。") if changes
-        else "号码里没有全角数字、小写x、空格或短横线，不需要转换。",
-        INPUT_CHECK,
-    )]
-    explanation.append(step(
-        f"身份证号应为{LENGTH}位：前{LENGTH - 1}位是数字，第1–2位是省级行政区代码，第7–14位是出生日期（年月日），最后一位是校验码（数字或X）。"
-        f"校验码由前{LENGTH - 1}位算出：各位分别乘以权重{'、'.join(map(str, WEIGHTS))}，"
-        f"乘积相加后除以11，余数0到10依次对应{'、'.join(CHECK)}。",
-        (STANDARD, PROVINCE_STANDARD),
-    ))
-    well_formed = not problems
-    if well_formed:
+    return text, changes, today
+
+
+def words(text: str, changes: list[str], found: list[Problem], policy: Policy) -> dict[str, Any]:
+    masked, changed = mask(text), [CHANGE_WORDS[c] for c in changes]
+    problems = [{"code": code, "positions": where, "message": PROBLEM_WORDS[code](**values)}
+                for code, where, values in found]
+    explanation = [
+        step(("先转换手机输入法常带进来的字符：" + "、".join(changed) + "。系统里也请按转换后的写法输入。") if changed
+             else "号码里没有全角数字、小写x、空格或短横线，不需要转换。", INPUT_CHECK),
+        step(f"身份证号应为{LENGTH}位：前{LENGTH - 1}位是数字，第1–2位是省级行政区代码，第7–14位是出生日期（年月日），"
+             f"最后一位是校验码（数字或X）。校验码由前{LENGTH - 1}位算出：各位分别乘以权重{'、'.join(map(str, WEIGHTS))}，"
+             f"乘积相加后除以11，余数0到10依次对应{'、'.join(CHECK)}。", (STANDARD, PROVINCE_STANDARD)),
+    ]
+    if not problems:
         advice = ("号码格式正确：长度、出生日期和校验码都对。如果姓名也核对无误，系统却一直提示“请输入正确的身份证号”，"
                   "一般是系统社工库里暂时没有你的信息：点[反馈]按钮，等民政部门审核，"
                   "收到审核通过的短信后再注册账户；审核结果以民政部门的答复为准。")
@@ -218,17 +227,17 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         advice = f"请{where}对照身份证改正，再到系统里输入。号码格式正确之前，先不要点[反馈]。"
         explanation.append(step("号码有误：" + "".join(p["message"] for p in problems), (STANDARD, PROVINCE_STANDARD)))
         summary = f"{masked}：号码有误。{problems[0]['message']}"
-    if changes:
-        summary += f"（已自动转换：{'、'.join(changes)}）"
+    if changed:
+        summary += f"（已自动转换：{'、'.join(changed)}）"
     return {
         "ok": True,
         "tool": "idcard",
         "masked": masked,
         "length": len(text),
-        "changes": changes,
-        "well_formed": well_formed,
+        "changes": changed,
+        "well_formed": not problems,
         "problems": problems,
-        "next_step": {"text": advice, "guide": GUIDE if well_formed else None},
+        "next_step": {"text": advice, "guide": GUIDE if not problems else None},
         "summary": summary,
         "explanation": explanation,
     }

@@ -17,6 +17,7 @@ Which date each value is read on (README, 哪一天的规定): all on the day as
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -104,7 +105,41 @@ def _kb(n: int, per_kb: int) -> str:
     return f"{n / per_kb:,.1f}".removesuffix(".0") + "KB"
 
 
+@dataclass
+class Facts:
+    """The rules in force on ``today``, the photo as given, and each check: numbers and codes."""
+
+    today: dt.date
+    goal: dict[str, Any]  # target(): the size's millimetres and pixels
+    max_kb: int
+    per_kb: int
+    fit_percent: int
+    file_bytes: int | None
+    width: int | None
+    height: int | None
+    fmt: str | None
+    checks: list[tuple[str, bool, bool]]  # (code, ok, required: the system's rule, not the convention)
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_kb * self.per_kb
+
+    @property
+    def fit_bytes(self) -> int:
+        return self.max_bytes * self.fit_percent // 100
+
+    @property
+    def ready(self) -> bool | None:
+        """Only the size limit is the system's rule; the convention advises and never decides."""
+        rule = [ok for _code, ok, required in self.checks if required]
+        return all(rule) if rule else None
+
+
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
+    return words(facts(request, policy, today), policy)
+
+
+def facts(request: dict[str, Any], policy: Policy, today: dt.date) -> Facts:
     r = Reader(request, questions=QUESTIONS, policy=policy)
     r.reject_unknown()
     today = r.read("today") or today
@@ -113,83 +148,79 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     fmt = _format(r)
     r.raise_if_errors()
     assert size is not None
+    f = Facts(today, target(policy, size, today), policy.value(MAX_KB, on=today), policy.value(BYTES_PER_KB, on=today),
+              policy.value(FIT_PERCENT, on=today), file_bytes, width, height, fmt, [])
+    if file_bytes is not None:
+        f.checks.append(("bytes", file_bytes <= f.max_bytes, True))
+    if width is not None and height is not None:
+        off = abs(Fraction(width * f.goal["height_mm"], height * f.goal["width_mm"]) - 1)
+        f.checks.append(("shape", off <= SHAPE_TOLERANCE, False))
+        f.checks.append(("pixels", width >= f.goal["width_px"] and height >= f.goal["height_px"], False))
+    if fmt is not None:
+        f.checks.append(("format", fmt == "JPEG", False))
+    return f
 
-    max_kb, per_kb = policy.value(MAX_KB, on=today), policy.value(BYTES_PER_KB, on=today)
-    max_bytes = max_kb * per_kb
-    fit_bytes = max_bytes * policy.value(FIT_PERCENT, on=today) // 100
-    goal = target(policy, size, today)
-    sources = {"rule": policy.cite(MAX_KB, on=today), "convention": policy.cite(WIDTH_MM + size, on=today)}
-    checks = _checks(goal, sources, max_kb, max_bytes, per_kb, file_bytes, width, height, fmt)
 
-    explanation = [
-        step(f"照片大小不超过{max_kb}KB。", policy.cite(MAX_KB, on=today), MAX_KB),
-        step(f"系统的上传要求没有说1KB是多少字节，本站按{per_kb}字节计算，即不超过{max_bytes:,}字节；"
-             "按这个算法不超过上限的照片，按另一种算法也不超过。", policy.cite(BYTES_PER_KB, on=today), BYTES_PER_KB),
-        step(f"本页压缩照片时以{fit_bytes:,}字节为目标（上限的{policy.value(FIT_PERCENT, on=today)}%），留出余量。",
-             policy.cite(FIT_PERCENT, on=today), FIT_PERCENT),
-        step(f"{size}照片通常宽{goal['width_mm']}毫米。", policy.cite(WIDTH_MM + size, on=today), WIDTH_MM + size),
-        step(f"{size}照片通常高{goal['height_mm']}毫米。这是常见规格，不是系统的规定，以系统上传页面的提示为准。",
-             policy.cite(HEIGHT_MM + size, on=today), HEIGHT_MM + size),
-        step(f"按{goal['dpi']}dpi换算，{size}照片为{goal['width_px']}×{goal['height_px']}像素"
-             f"（毫米÷{float(MM_PER_INCH)}×{goal['dpi']}，四舍五入）。", policy.cite(DPI, on=today), DPI),
-    ]
-    explanation += [step(c["text"], c["source"]) for c in checks]
-    # Only the size limit is the system's rule (the source's 500KB); the shape, the pixels
-    # and the format are the usual convention, so they advise and never decide.
-    rule = [c for c in checks if c["required"]]
-    ready = all(c["ok"] for c in rule) if rule else None
+def words(f: Facts, policy: Policy) -> dict[str, Any]:
+    checks = [{"code": code, "ok": ok, "required": required} | _check_words(f, code, ok, policy)
+              for code, ok, required in f.checks]
     advice = "；".join(c["short"] for c in checks if not c["ok"] and not c["required"])
     advice = f"另外建议：{advice}（常见规格，不是系统的规定），可以用下面的工具裁剪并转成 JPEG。" if advice else ""
-    if ready is None:
-        summary = f"填写或选择照片后检查：系统要求不超过{max_kb}KB。{advice}"
-    elif ready:
-        summary = f"照片不超过{max_kb}KB，符合系统的大小要求。{advice}"
+    if f.ready is None:
+        summary = f"填写或选择照片后检查：系统要求不超过{f.max_kb}KB。{advice}"
+    elif f.ready:
+        summary = f"照片不超过{f.max_kb}KB，符合系统的大小要求。{advice}"
     else:
-        summary = f"照片超过{max_kb}KB，系统不接受：需要压缩，可以用下面的工具裁剪并压缩。{advice}"
+        summary = f"照片超过{f.max_kb}KB，系统不接受：需要压缩，可以用下面的工具裁剪并压缩。{advice}"
     return {
         "ok": True,
         "tool": "photo",
-        "target": goal,
-        "max_bytes": max_bytes,
-        "fit_bytes": fit_bytes,
-        "file": {"bytes": file_bytes, "width": width, "height": height, "format": fmt},
+        "target": f.goal,
+        "max_bytes": f.max_bytes,
+        "fit_bytes": f.fit_bytes,
+        "file": {"bytes": f.file_bytes, "width": f.width, "height": f.height, "format": f.fmt},
         "checks": [{k: c[k] for k in ("code", "ok", "required", "text")} for c in checks],
-        "ready": ready,
+        "ready": f.ready,
         "summary": summary,
-        "explanation": explanation,
+        "explanation": _rules_words(f, policy) + [step(c["text"], c["source"]) for c in checks],
     }
 
 
-def _checks(goal: dict[str, Any], sources: dict[str, str], max_kb: int, max_bytes: int, per_kb: int, file_bytes: int | None,
-            width: int | None, height: int | None, fmt: str | None) -> list[dict[str, Any]]:
-    """One check per metadata value given; ``short`` is the summary's words for a failure."""
-    out = []
-    source_rule, convention = sources["rule"], sources["convention"]
-    if file_bytes is not None:
-        ok = file_bytes <= max_bytes
-        out.append({"code": "bytes", "ok": ok, "required": True, "source": source_rule,
-                    "short": f"文件{_kb(file_bytes, per_kb)}，超过{max_kb}KB",
-                    "text": f"文件大小{file_bytes:,}字节（约{_kb(file_bytes, per_kb)}），" + (
-                        f"不超过{max_kb}KB。" if ok else f"超过{max_kb}KB，系统不接受，需要压缩。")})
-    if width is not None and height is not None:
-        w_mm, h_mm = goal["width_mm"], goal["height_mm"]
-        off = abs(Fraction(width * h_mm, height * w_mm) - 1)
-        shape = off <= SHAPE_TOLERANCE
-        out.append({"code": "shape", "ok": shape, "required": False, "source": convention,
-                    "short": f"宽高比不是{goal['size']}照片的{w_mm}:{h_mm}",
-                    "text": f"照片{width}×{height}像素，" + (
-                        f"宽高比与{goal['size']}照片（{w_mm}×{h_mm}毫米）相同。" if shape
-                        else f"宽高比与{goal['size']}照片（{w_mm}×{h_mm}毫米）不同，需要裁剪。")})
-        enough = width >= goal["width_px"] and height >= goal["height_px"]
-        out.append({"code": "pixels", "ok": enough, "required": False, "source": convention,
-                    "short": "像素不足",
-                    "text": (f"像素不少于{goal['width_px']}×{goal['height_px']}，足够清晰。" if enough
-                             else f"像素少于{goal['width_px']}×{goal['height_px']}：放大后可能不够清晰，最好换一张更大的照片。")})
-    if fmt is not None:
-        jpeg = fmt == "JPEG"
-        out.append({"code": "format", "ok": jpeg, "required": False, "source": "本站输入检查",
-                    "short": f"{fmt}格式",
-                    "text": "JPEG 格式，证件照通常用这种格式。" if jpeg else (
-                        f"{fmt}格式：系统接受哪些格式以上传页面的提示为准，证件照通常用 JPEG，下面的工具会转成 JPEG。"
-                        + ("有些浏览器读不了 HEIC，可以先在手机相册里把照片导出为 JPEG。" if fmt == "HEIC" else ""))})
-    return out
+def _rules_words(f: Facts, policy: Policy) -> list[dict[str, Any]]:
+    """The rules the checks use, each step citing its value."""
+    on, goal, size = f.today, f.goal, f.goal["size"]
+    return [
+        step(f"照片大小不超过{f.max_kb}KB。", policy.cite(MAX_KB, on=on), MAX_KB),
+        step(f"系统的上传要求没有说1KB是多少字节，本站按{f.per_kb}字节计算，即不超过{f.max_bytes:,}字节；"
+             "按这个算法不超过上限的照片，按另一种算法也不超过。", policy.cite(BYTES_PER_KB, on=on), BYTES_PER_KB),
+        step(f"本页压缩照片时以{f.fit_bytes:,}字节为目标（上限的{f.fit_percent}%），留出余量。",
+             policy.cite(FIT_PERCENT, on=on), FIT_PERCENT),
+        step(f"{size}照片通常宽{goal['width_mm']}毫米。", policy.cite(WIDTH_MM + size, on=on), WIDTH_MM + size),
+        step(f"{size}照片通常高{goal['height_mm']}毫米。这是常见规格，不是系统的规定，以系统上传页面的提示为准。",
+             policy.cite(HEIGHT_MM + size, on=on), HEIGHT_MM + size),
+        step(f"按{goal['dpi']}dpi换算，{size}照片为{goal['width_px']}×{goal['height_px']}像素"
+             f"（毫米÷{float(MM_PER_INCH)}×{goal['dpi']}，四舍五入）。", policy.cite(DPI, on=on), DPI),
+    ]
+
+
+def _check_words(f: Facts, code: str, ok: bool, policy: Policy) -> dict[str, Any]:
+    """One check in words: ``text`` (its step), ``short`` (the summary's words for a failure) and its source."""
+    goal, max_kb = f.goal, f.max_kb
+    if code == "bytes":
+        size = _kb(f.file_bytes, f.per_kb)
+        return {"source": policy.cite(MAX_KB, on=f.today), "short": f"文件{size}，超过{max_kb}KB",
+                "text": f"文件大小{f.file_bytes:,}字节（约{size}），" + (
+                    f"不超过{max_kb}KB。" if ok else f"超过{max_kb}KB，系统不接受，需要压缩。")}
+    convention = policy.cite(WIDTH_MM + goal["size"], on=f.today)
+    if code == "shape":
+        shape = f"{goal['size']}照片（{goal['width_mm']}×{goal['height_mm']}毫米）"
+        return {"source": convention, "short": f"宽高比不是{goal['size']}照片的{goal['width_mm']}:{goal['height_mm']}",
+                "text": f"照片{f.width}×{f.height}像素，" + (f"宽高比与{shape}相同。" if ok else f"宽高比与{shape}不同，需要裁剪。")}
+    if code == "pixels":
+        least = f"{goal['width_px']}×{goal['height_px']}"
+        return {"source": convention, "short": "像素不足",
+                "text": (f"像素不少于{least}，足够清晰。" if ok else f"像素少于{least}：放大后可能不够清晰，最好换一张更大的照片。")}
+    return {"source": "本站输入检查", "short": f"{f.fmt}格式",
+            "text": "JPEG 格式，证件照通常用这种格式。" if ok else (
+                f"{f.fmt}格式：系统接受哪些格式以上传页面的提示为准，证件照通常用 JPEG，下面的工具会转成 JPEG。"
+                + ("有些浏览器读不了 HEIC，可以先在手机相册里把照片导出为 JPEG。" if f.fmt == "HEIC" else ""))}

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from . import dates
 from .explain import CIVIL_CODE_COUNTING, citing, iso, not_in_force_message, step
-from .inputs import Reader, normalize
+from .inputs import InputError, Reader, normalize
 from .policy import ROUTES, NotInForce, Policy
 from .questions import Field, Questions
 
@@ -78,37 +78,12 @@ QUESTIONS = Questions(
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    r = Reader(request, questions=QUESTIONS, policy=policy)
-    r.reject_unknown()
-    start, since, work = r.read("from"), r.read("since"), r.read("work_years")
-    today = r.read("today") or today
-    series = normalize(r.obj.get("series"))
-    if series is not None and (not isinstance(series, str) or len(series) > 30):
-        r.bad("series", r.label("series"), "应为系列名称，例如 工程技术；不属于这些系列可以不填。")
-        series = None
-    series = series or None
-    r.raise_if_errors()
-    assert start is not None
-
-    try:
-        effective = dt.date.fromisoformat(policy.value(EFFECTIVE, on=today))
-        routes = policy.entry(ROUTES, on=today)
-    except NotInForce as e:
-        r.error("today", not_in_force_message(policy, e.key, f"「{r.label('today')}」", e.first_from))
-        r.raise_if_errors()
-        raise  # pragma: no cover - raise_if_errors always raises here
-    if since is not None and since > today:
-        r.bad("since", r.label("since"), "不能晚于今天：还没取得的证书或职称无法计算年限。")
-    elif since is not None and work is not None and work > _full_years(since, today):
-        r.bad("work_years", r.label("work_years"), f"不能多于从{r.label('since')}到今天的整年数（{_full_years(since, today)}年）："
-                                                  "取得之前的工作不算。")
-    r.raise_if_errors()
-
-    asked = Asked(since, work, series, today, effective)
+    start, asked, routes = _read(request, policy, today)
+    since, work, series, today = asked.since, asked.work, asked.series, asked.today
     outcomes: list[dict[str, Any]] = []
     states: list[State] = []
     explanation = [step(
-        f"以下为天津市的规定，自{dates.zh_date(effective)}起施行；其他省市以当地规定为准。",
+        f"以下为天津市的规定，自{dates.zh_date(asked.effective)}起施行；其他省市以当地规定为准。",
         policy.cite(EFFECTIVE, on=today),
         EFFECTIVE,
     )]
@@ -138,6 +113,33 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         "summary": _summary(start, outcomes, states),
         "explanation": explanation,
     }
+
+
+def _read(request: dict[str, Any], policy: Policy, today: dt.date) -> tuple[str, "Asked", dict[str, Any]]:
+    """The starting point, what the request tells about the holder, and the routes in force on its day."""
+    r = Reader(request, questions=QUESTIONS, policy=policy)
+    r.reject_unknown()
+    start, since, work = r.read("from"), r.read("since"), r.read("work_years")
+    today = r.read("today") or today
+    series = normalize(r.obj.get("series"))
+    if series is not None and (not isinstance(series, str) or len(series) > 30):
+        r.bad("series", r.label("series"), "应为系列名称，例如 工程技术；不属于这些系列可以不填。")
+        series = None
+    r.raise_if_errors()
+    assert start is not None
+    try:
+        effective = dt.date.fromisoformat(policy.value(EFFECTIVE, on=today))
+        routes = policy.entry(ROUTES, on=today)
+    except NotInForce as e:
+        r.error("today", not_in_force_message(policy, e.key, f"「{r.label('today')}」", e.first_from))
+        raise InputError(r.errors) from None
+    if since is not None and since > today:
+        r.bad("since", r.label("since"), "不能晚于今天：还没取得的证书或职称无法计算年限。")
+    elif since is not None and work is not None and work > _full_years(since, today):
+        r.bad("work_years", r.label("work_years"), f"不能多于从{r.label('since')}到今天的整年数（{_full_years(since, today)}年）："
+                                                  "取得之前的工作不算。")
+    r.raise_if_errors()
+    return start, Asked(since, work, series or None, today, effective), routes
 
 
 def _full_years(since: dt.date, today: dt.date) -> int:
