@@ -72,6 +72,7 @@ def test_registration_form(tab, site_url):
     assert svg.locator(".sg-tl-period").count() == 3
     assert svg.locator(".sg-tl-window").count() == 3
     assert svg.locator(".sg-tl-today").count() == 1
+    page.click("summary:has-text('全部日期')")  # every date, collapsed under the timeline
     assert "2027年12月15日" in page.inner_text(".sg-dates")
 
     # The calendar file.
@@ -187,6 +188,7 @@ def test_training_form(tab, site_url):
     page.fill("#sg-r1-date", "2021-12-31")
     settled(page, "ok")
     assert "30/72" in page.inner_text(".sg-progress-label")
+    page.click("summary:has-text('每条记录的计入理由')")
     assert "不在本登记有效期" in page.inner_text("#sg-result")
 
     # Bad hours: the error is next to that row's hours.

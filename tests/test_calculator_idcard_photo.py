@@ -10,13 +10,13 @@ gets an EXIF orientation tag spliced in as an APP1 segment.
 
 from __future__ import annotations
 
-import base64
 import struct
 
 import pytest
 
 from shegong.idcard import check_character
 from support.browser import WAIT, axe_violations, new_context, open_tool, press_until, settled, stored, wait_for
+from support.photo import make_image, pick
 
 # A number made up for the test (not the page's example), with its right check character.
 NUMBER = "11010819800101123" + check_character("11010819800101123")
@@ -72,12 +72,13 @@ def test_idcard_answers_each_case_masked(tab, site_url):
 
     wrong = NUMBER[:-1] + ("0" if NUMBER[-1] != "0" else "1")
     fill_and_settle(page, "#sg-id_number", wrong, "号码有误")
-    assert "第18位" in page.inner_text("#sg-result")
+    # The answer says what is wrong, once: the result under it does not say it again.
+    assert "第18位" in answer(page) and "第18位" not in page.inner_text("#sg-result")
 
     full = "".join(chr(0xFF10 + int(c)) if c.isdigit() else c for c in NUMBER).replace("X", "ｘ")
     fill_and_settle(page, "#sg-id_number", full, "全角数字改成了半角数字")
     fill_and_settle(page, "#sg-id_number", NUMBER[:15], "号码有误")
-    assert "15位" in page.inner_text("#sg-result")
+    assert "15位" in answer(page) + page.inner_text("#sg-result")
     fill_and_settle(page, "#sg-id_number", NUMBER, "号码格式正确")
     assert axe_violations(page) == []
 
@@ -153,31 +154,6 @@ def test_idcard_by_keyboard(tab):
 
 # --- 证件照检查 --------------------------------------------------------------------------
 
-MAKE = """async ([w, h, mime, noise]) => {
-    const c = new OffscreenCanvas(w, h);
-    const g = c.getContext('2d');
-    if (noise) {
-        const img = g.createImageData(w, h);
-        const d = img.data;
-        let s = 12345;
-        for (let i = 0; i < d.length; i++) { s = (s * 1103515245 + 12345) & 0x7fffffff; d[i] = i % 4 === 3 ? 255 : s & 255; }
-        g.putImageData(img, 0, 0);
-    } else {
-        g.fillStyle = 'rgb(220,0,0)'; g.fillRect(0, 0, w / 2, h);
-        g.fillStyle = 'rgb(0,0,220)'; g.fillRect(w / 2, 0, w / 2, h);
-    }
-    const blob = await c.convertToBlob({type: mime, quality: 0.95});
-    const b = new Uint8Array(await blob.arrayBuffer());
-    let s = '';
-    for (let i = 0; i < b.length; i += 65536) s += String.fromCharCode(...b.subarray(i, i + 65536));
-    return btoa(s);
-}"""
-
-
-def make_image(page, w, h, mime="image/jpeg", noise=False) -> bytes:
-    return base64.b64decode(page.evaluate(MAKE, [w, h, mime, noise]))
-
-
 def with_orientation(jpeg: bytes, orientation: int) -> bytes:
     """``jpeg`` with an EXIF APP1 segment (one IFD entry: Orientation) right after SOI."""
     tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1)
@@ -208,17 +184,6 @@ def photo(ctx, site_url):
     yield p
     assert p.errors == []
     p.close()
-
-
-def pick(page, name, mime, data, state="ok"):
-    page.set_input_files("#sg-photo-file", files=[{"name": name, "mimeType": mime, "buffer": data}])
-    wait_for(page, "n => document.querySelector('#sg-file_bytes').value === String(n)", arg=len(data), timeout=WAIT)
-    settled(page, state)
-    if state == "ok":
-        wait_for(
-            page, "() => { const e = document.querySelector('#sg-photo-fix');"
-            " return !e.hidden && !('busy' in e.dataset) && !document.querySelector('#sg-photo-download').disabled; }",
-            timeout=WAIT)
 
 
 def fields(page):

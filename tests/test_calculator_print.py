@@ -126,10 +126,12 @@ def test_registration_prints_inputs_answer_dates_and_sources_without_controls(re
         assert _squeeze(line) in whole, line
     # A field left empty is not printed as an empty box.
     assert _squeeze("首次登记的日期（可不填）") not in whole
-    # The key dates, the dates table and 计算过程 with its 依据.
+    # The key dates, the dates table (collapsed on screen, open on paper), 依据 once with
+    # its numbers and 计算过程 pointing to them.
     assert _squeeze("首次登记最晚2025年9月10日(星期三)") in whole
-    assert _squeeze("首次登记受理期限最后一天2025年9月10日(星期三)") in whole
-    assert _squeeze("计算过程") in whole and _squeeze("依据：《社会工作者职业水平证书登记办法》") in whole
+    assert _squeeze("首次登记受理期限最后一天2025年9月10日(星期三)［1］［2］") in whole
+    assert _squeeze("依据［1］《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条") in whole
+    assert _squeeze("计算过程") in whole and _squeeze("最后一天是2025年9月10日。［1］［2］") in whole
     assert_no_ui_words(whole)
 
     assert_page_wide(timeline_fits(page))
@@ -165,7 +167,7 @@ def test_plan_prints_inputs_records_answer_deadlines_and_timeline(reader, site_u
     deadlines = page.inner_text(".sg-deadlines tbody")
     for row in deadlines.splitlines():
         assert _squeeze(row) in whole, row
-    assert _squeeze("计算过程") in whole and _squeeze("依据：《社会工作者继续教育办法》") in whole
+    assert _squeeze("计算过程") in whole and _squeeze("《社会工作者继续教育办法》（民发〔2009〕123号）第七条") in whole
     assert_no_ui_words(whole)
 
     assert_page_wide(timeline_fits(page))

@@ -5,9 +5,9 @@
 // so the Content-Security-Policy needs no blob: or data: images. Every limit (the pixel
 // size, the byte target, the file name) comes from the rules' answer.
 import { runTool, el, saveFile } from "./ui.mjs";
+import { answerFirst } from "./answer.mjs";
 
 const form = document.getElementById("sg-form");
-const result = document.getElementById("sg-result");
 const fmt = (n) => n.toLocaleString("zh-CN");
 // JPEG quality: start high, search down. Encoder settings, not rules.
 const QUALITY_TOP = 0.95;
@@ -57,7 +57,9 @@ const editor = el("section", { id: "sg-photo-fix", class: "sg-photo-fix", "aria-
   buttons,
   status,
   download);
-result.after(editor);
+// Directly under the answer sentence: once a photo is chosen, the tool the reader came
+// for is on the first screen, and the rules' checks follow it.
+document.getElementById("sg-answer").after(editor);
 
 // --- reading the picked file ------------------------------------------------------------
 
@@ -292,15 +294,18 @@ function render(res) {
     state.frame = null;
     refit();
   } else if (state.frame) schedule();
-  const facts = el("dl", { class: "sg-facts" },
-    el("dt", {}, "规格"), el("dd", {}, `${t.size}：${t.width_mm}×${t.height_mm} 毫米，按 ${t.dpi} dpi 为 ${t.width_px}×${t.height_px} 像素(常见规格，以系统提示为准)`),
-    el("dt", {}, "大小上限"), el("dd", {}, `${fmt(res.max_bytes)} 字节；本页压缩到 ${fmt(res.fit_bytes)} 字节以内`));
   const checks = res.checks.length
-    ? el("ul", { class: "sg-outcomes" }, res.checks.map((c) =>
-      el("li", { class: `sg-outcome ${c.ok ? "sg-yes" : "sg-no"}` },
-        el("p", {}, el("span", { class: "sg-badge" }, c.ok ? "符合" : "需处理"), " ", c.text))))
+    ? el("ul", { class: "sg-checks" }, res.checks.map((c) =>
+      el("li", { class: c.ok ? "sg-yes" : "sg-no" }, el("span", { class: "sg-badge" }, c.ok ? "符合" : "需处理"), c.text)))
     : null;
-  return [facts, checks];
+  return answerFirst(res, {
+    facts: [
+      ["规格", `${t.size}：${t.width_mm}×${t.height_mm} 毫米，按 ${t.dpi} dpi 为 ${t.width_px}×${t.height_px} 像素（常见规格，以系统提示为准）`],
+      // Once a photo is chosen, the tool's own line under it says the limit with the size made.
+      state.bitmap ? null : ["大小上限", `${fmt(res.max_bytes)} 字节；本页压缩到 ${fmt(res.fit_bytes)} 字节以内`],
+    ],
+    rest: [checks],
+  });
 }
 
 runTool({ tool: "photo", render });

@@ -5,6 +5,7 @@
 import { runTool, readFields, writeFields, compact, el, zhDate, datesTable, icsButton, guideHref } from "./ui.mjs";
 import { KINDS, recordsTable, recordsRequest } from "./records.mjs";
 import { timelineSvg } from "./timeline.mjs";
+import { answerFirst, more } from "./answer.mjs";
 
 const form = document.getElementById("sg-form");
 const declaredForm = JSON.parse(form.dataset.form);
@@ -76,22 +77,19 @@ function request(values) {
 
 // --- the result ----------------------------------------------------------------------
 
+/** The next step: when, and the guide; its words are in the answer sentence already. */
 function nextStep(res) {
   const n = res.next;
-  return el("section", { class: "sg-next admonition tip", "aria-labelledby": "sg-next-title" },
+  return el("section", { class: "sg-next sg-next-step admonition tip", "aria-labelledby": "sg-next-title" },
     el("h3", { id: "sg-next-title", class: "admonition-title" }, "下一步"),
-    el("p", {}, n.text),
+    res.summary.includes(n.text) ? null : el("p", {}, n.text),
     n.date ? el("p", {}, "日期：", el("time", { datetime: n.date }, zhDate(n.date))) : null,
-    el("p", {}, "怎么办理：", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)),
-    el("p", { class: "sg-hint" }, LOCAL_NOTICE));
+    el("p", {}, "怎么办理：", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)));
 }
-
-// The dates are worked out from the national rules; where a local notice differs, it wins.
-const LOCAL_NOTICE = "日期按规定推算，具体以当地民政部门的通知为准。";
 
 function deadlineNote(d) {
   if (d.done) return "已办理";
-  if (d.holiday_check === "extended") return `最后一天是休息日，顺延到${zhDate(d.holiday_extended_last_day)}`;
+  if (d.holiday_check === "extended") return `最后一天是休息日，顺延到${zhDate(d.deadline)}`;
   if (d.holiday_check === "unknown") return "这一年的节假日安排还没有公布，最后一天可能顺延";
   return "";
 }
@@ -104,7 +102,7 @@ function deadlinesTable(res) {
       el("th", { scope: "row" }, d.label),
       el("td", {}, el("time", { datetime: d.date }, zhDate(d.date))),
       el("td", {}, deadlineNote(d))))),
-    el("tfoot", {}, el("tr", {}, el("td", { colspan: "3", class: "sg-hint" }, LOCAL_NOTICE))));
+    el("tfoot", {}, el("tr", {}, el("td", { colspan: "3", class: "sg-hint" }, res.local_notice))));
 }
 
 const hours = (h) => (h === null || h === undefined ? "—" : `${h} 小时`);
@@ -116,7 +114,7 @@ function hoursTable(res) {
     el("tbody", {}, res.periods.map((p) => el("tr", {},
       el("th", { scope: "row" }, p.name),
       p.required_hours === null
-        ? el("td", { colspan: "4" }, "这一期开始时还没有继续教育学时的规定，以当地民政部门通知为准")
+        ? el("td", { colspan: "4" }, "这一期开始时还没有继续教育学时的规定")
         : [["需要", p.required_hours], ["已计入", p.counted_hours], ["还差", p.remaining_hours], ["待审核", p.pending_hours]]
           // On a phone the cells stack under their period: each says what it is.
           .map(([what, h]) => el("td", {}, el("span", { class: "sg-cell-label-inline" }, `${what}：`), hours(h)))))));
@@ -141,15 +139,14 @@ function recordsResult(res) {
 function planRows(res) {
   const rows = [];
   const f = res.first_registration;
-  rows.push({ kind: "first", label: "首次登记受理期", from: res.passed_on, to: f.holiday_extended_last_day || f.last_day });
+  rows.push({ kind: "first", label: "首次登记受理期", from: res.passed_on, to: f.deadline });
   for (const p of res.periods) {
     if (p.assumed) {
       rows.push({ kind: "assumed", label: "第1个登记有效期（假如现在登记）", from: p.start, to: p.end });
       continue;
     }
-    const last = p.holiday_extended_last_day || p.reregistration_last_day;
     rows.push({ kind: "period", label: `第${p.index}个登记有效期`, from: p.start, to: p.end,
-      window: [p.reregistration_opens, last], windowLabel: `第${p.index}次再登记受理期` });
+      window: [p.reregistration_opens, p.reregistration_deadline], windowLabel: `第${p.index}次再登记受理期` });
   }
   const c = res.certificate;
   if (c && c.paper_expected) rows.push({ kind: "paper", label: "纸质证书（估计）", from: c.paper_expected.from, to: c.paper_expected.to });
@@ -185,18 +182,30 @@ function where(r) {
   return `第${r.period}期 ${r.status === "pending" ? "待审核" : hours(r.counted_hours)}`;
 }
 
+/** The period the reader is in now (the rules name it): its window and its hours matter. */
+function keyFacts(res) {
+  const p = res.periods.find((q) => q.index === res.stage.period);
+  if (!p) return [["首次登记最晚", zhDate(res.first_registration.deadline)]];
+  return [
+    [`第${p.index}次再登记受理期`, `${zhDate(p.reregistration_opens)} 至 ${zhDate(p.reregistration_deadline)}`],
+    p.required_hours === null ? null : ["本期继续教育", `还差 ${p.remaining_hours} 小时（已计入 ${p.counted_hours} 小时，需要 ${p.required_hours} 小时）`],
+  ];
+}
+
 function render(res) {
   res.records.forEach((r, i) => recordRows.counted(i, where(r)));
   recordRows.answered(res.records.length);
-  return [
-    nextStep(res),
-    deadlinesTable(res),
-    hoursTable(res),
-    timeline(res),
-    icsButton("下载日历文件(.ics)", res.calendar),
-    recordsResult(res),
-    datesTable(res.dates),
-  ];
+  return answerFirst(res, {
+    next: nextStep(res),
+    facts: keyFacts(res),
+    rest: [
+      deadlinesTable(res),
+      hoursTable(res),
+      timeline(res),
+      icsButton("下载日历文件（.ics）", res.calendar),
+      more("每条记录的计入理由和全部日期", recordsResult(res), datesTable(res.dates)),
+    ],
+  });
 }
 
 runTool({

@@ -1,6 +1,7 @@
 // 登记期限: first-registration deadline, validity periods, re-registration windows.
 import { runTool, el, zhDate, datesTable, icsButton, nextStepBlock } from "./ui.mjs";
 import { timelineSvg } from "./timeline.mjs";
+import { answerFirst, more, note } from "./answer.mjs";
 
 // Hours are read on each period's start (README, 哪一天的规定); null where no rule was
 // in force yet.
@@ -12,33 +13,23 @@ function periodHours(res) {
   return hoursText(all.length ? all[0] : res.required_hours);
 }
 
-// The last day to act: moved past a statutory holiday when the rules say so.
-const firstLastDay = (res) => res.first_registration.holiday_extended_last_day || res.first_registration.last_day;
-const reregLastDay = (p) => p.holiday_extended_last_day || p.reregistration_last_day;
-
-// The rule values shown here come from the response, so they are the ones the rules used.
-
-/** Whole months from one ISO date back to another's month: the re-registration window, as
- * the rules counted it (its opening day is the period's end minus the window). */
-function monthsBetween(from, to) {
-  const [fy, fm] = from.split("-").map(Number);
-  const [ty, tm] = to.split("-").map(Number);
-  return (ty - fy) * 12 + (tm - fm);
-}
+// Every date, window length and caveat here is the response's (the day to act by with any
+// holiday move applied, the window in months, the local-notice line): this page lays
+// them out and works none of them out.
 
 function windowLegend(res) {
   const p = res.periods[0];
-  return p ? `再登记受理期(有效期满前${monthsBetween(p.reregistration_opens, p.end)}个月)` : "再登记受理期";
+  return p ? `再登记受理期（有效期满前${p.reregistration_window_months}个月）` : "再登记受理期";
 }
 
 /** The SVG timeline: first-registration window, each period, re-registration windows, today. */
 export function timeline(res) {
   const short = (iso) => zhDate(iso, { weekday: false });
-  const firstLast = firstLastDay(res);
+  const firstLast = res.first_registration.deadline;
   const rows = [{ label: "首次登记受理期", short: "首次登记", from: res.passed_on, to: firstLast, kind: "first", mark: firstLast }];
   for (const p of res.periods) {
     rows.push({ label: `第${p.index}个登记有效期`, short: `第${p.index}个有效期`, from: p.start, to: p.end, kind: "period",
-      window: [p.reregistration_opens, reregLastDay(p)] });
+      window: [p.reregistration_opens, p.reregistration_deadline] });
   }
   const desc = rows
     .map((r) => `${r.label}：${short(r.from)}至${short(r.to)}` +
@@ -56,25 +47,25 @@ export function timeline(res) {
   return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend));
 }
 
+/** The period the reader is in (the rules name it), else the first: its window matters now. */
+const currentPeriod = (res) => res.periods.find((p) => p.index === res.stage.period) || res.periods[0];
+
 function render(res) {
-  const facts = el("dl", { class: "sg-facts" },
-    el("dt", {}, "首次登记最晚"),
-    el("dd", {}, zhDate(firstLastDay(res))),
-    el("dt", {}, "每个有效期需要的继续教育"),
-    el("dd", {}, periodHours(res)));
-  if (res.periods.length) {
-    const p = res.periods[0];
-    facts.append(el("dt", {}, "第1次再登记受理期"),
-      el("dd", {}, `${zhDate(p.reregistration_opens)} 至 ${zhDate(reregLastDay(p))}`));
-  }
-  return [
-    nextStepBlock(res.next_step),
-    facts,
-    timeline(res),
-    icsButton("添加到手机日历(.ics)", res.calendar),
-    datesTable(res.dates),
-    el("p", { class: "sg-hint" }, "期间按《民法典》第二百零一条至第二百零三条计算：开始的当日不计入，到期月的对应日为最后一日，最后一日是法定休假日的顺延。以当地民政部门通知为准。"),
-  ];
+  const p = currentPeriod(res);
+  return answerFirst(res, {
+    next: nextStepBlock(res.next_step, res.summary),
+    facts: [
+      ["首次登记最晚", zhDate(res.first_registration.deadline)],
+      p ? [`第${p.index}次再登记受理期`, `${zhDate(p.reregistration_opens)} 至 ${zhDate(p.reregistration_deadline)}`] : null,
+      ["每个有效期需要的继续教育", periodHours(res)],
+    ],
+    rest: [
+      timeline(res),
+      icsButton("添加到手机日历（.ics）", res.calendar),
+      note(res.local_notice),
+      more("全部日期", datesTable(res.dates)),
+    ],
+  });
 }
 
 runTool({ tool: "registration", render });

@@ -1,5 +1,6 @@
 // 职称对应(天津): routes from a certificate, skill level or title, and when each opens.
-import { runTool, el, zhDate } from "./ui.mjs";
+import { runTool, el, zhDate, refs } from "./ui.mjs";
+import { answerFirst } from "./answer.mjs";
 
 const ELIGIBLE = {
   true: ["符合", "sg-yes"],
@@ -18,10 +19,11 @@ function render(res) {
         o.route_text, el("strong", {}, o.target_text || o.target),
         el("span", { class: "sg-badge" }, mark)),
       o.eligible_from ? el("p", {}, `最早从 ${zhDate(o.eligible_from)} 起满足年限。`) : null,
-      el("p", {}, o.condition),
-      o.source ? el("p", { class: "sg-source" }, `依据：${o.source}`) : null);
+      el("p", {}, o.condition, " ", refs(o.sources)));
   }));
-  return [list];
+  // The key facts: the routes open now, and what they lead to.
+  const open = res.outcomes.filter((o) => o.eligible === true).map((o) => [o.route_text, o.target_text || o.target, o.sources]);
+  return answerFirst(res, { facts: open, rest: [list] });
 }
 
 runTool({ tool: "title", render });

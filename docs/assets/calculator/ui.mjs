@@ -71,31 +71,37 @@ export function datesTable(dates) {
       "tbody",
       {},
       dates.map((d) =>
-        el("tr", {}, el("th", { scope: "row" }, d.label), el("td", {}, el("time", { datetime: d.date }, zhDate(d.date))), el("td", { class: "sg-source" }, d.rule))
+        el("tr", {}, el("th", { scope: "row" }, d.label), el("td", {}, el("time", { datetime: d.date }, zhDate(d.date))), el("td", { class: "sg-source" }, refs(d.sources)))
       )
     )
   );
 }
 
-/** A late reader's next step ({text, guide} from the rules): what to do, and the guide. */
-export function nextStepBlock(step) {
-  if (!step) return null;
-  return el("section", { class: "sg-outcome sg-no sg-next-step", "aria-labelledby": "sg-next-title" },
-    el("h3", { id: "sg-next-title" }, "下一步"),
-    el("p", {}, step.text),
-    step.guide ? el("p", {}, "详见指南：", el("a", { href: guideHref(step.guide.path), class: "sg-guide-link" }, step.guide.title), "。") : null);
+/** References into the 依据 list (answer.mjs) by the response's source ids: ［1］［2］. */
+export function refs(ids) {
+  return (ids || []).map((n) => el("a", { href: `#sg-source-${n}`, class: "sg-ref", "aria-label": `依据［${n}］` }, `［${n}］`));
 }
 
+/** A next step ({text, guide} from the rules): what to do, and the guide. When the answer
+ * sentence (``said``) already says what to do, only the guide is added, not the words again. */
+export function nextStepBlock(step, said = "") {
+  if (!step) return null;
+  const repeated = said && said.includes(step.text);
+  return el("section", { class: "sg-outcome sg-no sg-next-step", "aria-labelledby": "sg-next-title" },
+    el("h3", { id: "sg-next-title" }, "下一步"),
+    repeated ? null : el("p", {}, step.text),
+    step.guide ? el("p", {}, "怎么办理：", el("a", { href: guideHref(step.guide.path), class: "sg-guide-link" }, `阅读指南「${step.guide.title}」`)) : null);
+}
+
+/** 计算过程, collapsed: each step with its references into 依据 (which stays numbered the
+ * same whether this is open or not). Print opens it (calculator.css). */
 function explanationBlock(steps) {
   return el(
-    "section",
-    { class: "sg-explanation", "aria-labelledby": "sg-explanation-title" },
-    el("h3", { id: "sg-explanation-title" }, "计算过程"),
-    el(
-      "ol",
-      {},
-      steps.map((s) => el("li", {}, el("p", {}, s.text), el("p", { class: "sg-source" }, `依据：${s.source}`)))
-    )
+    "details",
+    { class: "sg-explanation" },
+    el("summary", {}, "计算过程"),
+    el("h3", { class: "sg-print-only" }, "计算过程"),
+    el("ol", {}, steps.map((s) => el("li", {}, s.text, " ", refs(s.sources))))
   );
 }
 
