@@ -35,6 +35,8 @@ def check_sources(r: dict[str, Any]) -> None:
     assert [s["id"] for s in listed] == list(range(1, len(listed) + 1))
     texts = [s["text"] for s in listed]
     assert len(set(texts)) == len(texts), "a citation is listed twice"
+    documents = [s["document"] for s in listed if s.get("document")]
+    assert len(set(documents)) == len(documents), "a document is listed twice"
     by_id = {s["id"]: s for s in listed}
     used: set[int] = set()
     for path, row in rows(r):
@@ -46,7 +48,11 @@ def check_sources(r: dict[str, Any]) -> None:
         parts = said.split("；")
         assert len(parts) == len(ids), (path, said, ids)
         for part, i in zip(parts, ids):
-            assert by_id[i]["text"].startswith(part), (path, part, by_id[i]["text"])
+            # The listed line is the document with every article cited from it: the row's
+            # own citation is that document and one of those articles.
+            text, article = by_id[i]["text"], by_id[i].get("article") or ""
+            head = text[: text.index(article)] if article else part
+            assert part.startswith(head) and part[len(head):] in article or text.startswith(part), (path, part, text)
     assert used == set(by_id), "a listed citation no row uses"
     # Ids are given in the order of first use.
     first = list(dict.fromkeys(i for _path, row in rows(r) for i in row["sources"]))
@@ -82,10 +88,23 @@ def test_a_plan_lists_a_citation_once_though_its_parts_each_cite_it():
 def test_a_source_line_says_the_document_s_date_from_the_policy_data():
     r = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2024-09-10"})
     first = r["sources"][r["explanation"][0]["sources"][0] - 1]
-    assert first == {"id": first["id"], "text": "《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条，2009年4月8日",
-                     "document": "registration", "article": "第四条", "date": "2009-04-08"}
+    # The first step cites 第四条; a later one 第五条 of the same Measures, listed on the same line.
+    assert r["explanation"][0]["source"].startswith("《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条")
+    assert first == {"id": first["id"], "text": "《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条、第五条，2009年4月8日",
+                     "document": "registration", "article": "第四条、第五条", "date": "2009-04-08"}
     # A statement that is no document of policy.json is listed as it is said, with no parts.
-    assert {"id": 4, "text": "国务院公布的历年节假日安排"} in r["sources"]
+    assert {"id": 3, "text": "国务院公布的历年节假日安排"} in r["sources"]
+
+
+def test_a_document_is_listed_once_with_every_article_cited_from_it():
+    """The Civil Code's counting (第二百零一条、第二百零二条) and holiday (第二百零三条)
+    articles are one line; a notice cited as a whole and by part is the part."""
+    r = evaluate({"tool": "registration", "level": "社会工作师", "passed_on": "2024-09-10"})
+    civil = [s for s in r["sources"] if s.get("document") == "civil_code"]
+    assert [s["text"] for s in civil] == ["《中华人民共和国民法典》第二百零一条、第二百零二条、第二百零三条"]
+    steps = [step for step in r["explanation"] if civil[0]["id"] in step["sources"]]
+    assert any("第二百零三条" in step["source"] for step in steps)
+    assert any("第二百零三条" not in step["source"] for step in steps)
 
 
 REGISTRATIONS = [

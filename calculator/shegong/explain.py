@@ -43,15 +43,22 @@ def dated(key: str, label: str, day: dt.date | dt.datetime, rule: Cited) -> dict
 
 
 def numbered(response: dict[str, Any]) -> dict[str, Any]:
-    """``response`` with each citation listed once in ``sources`` (ids 1..n in the order of
-    first use) and every row's ``sources`` turned into those ids."""
+    """``response`` with each document listed once in ``sources`` (ids 1..n in the order of
+    first use) and every row's ``sources`` turned into those ids.  Two articles of one
+    document (the Civil Code's counting and holiday articles, two parts of one notice) are
+    one line that names both: a reader looks a document up once."""
     listed: dict[str, dict[str, Any]] = {}
+    merged: dict[str, Cite] = {}
 
     def number(found: list[Cite]) -> list[int]:
         ids = []
         for c in found:
-            line = c.listed()
-            ids.append(listed.setdefault(line["text"], {"id": len(listed) + 1} | line)["id"])
+            key = c.document or str(c)
+            if key not in listed:
+                listed[key] = {"id": len(listed) + 1}
+            merged[key] = merged[key].joined(c) if key in merged else c
+            listed[key] |= merged[key].listed()
+            ids.append(listed[key]["id"])
         return list(dict.fromkeys(ids))
 
     def walk(node: Any) -> None:

@@ -68,6 +68,15 @@ class Cite(str):
         self.document, self.article, self.date, self.date_is = document, article, date, date_is
         return self
 
+    def joined(self, other: "Cite") -> "Cite":
+        """One citation of the document that names the articles of both, each once; an
+        article that another one already says (第一部分 in 第一部分及附件2) is not repeated."""
+        articles = [a for a in dict.fromkeys((self.article, other.article)) if a]
+        articles = [a for a in articles if not any(a != b and a in b for b in articles)]
+        article = "、".join(articles)
+        head = self[: len(self) - len(self.article)] if self.article else str(self)
+        return Cite(f"{head}{article}", self.document, article, self.date, self.date_is)
+
     def listed(self) -> dict[str, Any]:
         """The line a page shows once in its 依据 list, and its parts."""
         text = f"{self}，{format_date_zh(self.date)}{self.date_is}" if self.date else str(self)
