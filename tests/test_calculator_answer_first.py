@@ -281,3 +281,21 @@ def test_the_long_results_are_axe_clean_in_both_schemes_open_and_closed(ctx, sit
             assert switch_scheme(page) == "dark"
     switch_scheme(page)  # the choice is kept for the next pages of the context
     assert all(v == [] for v in found.values()), found
+
+
+def test_after_calculate_the_answer_is_at_the_top_of_the_screen(ctx, site_url):
+    """On a phone 计算 is at the form's end and the answer below the fold: pressing it
+    brings the answer's top to the top of the screen, clear of the theme's fixed header,
+    and leaves keyboard focus on the button."""
+    page, _request = opened(ctx, site_url, "plan")
+    page.emulate_media(reduced_motion="reduce")
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.evaluate("document.querySelector('#sg-answer').getBoundingClientRect().top") > PHONE["height"]
+    page.locator("#sg-form button[type=submit]").click()
+    settled(page, "ok")
+    wait_for(page, """h => { const top = document.querySelector('#sg-answer').getBoundingClientRect().top;
+                        return top > 0 && top < h / 3; }""", PHONE["height"])
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+    assert page.evaluate("document.querySelector('#sg-answer').getBoundingClientRect().top") >= header
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.close()

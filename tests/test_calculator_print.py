@@ -128,8 +128,8 @@ def test_registration_prints_inputs_answer_dates_and_sources_without_controls(re
     assert _squeeze("首次登记的日期（可不填）") not in whole
     # The key dates, the dates table (collapsed on screen, open on paper), 依据 once with
     # its numbers and 计算过程 pointing to them.
-    assert _squeeze("首次登记最晚2025年9月10日(星期三)") in whole
-    assert _squeeze("首次登记受理期限最后一天2025年9月10日(星期三)［1］［2］") in whole
+    assert _squeeze("首次登记最晚2025年9月10日（星期三）") in whole
+    assert _squeeze("首次登记受理期限最后一天2025年9月10日（星期三）［1］［2］") in whole
     assert _squeeze("依据［1］《社会工作者职业水平证书登记办法》（民发〔2009〕44号）第四条") in whole
     assert _squeeze("计算过程") in whole and _squeeze("最后一天是2025年9月10日。［1］［2］") in whole
     assert_no_ui_words(whole)

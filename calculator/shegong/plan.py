@@ -235,6 +235,17 @@ def _deadlines(reg: dict[str, Any], near: list[dict[str, Any]]) -> list[dict[str
         out.append({"key": f"periods[{i}].reregistration_last_day", "label": f"第{n}次再登记受理期限最后一天",
                     "date": p["reregistration_last_day"], "holiday_extended_last_day": p["holiday_extended_last_day"],
                     "holiday_check": p["holiday_check"], "deadline": p["reregistration_deadline"], "done": done})
-    return out
+    return [row | {"note": _deadline_note(row)} for row in out]
+
+
+def _deadline_note(row: dict[str, Any]) -> str:
+    """What a deadline row's 说明 says: done, moved past a rest day, or not yet known."""
+    if row["done"]:
+        return "已办理"
+    if row["holiday_check"] == "extended":
+        return f"最后一天是休息日，顺延到{dates.zh_date(dt.date.fromisoformat(row['deadline']))}"
+    if row["holiday_check"] == "unknown":
+        return "这一年的节假日安排还没有公布，最后一天可能顺延"
+    return ""
 
 

@@ -134,6 +134,18 @@ export function onClear(reset) {
   });
 }
 
+/** After 计算, the answer's top at the top of the screen when it is not there already: on a
+ * phone the button is at the form's end and the answer below the fold.  Focus stays where
+ * it is (the answer box is aria-live, so it is read out); no motion for readers who ask
+ * for none. */
+function bringAnswerIntoView() {
+  const answer = document.getElementById("sg-answer");
+  const top = answer.getBoundingClientRect().top;
+  if (top >= 0 && top < window.innerHeight / 3) return;
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  answer.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+}
+
 /** A form of declared fields (FormState): each change is computed after a pause; a field
  * left (focus out) counts as touched, so its error shows; 计算 computes now and focuses
  * the first error; 填入示例 fills in an example. */
@@ -157,7 +169,11 @@ export function listen(form, state, ctl) {
     // run() cancels the pending timer: the typing that led here is computed now, not again later.
     for (const c of form.elements) state.touch(c);
     state.readerChanged(); // 计算 confirms the link's values
-    ctl.run().then(() => { if (document.getElementById("sg-result").dataset.state === "errors") focusFirstError(form); });
+    ctl.run().then(() => {
+      const state = document.getElementById("sg-result").dataset.state;
+      if (state === "errors") focusFirstError(form);
+      else if (state === "ok") bringAnswerIntoView();
+    });
   });
   form.addEventListener("sg-recompute", () => ctl.run());
   for (const button of form.querySelectorAll("[data-example]")) {

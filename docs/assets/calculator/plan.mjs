@@ -87,13 +87,6 @@ function nextStep(res) {
     el("p", {}, "怎么办理：", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)));
 }
 
-function deadlineNote(d) {
-  if (d.done) return "已办理";
-  if (d.holiday_check === "extended") return `最后一天是休息日，顺延到${zhDate(d.deadline)}`;
-  if (d.holiday_check === "unknown") return "这一年的节假日安排还没有公布，最后一天可能顺延";
-  return "";
-}
-
 function deadlinesTable(res) {
   return el("table", { class: "sg-dates sg-deadlines" },
     el("caption", {}, "期限（本期和下一期）"),
@@ -101,7 +94,7 @@ function deadlinesTable(res) {
     el("tbody", {}, res.deadlines.map((d) => el("tr", { class: d.done ? "sg-done" : null },
       el("th", { scope: "row" }, d.label),
       el("td", {}, el("time", { datetime: d.date }, zhDate(d.date))),
-      el("td", {}, deadlineNote(d))))),
+      el("td", {}, d.note)))),
     el("tfoot", {}, el("tr", {}, el("td", { colspan: "3", class: "sg-hint" }, res.local_notice))));
 }
 

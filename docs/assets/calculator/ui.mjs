@@ -34,7 +34,7 @@ export function el(tag, attrs = {}, ...children) {
 
 const WEEKDAYS = "日一二三四五六";
 
-/** "2025-09-10" -> "2025年9月10日(星期三)"; "2026-01-06T10:30" -> "2026年1月6日 10:30". */
+/** "2025-09-10" -> "2025年9月10日（星期三）"; "2026-01-06T10:30" -> "2026年1月6日 10:30". */
 export function zhDate(text, { weekday = true } = {}) {
   if (!text) return "";
   const [d, t] = String(text).split("T");
@@ -42,7 +42,7 @@ export function zhDate(text, { weekday = true } = {}) {
   let out = `${y}年${m}月${day}日`;
   if (weekday) {
     const wd = new Date(Date.UTC(y, m - 1, day)).getUTCDay();
-    out += `(星期${WEEKDAYS[wd]})`;
+    out += `（星期${WEEKDAYS[wd]}）`;
   }
   if (t) out += ` ${t}`;
   return out;
