@@ -127,3 +127,16 @@ def test_the_team_file_too():
     events = check_file(text, TODAY)
     assert len(events) == sum(len(w["windows"]) for w in r["workers"]) > 0
     assert any(e.walk("VALARM") for e in events)
+
+
+@pytest.mark.parametrize("request_", MORE, ids=[r["tool"] for r in MORE])
+def test_the_note_names_each_window_once_and_old_imports(request_):
+    """What the page prints under the button is the rules' note: the file's events with each
+    window named once, and (the file changed shape on 2026-12-07) deleting old events."""
+    calendar = answer(request_)["calendar"]
+    note, events = calendar["note"], calendar["events"]
+    assert note.startswith(f"{len(events)}个全天事件：")
+    for name in {e["window"] or e["summary"] for e in events}:
+        assert note.count(name) == 1, name
+    assert ("不会天天显示" in note) == any(e["kind"] == ics.OPENS for e in events)
+    assert "删除旧的事件" in note

@@ -106,6 +106,7 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
     # Each window: its opening day bare, its last day with the three reminders.
     assert [len(e.walk("VALARM")) for e in events] == [0, 3] * (len(events) // 2) and events
     hint = page.inner_text(".sg-ics-box .sg-hint")
+    assert hint == expected["calendar"]["note"]  # the rules' words, laid out
     assert hint.count(expected["calendar"]["events"][0]["window"]) == 1 and "最后一天" in hint
     # Axe with the focus still on the button: its focus colours are checked too.
     assert axe_violations(page) == []

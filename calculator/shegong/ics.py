@@ -188,7 +188,21 @@ def as_json(e: Event) -> dict[str, object]:
 
 
 def attachment(events: list[Event], today: dt.date, name: str, filename: str) -> dict[str, object]:
-    """A response's calendar: its events as JSON and the file itself (stamped with
-    ``today``, so the command line and the page give the same bytes)."""
+    """A response's calendar: its events as JSON, the file itself (stamped with ``today``,
+    so the command line and the page give the same bytes) and what a page says of it."""
     return {"filename": filename, "events": [as_json(e) for e in events],
-            "ics": calendar(events, dt.datetime.combine(today, dt.time(), dt.timezone.utc), name)}
+            "ics": calendar(events, dt.datetime.combine(today, dt.time(), dt.timezone.utc), name),
+            "note": note(events)}
+
+
+def note(events: list[Event]) -> str:
+    """The file in words: its events, each window named once; why a window is not a banner
+    on every day of it; and, since files from before 2026-12-07 held a window as one long
+    event under another UID, that old events are deleted by hand (an import adds, it does
+    not replace another file's events)."""
+    names = list(dict.fromkeys(e.window or e.summary for e in events))
+    windows = any(e.kind == OPENS for e in events)
+    return (f"{len(events)}个全天事件：{'、'.join(names)}。"
+            + ("每段时间只记开始那天和最后一天，不会天天显示；提醒都设在最后一天的事件上。" if windows else "")
+            + "以前导入过本站日历文件的，请先在手机日历里删除旧的事件，以免重复。"
+            + "文件在本机生成，不经过网络，用手机日历打开即可添加。")

@@ -218,22 +218,11 @@ export function saveFile(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/** The response's calendar (made by the rules, shegong.ics) as a download, or nothing
- * when no step is still to come.  A window is two events (the day it opens and its last
- * day), so the hint names each window once. */
+/** The response's calendar (made by the rules, shegong.ics) as a download, with the rules'
+ * own words on it, or nothing when no step is still to come. */
 export function icsButton(label, calendar) {
   if (!calendar || !calendar.events.length) return null;
   const button = el("button", { type: "button", class: "md-button sg-ics" }, label);
   button.addEventListener("click", () => saveFile(new Blob([calendar.ics], { type: "text/calendar;charset=utf-8" }), calendar.filename));
-  const names = [...new Set(calendar.events.map((e) => e.window || e.summary))];
-  const windows = calendar.events.some((e) => e.kind === "opens");
-  return el(
-    "div",
-    { class: "sg-ics-box" },
-    button,
-    el("p", { class: "sg-hint" },
-      `${calendar.events.length}个全天事件：${names.join("、")}。` +
-      (windows ? "每段时间只记开始那天和最后一天，不会天天显示；提醒都设在最后一天的事件上。" : "") +
-      "文件在本机生成，不经过网络，用手机日历打开即可添加。")
-  );
+  return el("div", { class: "sg-ics-box" }, button, el("p", { class: "sg-hint" }, calendar.note));
 }
