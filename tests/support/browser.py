@@ -131,7 +131,17 @@ def with_axe(ctx):
 def axe_violations(page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations on the page as it is now (after transitions)."""
     # allSettled: an animation cancelled meanwhile (a resize ends a transition) rejects.
-    page.evaluate("Promise.allSettled(document.getAnimations().map(a => a.finished))")
+    # The theme starts some transitions a frame or two after a scroll (its back-to-top
+    # button fades in): settle, look again after two frames, until nothing runs. Axe once
+    # measured that button half faded in and called its contrast too low.
+    page.evaluate("""async () => {
+        for (let i = 0; i < 10; i++) {
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            const running = document.getAnimations().filter((a) => a.playState === "running");
+            if (!running.length) return;
+            await Promise.allSettled(running.map((a) => a.finished));
+        }
+    }""")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
     # resultTypes: the passes are not collected node by node; the violations are all there.
