@@ -138,6 +138,9 @@ def test_a_worker_who_is_overdue():
     w = r["workers"][0]
     assert w["stage"] == "reregistration_missed" and w["flags"] == ["overdue"] and w["days_left"] < 0
     assert r["counts"]["overdue"] == 1 and "1 人逾期" in r["summary"]
+    # The guide a late reader's own answer links to (test_guide_links checks it exists).
+    assert w["guide"] == {"title": "再登记", "path": "registration/reregistration.md"}
+    assert run(csv("赵六,A04,社会工作师,2024-06-20,2024-08-01,,"))["workers"][0]["guide"] is None
 
 
 def test_without_a_re_registration_column_each_one_is_assumed_on_time():

@@ -119,6 +119,11 @@ def test_the_team_page(browser, own_server):
     for flag in ("overdue", "due_soon", "hours_short", "error"):
         page.check(f"input[name='sg-filter'][value='{flag}']")
         assert sorted(shown_rows(page)) == sorted(str(w["row"]) for w in messy["workers"] if flag in w["flags"]), flag
+    # Each overdue row links to the guide that says what to do next.
+    page.check("input[name='sg-filter'][value='overdue']")
+    late = [w for w in messy["workers"] if "overdue" in w["flags"]]
+    links = page.eval_on_selector_all("#sg-result tbody tr:not(.sg-problem-row) a.sg-guide-link", "as => as.map(a => a.textContent)")
+    assert late and sorted(links) == sorted(f"怎么办：指南「{w['guide']['title']}」" for w in late)
     page.focus("input[name='sg-filter'][value='error']")
     page.keyboard.press("ArrowLeft")
     assert page.eval_on_selector("input[name='sg-filter']:checked", "e => e.value") == "hours_short"

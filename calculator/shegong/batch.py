@@ -36,7 +36,7 @@ STAGE_ZH = {
     "reregistration_open": "再登记受理中",
     "reregistration_missed": "再登记逾期",
 }
-OVERDUE = ("first_registration_missed", "reregistration_missed")
+OVERDUE = tuple(registration.LATE)
 # The request's fields, as the sheet's columns name them (the registration rules declare theirs).
 FIELD_COLUMN = {**sheets.FIELD_COLUMN, "records": HOURS}
 RECORD_FIELD_COLUMN = {"kind": KIND, "date": DAY, "hours": RECORD_HOURS, "certified": QUALIFIED,
@@ -153,7 +153,7 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
         "deadline": None, "deadline_label": None, "window_opens": None, "days_left": None, "conditional": False,
         "period_start": None, "period_end": None,
         "hours_required": None, "hours_counted": None, "hours_remaining": None, "hours_pending": None,
-        "flags": [], "problems": [], "windows": [],
+        "flags": [], "problems": [], "windows": [], "guide": None,
     }
     # The registration rules' facts and the stage in words, with no steps or citations, and no
     # calendar file of its own: the team's file is made once, from the events.
@@ -182,6 +182,9 @@ def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns
             out["hours_required"] = reg["required_hours"]
         if stage["code"] in OVERDUE:
             out["flags"].append("overdue")
+            # Where a late worker's next step is explained: the same guide the reader's own
+            # answer links to (registration.LATE).
+            out["guide"] = registration.LATE[stage["code"]][1]
         elif out["days_left"] is not None and out["days_left"] <= SOON_DAYS:
             out["flags"].append("due_soon")
         if out["hours_remaining"]:

@@ -4,7 +4,7 @@
 // runs on the shared controller (controller.mjs). Nothing leaves the device. The file is
 // kept (storage.mjs) only when 在本机保存 is ticked.
 
-import { el, zhDate, localToday, saveFile } from "./ui.mjs";
+import { el, zhDate, localToday, saveFile, guideHref } from "./ui.mjs";
 import { controller, onClear } from "./controller.mjs";
 import { forget, keep, loadSaved } from "./storage.mjs";
 
@@ -129,7 +129,8 @@ function row(w, labels) {
     el("td", { class: "sg-flags" }, w.flags.map((f) => el("span", { class: `sg-flag sg-flag-${f}` }, labels[f]))),
     el("td", { class: "sg-deadline" }, w.deadline ? [el("time", { datetime: w.deadline }, zhDate(w.deadline, { weekday: false })), el("br"), w.deadline_label] : "—"),
     el("td", { class: "sg-days" }, days(w)),
-    el("td", {}, w.stage_zh || "—"),
+    el("td", {}, w.stage_zh || "—", w.guide
+      ? [el("br"), el("a", { href: guideHref(w.guide.path), class: "sg-guide-link" }, `怎么办：指南「${w.guide.title}」`)] : null),
     el("td", {}, hours(w)),
     el("td", { class: "sg-rownum" }, String(w.row))
   );
