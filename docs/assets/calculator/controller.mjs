@@ -135,14 +135,16 @@ export function onClear(reset) {
 }
 
 /** After 计算, the answer's top at the top of the screen when it is not there already: on a
- * phone the button is at the form's end and the answer below the fold.  Focus stays where
- * it is (the answer box is aria-live, so it is read out); no motion for readers who ask
- * for none. */
+ * phone the button is at the form's end and the answer below the fold.  Focus follows
+ * it (the button would be left under the fixed header, out of sight); a keyboard reader
+ * goes on from the answer into the result.  No motion for readers who ask for none. */
 function bringAnswerIntoView() {
   const answer = document.getElementById("sg-answer");
   const top = answer.getBoundingClientRect().top;
   if (top >= 0 && top < window.innerHeight / 3) return;
   const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  answer.setAttribute("tabindex", "-1");
+  answer.focus({ preventScroll: true });
   answer.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
 }
 
@@ -170,9 +172,9 @@ export function listen(form, state, ctl) {
     for (const c of form.elements) state.touch(c);
     state.readerChanged(); // 计算 confirms the link's values
     ctl.run().then(() => {
-      const state = document.getElementById("sg-result").dataset.state;
-      if (state === "errors") focusFirstError(form);
-      else if (state === "ok") bringAnswerIntoView();
+      const shown = document.getElementById("sg-result").dataset.state;
+      if (shown === "errors") focusFirstError(form);
+      else if (shown === "ok") bringAnswerIntoView();
     });
   });
   form.addEventListener("sg-recompute", () => ctl.run());

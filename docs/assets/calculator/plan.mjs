@@ -2,7 +2,7 @@
 // next, the hours of each period, a timeline and the calendar file. Every date, number
 // and sentence comes from the response (shegong.plan, composed of the other tools' rules);
 // the calendar file is the response's own text (shegong.ics), offered as a download.
-import { runTool, readFields, writeFields, compact, el, zhDate, datesTable, icsButton, guideHref } from "./ui.mjs";
+import { runTool, readFields, writeFields, dateValue, compact, el, zhDate, datesTable, icsButton, guideHref } from "./ui.mjs";
 import { KINDS, recordsTable, recordsRequest } from "./records.mjs";
 import { timelineSvg } from "./timeline.mjs";
 import { answerFirst, more } from "./answer.mjs";
@@ -41,7 +41,7 @@ function dateRow(value, i) {
 }
 
 function readDates() {
-  return [...datesBody.querySelectorAll("input")].map((c) => c.value || (c.validity.badInput ? "日期不完整或不存在" : ""));
+  return [...datesBody.querySelectorAll("input")].map(dateValue);
 }
 
 function writeDates(values) {
@@ -120,7 +120,7 @@ function recordsResult(res) {
     el("caption", {}, "每条记录计入哪一期"),
     el("thead", {}, el("tr", {}, ["记录", "计入", "理由"].map((t) => el("th", { scope: "col" }, t)))),
     el("tbody", {}, res.records.map((r, i) => el("tr", {},
-      el("th", { scope: "row" }, `第${i + 1}条 ${kindName[r.kind] || r.kind}(${short(r.date)})`),
+      el("th", { scope: "row" }, `第${i + 1}条 ${kindName[r.kind] || r.kind}（${short(r.date)}）`),
       el("td", {}, where(r)),
       el("td", {}, r.reason)))));
 }
@@ -159,10 +159,15 @@ function timeline(res) {
     id: "sg-plan-tl",
   });
 
+  // One key per kind of bar drawn.
+  const has = (kind) => rows.some((r) => r.kind === kind);
+  const key = (cls, text) => el("li", {}, el("span", { class: `sg-key ${cls}`, "aria-hidden": "true" }), text);
   const legend = el("ul", { class: "sg-legend" },
-    el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "受理期、登记有效期、证书发放（估计）"),
-    el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), "再登记受理期"),
-    el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
+    key("sg-key-first", "首次登记受理期"),
+    has("period") ? key("sg-key-bar", "登记有效期") : null,
+    has("assumed") || has("paper") ? key("sg-key-estimate", "估计（假如现在登记的有效期、纸质证书发放）") : null,
+    rows.some((r) => r.window) ? key("sg-key-window", "再登记受理期") : null,
+    key("sg-key-today", "今天"));
   const wordsBox = el("details", { class: "sg-tl-text" },
     el("summary", {}, "时间线的文字说明"),
     el("ul", {}, rows.map((r) => el("li", {}, rowText(r))), el("li", {}, `今天：${zhDate(res.today)}`)));

@@ -40,9 +40,12 @@ export function timeline(res) {
     today: res.today, title: "登记时间线", desc, id: "sg-timeline",
   });
 
+  // One key per kind of bar drawn: the first-registration window is grey, periods blue.
   const legend = el("ul", { class: "sg-legend" },
-    el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "登记有效期 / 首次登记受理期"),
-    el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), windowLegend(res)),
+    el("li", {}, el("span", { class: "sg-key sg-key-first", "aria-hidden": "true" }), "首次登记受理期"),
+    res.periods.length ? [
+      el("li", {}, el("span", { class: "sg-key sg-key-bar", "aria-hidden": "true" }), "登记有效期"),
+      el("li", {}, el("span", { class: "sg-key sg-key-window", "aria-hidden": "true" }), windowLegend(res))] : null,
     el("li", {}, el("span", { class: "sg-key sg-key-today", "aria-hidden": "true" }), "今天"));
   return el("figure", { class: "sg-figure" }, root, el("figcaption", {}, legend));
 }

@@ -6,6 +6,7 @@
 
 import { el, zhDate, localToday, saveFile, guideHref } from "./ui.mjs";
 import { controller, onClear } from "./controller.mjs";
+import { clearErrors, showErrors } from "./errors.mjs";
 import { forget, keep, loadSaved } from "./storage.mjs";
 
 const api = window.shegongCalculator;
@@ -34,12 +35,17 @@ function fromBase64(text) {
   return out.buffer;
 }
 
+// Said under the checkbox, where the answer (written after each computation) cannot cover it.
+const saveNote = el("p", { class: "sg-hint", role: "status", hidden: true });
+saveBox.closest(".sg-field, .sg-check, div").after(saveNote);
+
 /** The chosen file is kept while 在本机保存 is ticked, and only then. */
 function keepFile() {
+  let kept = true;
   if (!saveBox.checked || !chosen) forget(TOOL);
-  else if (!keep(TOOL, { name: chosen.name, data: toBase64(new Uint8Array(chosen.buffer)) })) {
-    answer.textContent = "这个浏览器不允许在本机保存（可能是隐私模式或空间已满）；表格照常计算，但不会保存。";
-  }
+  else kept = keep(TOOL, { name: chosen.name, data: toBase64(new Uint8Array(chosen.buffer)) });
+  saveNote.textContent = kept ? "" : "这个浏览器不允许在本机保存（可能是隐私模式或空间已满）；表格照常计算，但不会保存。";
+  saveNote.hidden = kept;
 }
 
 const ctl = controller({
@@ -148,11 +154,15 @@ function exportButton(format, label, mime) {
 function render() {
   const r = current.response;
   if (!r.ok) {
+    // The file is what is wrong: its messages beside the file input too, which is marked
+    // invalid (the input names them through aria-describedby).
+    showErrors(form, r.errors.map((e) => ({ ...e, field: "file" })));
     result.replaceChildren(el("ul", { class: "sg-problems" }, r.errors.map((e) => el("li", { class: "sg-error" }, e.message))));
     result.dataset.state = "errors";
-    answer.textContent = r.errors.map((e) => e.message).join(" ");
+    ctl.setAnswer(r.errors.map((e) => e.message).join(" "), "errors");
     return;
   }
+  clearErrors(form);
   const labels = r.labels;
   const choices = [["all", "全部", r.counts.total], ...Object.keys(labels).map((f) => [f, labels[f], r.counts[f]])];
   const filters = el(
@@ -204,7 +214,7 @@ function render() {
     el("p", { class: "sg-hint" }, "导出的文件在本机生成，不经过网络。日历文件包含每个人还没有结束的受理期，提醒和“登记期限”计算器的日历文件相同。")
   ].filter(Boolean));
   result.dataset.state = "ok";
-  answer.textContent = r.summary;
+  ctl.setAnswer(r.summary, "ok");
 }
 
 // A saved team is read again with today's date.

@@ -8,10 +8,9 @@ import { FormState, declared, compact } from "./formstate.mjs";
 import { clearErrors, showErrors, labelOf } from "./errors.mjs";
 import { controller, listen, onClear } from "./controller.mjs";
 
-export { readFields, writeFields, dateValue, compact, exampleParts, withoutExample } from "./formstate.mjs";
-export { engineFailed, guideLinks } from "./errors.mjs";
-export { clearAll } from "./storage.mjs";
-export { watchStatus, requestOffline } from "./status.mjs";
+// What the tool modules take from here rather than from the module that has it.
+export { readFields, writeFields, dateValue, compact } from "./formstate.mjs";
+export { requestOffline } from "./status.mjs";
 
 const api = window.shegongCalculator;
 
@@ -65,7 +64,7 @@ export function datesTable(dates) {
   return el(
     "table",
     { class: "sg-dates" },
-    el("caption", {}, "日期"),
+    el("caption", { class: "sg-visually-hidden" }, "全部日期"),
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "事项"), el("th", { scope: "col" }, "日期"), el("th", { scope: "col" }, "依据"))),
     el(
       "tbody",
