@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from . import certificate, dates, ics, registration, training
 from .explain import iso, step
@@ -78,7 +78,7 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     shown = [p for p in periods if not p["assumed"]]
     current = f.stage.period or 1
     near = [p for p in shown if current <= p["index"] <= current + 1]
-    next_step = _next(f, reg, periods, today)
+    next_step = _next_words(*_next(f, reg, periods), reg)
     return {
         "ok": True,
         "tool": "plan",
@@ -192,28 +192,50 @@ def _records(periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _next(f: registration.Facts, reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) -> dict[str, Any]:
-    """The next thing to do, its date and the guide that explains it."""
-    z = dates.zh_date
+def _next(f: registration.Facts, reg: dict[str, Any], periods: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The next thing to do, as a code and its values (NEXT_WORDS says it): the first
+    registration, a late state's own step, the re-registration open now, or before the next
+    window opens, the hours still short or the window itself."""
     code = f.stage.code
     if code in ("not_passed_yet", "first_registration_open"):
-        may_move = registration.MAY_MOVE if f.first_check.status == "unknown" else ""
-        return _step("first", f"办理首次登记，最晚{z(f.first_deadline)}。{may_move}", f.first_deadline)
+        return "first", {"day": f.first_deadline, "may_move": f.first_check.status == "unknown"}
     if code in registration.LATE:
-        # Late: the registration rules' own next step (what the rules leave open, who to ask).
-        return reg["next_step"] | {"date": None}
+        return "late", {}
     p = registration.next_period(reg, periods)
     t = p.get("hours")
-    short = f"还差{t['remaining_hours']}小时继续教育学时（本期需{t['required_hours']}小时）" if t and not t["met"] else ""
+    short = {"remaining": t["remaining_hours"], "required": t["required_hours"]} if t and not t["met"] else None
     if code == "reregistration_open":
-        last = registration.last_day(p)
-        extra = f"办理时要提交继续教育证明，{short}。" if short else ""
-        may = registration.MAY_MOVE if p["holiday_check"] == "unknown" else ""
-        return _step("reregistration", f"办理第{p['index']}次再登记，最晚{z(last)}。{extra}{may}", last)
-    opens = dt.date.fromisoformat(p["reregistration_opens"])
-    if short:
-        return _step("hours", f"在第{p['index']}次再登记受理期开始（{z(opens)}）前，{short}。", opens)
-    return _step("reregistration", f"第{p['index']}次再登记从{z(opens)}开始受理。", opens)
+        return "reregister", {"index": p["index"], "day": registration.last_day(p), "short": short,
+                              "may_move": p["holiday_check"] == "unknown"}
+    return "hours" if short else "opens", {"index": p["index"], "day": dt.date.fromisoformat(p["reregistration_opens"]),
+                                           "short": short}
+
+
+def _short(short: dict[str, Any]) -> str:
+    return f"还差{short['remaining']}小时继续教育学时（本期需{short['required']}小时）"
+
+
+def _may(may_move: bool) -> str:
+    return registration.MAY_MOVE if may_move else ""
+
+
+# Each next step said, and the guide that explains it.
+NEXT_WORDS: dict[str, tuple[str, Callable[..., str]]] = {
+    "first": ("first", lambda day, may_move: f"办理首次登记，最晚{dates.zh_date(day)}。{_may(may_move)}"),
+    "reregister": ("reregistration", lambda index, day, short, may_move: (
+        f"办理第{index}次再登记，最晚{dates.zh_date(day)}。"
+        f"{f'办理时要提交继续教育证明，{_short(short)}。' if short else ''}{_may(may_move)}")),
+    "hours": ("hours", lambda index, day, short: f"在第{index}次再登记受理期开始（{dates.zh_date(day)}）前，{_short(short)}。"),
+    "opens": ("reregistration", lambda index, day, short: f"第{index}次再登记从{dates.zh_date(day)}开始受理。"),
+}
+
+
+def _next_words(code: str, values: dict[str, Any], reg: dict[str, Any]) -> dict[str, Any]:
+    if code == "late":
+        # The registration rules' own next step (what the rules leave open, who to ask).
+        return reg["next_step"] | {"date": None}
+    guide, said = NEXT_WORDS[code]
+    return _step(guide, said(**values), values["day"])
 
 
 def _step(guide: str, text: str, day: dt.date | None) -> dict[str, Any]:
