@@ -9,6 +9,8 @@ never a deadline.
 
 Each question stands alone: the paper window needs only the results date, the
 annotation times only the moment the annotation was requested.  Times are Beijing time.
+``facts`` works out both (``Paper``, ``Annotation``); ``words`` says them, and the
+calendar file is made from the facts.
 
 Which date each value is read on (README, 哪一天的规定): the annotation rules on the day the
 annotation is requested (earlier annotations are counted under the same rules, as the

@@ -4,8 +4,12 @@ Nothing here is a rule of its own.  The plan asks the registration rules for the
 the periods and every deadline; the training rules for the hours of each period (every
 record is offered to each period, and the period whose rules count it is the one it
 belongs to); the certificate rules for the paper-certificate estimate when the results
-date is given.  What this module adds is the choice of what to show (the periods up to
-the one after today's), the next thing to do, and the calendar file.
+date is given.  It takes their facts (``registration.facts``, ``training.facts``,
+``certificate.facts``), decides from them, and words what it shows once: registration's
+steps and dates through ``registration.words``, the certificate's through
+``certificate.paper_words``.  What this module adds is the choice of what to show (the
+periods up to the one after today's), the next thing to do (a code, then ``NEXT_WORDS``),
+and the calendar file.
 
 Its questions are theirs: each field is the declaration of the tool that asks it.
 """
@@ -133,7 +137,7 @@ def _periods(f: registration.Facts, reg: dict[str, Any], policy: Policy) -> list
     return [p | {"assumed": False} for p in registration.periods_ahead(reg, policy)[: current + 1]]
 
 
-def _hours(request: dict[str, Any], reg: registration.Facts, periods: list[dict[str, Any]], policy: Policy,
+def _hours(request: dict[str, Any], reg_facts: registration.Facts, periods: list[dict[str, Any]], policy: Policy,
            today: dt.date) -> list[dict[str, Any]]:
     """Each period with its hours, as the training rules count them: every record is offered
     to every period, and each period counts only its own."""
@@ -147,7 +151,7 @@ def _hours(request: dict[str, Any], reg: registration.Facts, periods: list[dict[
         if not p["assumed"]:
             ask["period_end"] = p["end"]
         # The training rules' facts: the plan words only what it shows of them.
-        f = training.facts({"tool": "training", "level": reg.asked.level, "records": request.get("records") or [], **ask},
+        f = training.facts({"tool": "training", "level": reg_facts.asked.level, "records": request.get("records") or [], **ask},
                            policy, today)
         out.append(p | {"end": iso(f.period.end), "training": f, "hours": training.totals(f),
                         "records": training.record_words(f)})

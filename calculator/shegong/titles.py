@@ -3,7 +3,9 @@
 The routes are data (``policy.json`` → ``titles.routes``), quoted from the notice as the
 source article gives it, and dated like every value: the routes and the notice's
 effective date are those in force on the day asked about (``today``).  This module only
-dates them and checks each of the notice's requirements against the request.
+dates them and checks each of the notice's requirements against the request: ``facts``
+does that, with a code and its values for each thing it finds, and ``words`` says them
+(``WORDS`` for a route's condition, ``SUMMARY_WORDS`` for the summary).
 
 A route is open (``eligible: true``) only when every requirement is known from the
 request and met.  "取得…满N年" (years held) is dated like every other period here: the
@@ -345,8 +347,6 @@ WORDS: dict[str, Callable[..., str]] = {
                                      f"是否满足，填写「{WORK_LABEL}」即可判断。"),
     "work_given": lambda given, years, enough: f"你填写的{WORK_LABEL}是{given}年，{'已' if enough else '还不'}满{years}年。",
 }
-
-
 
 
 def _named(r: Route) -> str:
