@@ -9,6 +9,8 @@ never a deadline.
 
 Each question stands alone: the paper window needs only the results date, the
 annotation times only the moment the annotation was requested.  Times are Beijing time.
+``facts`` works out both (``Paper``, ``Annotation``); ``words`` says them, and the
+calendar file is made from the facts.
 
 Which date each value is read on (README, 哪一天的规定): the annotation rules on the day the
 annotation is requested (earlier annotations are counted under the same rules, as the
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import dates, ics
 from .explain import CIVIL_CODE_COUNTING, dated, iso, read_on, step
@@ -77,18 +79,42 @@ QUESTIONS = Questions(
 )
 
 
-def _zh_moment(moment: dt.datetime) -> str:
-    return f"{dates.zh_date(moment.date())}{moment.hour:02d}:{moment.minute:02d}"
-
-
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
     """The answer and its calendar file."""
-    out = answer(request, policy, today)
-    return out | {"calendar": ics.attachment(calendar_events(out, today), today, "社工证领取提醒", CALENDAR_FILE)}
+    f = facts(request, policy, today)
+    return words(f, policy) | {"calendar": ics.attachment(calendar_events(f, today), today, "社工证领取提醒", CALENDAR_FILE)}
 
 
-def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    """The answer without the calendar file (the plan makes its own)."""
+# --- facts: dates, numbers and codes ---------------------------------------------------
+
+
+@dataclass
+class Paper:
+    """The paper certificate's estimate from the results date: an estimate, never a deadline."""
+
+    results: dt.date
+    electronic: bool  # the results came after electronic certificates began
+    months_min: int
+    months_max: int
+    expected_from: dt.date
+    expected_to: dt.date
+
+
+@dataclass
+class Facts:
+    """What the certificate rules make of the request, with no words."""
+
+    since_rule: dict[str, Any]  # the electronic-certificate entry in force (its value, document and article)
+    paper: Paper | None  # when the results date is given
+    annotation: "Annotation | None"  # when the annotation's request time is given
+
+    @property
+    def since(self) -> dt.date:
+        return dt.date.fromisoformat(self.since_rule["value"])
+
+
+def facts(request: dict[str, Any], policy: Policy, today: dt.date) -> Facts:
+    """The request read and checked, and the paper estimate and annotation times it asks for."""
     r = Reader(request, questions=QUESTIONS, policy=policy)
     r.reject_unknown()
     results, requested = r.read("results_published_on"), r.read("annotation_requested_at")
@@ -97,28 +123,15 @@ def answer(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str,
     earlier = _earlier(r, max_days)
     r.raise_if_errors()
     _check(r, policy, results, requested, days, earlier)
-
     since_rule = _since(policy, results or requested.date())  # type: ignore[union-attr]
-    since = dt.date.fromisoformat(since_rule["value"])
-    explanation: list[dict[str, Any]] = []
-    date_list: list[dict[str, str]] = []
-    out: dict[str, Any] = {
-        "ok": True,
-        "tool": "certificate",
-        "time_zone": TIME_ZONE,
-        "results_published_on": iso(results),
-        "electronic_available": None,
-        "electronic_since": iso(since),
-        "paper_expected": None,
-    }
-    summary = []
-    if results is not None:
-        summary.append(_paper(out, results, since_rule, policy, explanation, date_list))
-    annotation = _annotation(requested, days, earlier, policy, explanation, date_list)
-    out.update(annotation.pop("fields"))
-    summary += annotation["summary"]
-    return out | {"dates": date_list, "summary": "".join(summary), "explanation": explanation,
-                  "local_notice": LOCAL_NOTICE if results is not None else None}
+    return Facts(since_rule, _paper(results, since_rule, policy) if results is not None else None,
+                 _annotation_facts(requested, days, earlier, policy) if requested is not None else None)
+
+
+def _paper(results: dt.date, since_rule: dict[str, Any], policy: Policy) -> Paper:
+    months_min, months_max = policy.value(PAPER_MIN, on=results), policy.value(PAPER_MAX, on=results)
+    return Paper(results, results >= dt.date.fromisoformat(since_rule["value"]), months_min, months_max,
+                 dates.add_months(results, months_min), dates.add_months(results, months_max))
 
 
 def _check(r: Reader, policy: Policy, results: dt.date | None, requested: dt.datetime | None, days: int | None,
@@ -141,24 +154,21 @@ def _check(r: Reader, policy: Policy, results: dt.date | None, requested: dt.dat
     r.raise_if_errors()
 
 
-def calendar_events(cert: dict[str, Any], today: dt.date) -> list[ics.Event]:
+def calendar_events(f: Facts, today: dt.date) -> list[ics.Event]:
     """The paper certificate's estimated weeks (their first and last days) and the earliest
     day to annotate again, those not yet gone."""
     out = []
-    paper = cert["paper_expected"]
-    if paper and dt.date.fromisoformat(paper["to"]) >= today:
-        start, last = dt.date.fromisoformat(paper["from"]), dt.date.fromisoformat(paper["to"])
+    p = f.paper
+    if p and p.expected_to >= today:
         # An estimate, not a deadline: one reminder, on the day it may begin.
-        text = next(s["text"] for s in cert["explanation"] if s.get("parameter") == PAPER_MIN)
-        out += ics.window(ics.uid("paper", cert["results_published_on"]), "纸质证书预计发放期（估计）", start, last,
-                          f"{text}这只是估计，{LOCAL}。", (start,), today,
+        out += ics.window(ics.uid("paper", iso(p.results)), "纸质证书预计发放期（估计）", p.expected_from, p.expected_to,
+                          f"{_estimate_words(p)}这只是估计，{LOCAL}。", (p.expected_from,), today,
                           "纸质证书预计开始发放（估计）", "纸质证书预计发放期最后一天（估计）")
-    again = cert.get("annotate_again_on")
-    if again and dt.date.fromisoformat(again) >= today:
-        day = dt.date.fromisoformat(again)
-        out.append(ics.Event(ics.uid("annotation", cert["annotation_requested_at"]), "电子证书加注可能到期，需要重新加注",
-                             day, "按最早的可能估算（北京时间）；实际到期时间以中国人事考试网证书页面显示为准。",
-                             ics.before(day, (7, 1), today)))
+    a = f.annotation
+    if a and a.possible is None and a.again_on >= today:
+        out.append(ics.Event(ics.uid("annotation", iso(a.requested)), "电子证书加注可能到期，需要重新加注",
+                             a.again_on, "按最早的可能估算（北京时间）；实际到期时间以中国人事考试网证书页面显示为准。",
+                             ics.before(a.again_on, (7, 1), today)))
     return out
 
 
@@ -192,36 +202,6 @@ def _earlier(r: Reader, max_days: int) -> list[tuple[dt.datetime, int]]:
         if at is not None:
             out.append((at, days or max_days))
     return out
-
-
-def _paper(out: dict[str, Any], results: dt.date, since_rule: dict[str, Any], policy: Policy,
-           explanation: list[dict[str, Any]], date_list: list[dict[str, str]]) -> str:
-    z = dates.zh_date
-    since = dt.date.fromisoformat(since_rule["value"])
-    electronic = results >= since
-    months_min, months_max = policy.value(PAPER_MIN, on=results), policy.value(PAPER_MAX, on=results)
-    paper_from = dates.add_months(results, months_min)
-    paper_to = dates.add_months(results, months_max)
-    out["electronic_available"] = electronic
-    out["paper_expected"] = {"from": iso(paper_from), "to": iso(paper_to)}
-    explanation.append(step(
-        f"{z(since)}起推行电子证书，纸质证书和电子证书具有同等法律效力。"
-        + ("成绩发布在此之后，可以在中国人事考试网下载电子证书（需先加注）。" if electronic
-           else "你的成绩发布在此之前，是否有电子证书以中国人事考试网[证书查验]查询结果为准。"),
-        policy.cite_document(since_rule["document"], since_rule["article"]),
-        E_SINCE,
-    ))
-    explanation.append(step(
-        f"纸质证书一般在成绩发布后{months_min}至{months_max}个月左右由各地发布领取通知，"
-        f"据此估计为{z(paper_from)}至{z(paper_to)}之间；这是通常情况，不是期限，{LOCAL}。",
-        (policy.cite(PAPER_MIN, on=results), CIVIL_CODE_COUNTING),
-        PAPER_MIN,
-    ))
-    date_list.append(dated("paper_expected.from", "纸质证书预计最早领取", paper_from, policy.cite(PAPER_MIN, on=results)))
-    date_list.append(dated("paper_expected.to", "纸质证书预计最晚领取", paper_to, policy.cite(PAPER_MAX, on=results)))
-    if electronic:
-        return f"电子证书：成绩发布后可在中国人事考试网下载，使用前需加注；纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放，以当地通知为准。"
-    return f"纸质证书预计{z(paper_from)}至{z(paper_to)}之间发放，以当地通知为准；电子证书情况以中国人事考试网查询结果为准。"
 
 
 def _counted(earlier: list[tuple[dt.datetime, int]], at: dt.datetime, hours: int, window_days: int) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -263,6 +243,11 @@ class Annotation:
     def until_max(self) -> dt.datetime:
         return self.ready_by + dt.timedelta(days=self.days)
 
+    @property
+    def again_on(self) -> dt.date:
+        """The earliest day it may have to be annotated again."""
+        return self.until_min.date()
+
 
 def _annotation_facts(requested: dt.datetime, days: int | None, earlier: list[tuple[dt.datetime, int]],
                       policy: Policy) -> Annotation:
@@ -276,6 +261,45 @@ def _annotation_facts(requested: dt.datetime, days: int | None, earlier: list[tu
                       bool(earlier))
 
 
+# --- words: the response ---------------------------------------------------------------
+
+
+class Words(NamedTuple):
+    """One part of the answer said: its steps, its dates and its sentence of the summary."""
+
+    steps: list[dict[str, Any]]
+    dates: list[dict[str, str]]
+    summary: str
+
+
+def words(f: Facts, policy: Policy) -> dict[str, Any]:
+    """The response: the facts, each part said and cited, the paper certificate first."""
+    parts = ([paper_words(f.paper, f.since_rule, policy)] if f.paper else []) + (
+        [_annotation_words(f.annotation, policy)] if f.annotation else [])
+    return {
+        "ok": True,
+        "tool": "certificate",
+        "time_zone": TIME_ZONE,
+        "results_published_on": iso(f.paper.results) if f.paper else None,
+        **paper_fields(f),
+        **_annotation_fields(f.annotation),
+        "dates": [d for part in parts for d in part.dates],
+        "summary": "".join(part.summary for part in parts),
+        "explanation": [s for part in parts for s in part.steps],
+        "local_notice": LOCAL_NOTICE if f.paper else None,
+    }
+
+
+def paper_fields(f: Facts) -> dict[str, Any]:
+    """The electronic and paper certificates' fields (the plan shows them too)."""
+    p = f.paper
+    return {
+        "electronic_available": p.electronic if p else None,
+        "electronic_since": iso(f.since),
+        "paper_expected": {"from": iso(p.expected_from), "to": iso(p.expected_to)} if p else None,
+    }
+
+
 def _annotation_fields(a: Annotation | None) -> dict[str, Any]:
     fields: dict[str, Any] = dict.fromkeys((
         "annotation_requested_at", "annotation_valid_days", "annotation_ready_by", "annotation_valid_until_min",
@@ -287,44 +311,65 @@ def _annotation_fields(a: Annotation | None) -> dict[str, Any]:
         "reached": a.possible is not None, "possible_from": iso(a.possible)}}
     if a.possible is None:
         fields |= {"annotation_ready_by": iso(a.ready_by), "annotation_valid_until_min": iso(a.until_min),
-                   "annotation_valid_until_max": iso(a.until_max), "annotate_again_on": iso(a.until_min.date())}
+                   "annotation_valid_until_max": iso(a.until_max), "annotate_again_on": iso(a.again_on)}
     return fields
 
 
-def _annotation(requested: dt.datetime | None, days: int | None, earlier: list[tuple[dt.datetime, int]], policy: Policy,
-                explanation: list[dict[str, Any]], date_list: list[dict[str, str]]) -> dict[str, Any]:
-    """The annotation's fields, and its steps, dates and summary in words."""
-    if requested is None:
-        return {"fields": _annotation_fields(None), "summary": []}
-    a = _annotation_facts(requested, days, earlier, policy)
-    return {"fields": _annotation_fields(a), "summary": [_annotation_words(a, policy, explanation, date_list)]}
+def _zh_moment(moment: dt.datetime) -> str:
+    return f"{dates.zh_date(moment.date())}{moment.hour:02d}:{moment.minute:02d}"
 
 
-def _annotation_words(a: Annotation, policy: Policy, explanation: list[dict[str, Any]],
-                      date_list: list[dict[str, str]]) -> str:
+def _estimate_words(p: Paper) -> str:
+    z = dates.zh_date
+    return (f"纸质证书一般在成绩发布后{p.months_min}至{p.months_max}个月左右由各地发布领取通知，"
+            f"据此估计为{z(p.expected_from)}至{z(p.expected_to)}之间；这是通常情况，不是期限，{LOCAL}。")
+
+
+def paper_words(p: Paper, since_rule: dict[str, Any], policy: Policy) -> Words:
+    """The electronic and paper certificates' steps, dates and summary (the plan shows the steps and dates)."""
+    z, results = dates.zh_date, p.results
+    since = dt.date.fromisoformat(since_rule["value"])
+    steps = [
+        step(f"{z(since)}起推行电子证书，纸质证书和电子证书具有同等法律效力。"
+             + ("成绩发布在此之后，可以在中国人事考试网下载电子证书（需先加注）。" if p.electronic
+                else "你的成绩发布在此之前，是否有电子证书以中国人事考试网[证书查验]查询结果为准。"),
+             policy.cite_document(since_rule["document"], since_rule["article"]), E_SINCE),
+        step(_estimate_words(p), (policy.cite(PAPER_MIN, on=results), CIVIL_CODE_COUNTING), PAPER_MIN),
+    ]
+    date_list = [dated("paper_expected.from", "纸质证书预计最早领取", p.expected_from, policy.cite(PAPER_MIN, on=results)),
+                 dated("paper_expected.to", "纸质证书预计最晚领取", p.expected_to, policy.cite(PAPER_MAX, on=results))]
+    span = f"{z(p.expected_from)}至{z(p.expected_to)}之间"
+    if p.electronic:
+        return Words(steps, date_list, f"电子证书：成绩发布后可在中国人事考试网下载，使用前需加注；纸质证书预计{span}发放，以当地通知为准。")
+    return Words(steps, date_list, f"纸质证书预计{span}发放，以当地通知为准；电子证书情况以中国人事考试网查询结果为准。")
+
+
+def _annotation_words(a: Annotation, policy: Policy) -> Words:
     on, z = a.requested.date(), dates.zh_date
-    explanation.append(step(f"本工具的时间都是{TIME_ZONE}；在其他时区，请先换算成北京时间再填写。", "本站输入约定"))
+    steps = [step(f"本工具的时间都是{TIME_ZONE}；在其他时区，请先换算成北京时间再填写。", "本站输入约定")]
     # The count and its window are two values: each cites its own source (once when the same).
     cite_count = (policy.cite(ANNOTATION_COUNT, on=on), policy.cite(COUNT_WINDOW, on=on))
     if a.possible is not None:
-        explanation.append(step(
+        steps.append(step(
             f"同一证书{a.window_days}天内最多有{a.max_valid}次有效加注。你填写的之前的加注中，有{a.counted}次在"
             f"{_zh_moment(a.requested)}仍然有效，所以这次申请可能不被受理；最早在{_zh_moment(a.possible)}之后可以再申请"
             "（按加注最晚完成、有效期用满估算，以证书页面显示为准）。", cite_count, ANNOTATION_COUNT))
-        return (f"这次加注可能不被受理：{a.window_days}天内已有{a.counted}次有效加注，"
-                f"最早在{_zh_moment(a.possible)}之后可以再申请。")
-    explanation.append(step(
+        return Words(steps, [], f"这次加注可能不被受理：{a.window_days}天内已有{a.counted}次有效加注，"
+                                f"最早在{_zh_moment(a.possible)}之后可以再申请。")
+    steps.append(step(
         f"加注申请提交后，系统在{a.hours}小时内完成加注，最晚{_zh_moment(a.ready_by)}可以查看、下载电子证书。",
         policy.cite(ANNOTATION_HOURS, on=on), ANNOTATION_HOURS))
-    explanation.append(step(
+    steps.append(step(
         f"一次加注的有效期最长{a.max_days}天（如无特别需要，建议按上限申请），这次按{a.days}天计。到期时间取决于加注完成的时间，"
         f"在{_zh_moment(a.until_min)}至{_zh_moment(a.until_max)}之间，以证书页面显示为准；到期后需要重新加注，"
-        f"按最早的可能，{z(a.until_min.date())}就需要重新加注。", policy.cite(ANNOTATION_DAYS, on=on), ANNOTATION_DAYS))
-    explanation.append(step(
+        f"按最早的可能，{z(a.again_on)}就需要重新加注。", policy.cite(ANNOTATION_DAYS, on=on), ANNOTATION_DAYS))
+    steps.append(step(
         f"同一证书{a.window_days}天内最多有{a.max_valid}次有效加注；" + (
             f"你填写的之前的加注中，有{a.counted}次在这次申请时仍然有效，加上这次不超过{a.max_valid}次。" if a.earlier_given
             else "没有填写之前的加注，本站无法核对次数。"), cite_count, ANNOTATION_COUNT))
-    date_list.append(dated("annotation_ready_by", "加注最晚完成", a.ready_by, policy.cite(ANNOTATION_HOURS, on=on)))
-    date_list.append(dated("annotate_again_on", "需要重新加注（最早）", a.until_min.date(), policy.cite(ANNOTATION_DAYS, on=on)))
-    date_list.append(dated("annotation_valid_until_max", "加注有效期最晚到（估算）", a.until_max, policy.cite(ANNOTATION_DAYS, on=on)))
-    return f"加注最晚{_zh_moment(a.ready_by)}完成；{z(a.until_min.date())}起可能需要重新加注（时间为北京时间）。"
+    date_list = [
+        dated("annotation_ready_by", "加注最晚完成", a.ready_by, policy.cite(ANNOTATION_HOURS, on=on)),
+        dated("annotate_again_on", "需要重新加注（最早）", a.again_on, policy.cite(ANNOTATION_DAYS, on=on)),
+        dated("annotation_valid_until_max", "加注有效期最晚到（估算）", a.until_max, policy.cite(ANNOTATION_DAYS, on=on)),
+    ]
+    return Words(steps, date_list, f"加注最晚{_zh_moment(a.ready_by)}完成；{z(a.again_on)}起可能需要重新加注（时间为北京时间）。")

@@ -4,8 +4,12 @@ Nothing here is a rule of its own.  The plan asks the registration rules for the
 the periods and every deadline; the training rules for the hours of each period (every
 record is offered to each period, and the period whose rules count it is the one it
 belongs to); the certificate rules for the paper-certificate estimate when the results
-date is given.  What this module adds is the choice of what to show (the periods up to
-the one after today's), the next thing to do, and the calendar file.
+date is given.  It takes their facts (``registration.facts``, ``training.facts``,
+``certificate.facts``), decides from them, and words what it shows once: registration's
+steps and dates through ``registration.words``, the certificate's through
+``certificate.paper_words``.  What this module adds is the choice of what to show (the
+periods up to the one after today's), the next thing to do (a code, then ``NEXT_WORDS``),
+and the calendar file.
 
 Its questions are theirs: each field is the declaration of the tool that asks it.
 """
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from . import certificate, dates, ics, registration, training
 from .explain import iso, step
@@ -62,23 +66,51 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
     r = Reader(request, questions=QUESTIONS, policy=policy)
     r.reject_unknown()
     r.raise_if_errors()
-    # The registration answer without its calendar file: the plan makes its own.
-    reg = registration.answer({"tool": "registration", **{k: request[k] for k in REGISTRATION_ASKS if k in request}},
-                              policy, today)
-    today = dt.date.fromisoformat(reg["today"])
-    stage = reg["stage"]
-    periods = _hours(request, reg, _periods(reg, policy), policy, today)
+    # The registration rules' facts, said once: the plan shows their steps, dates and stage.
+    f = registration.facts({"tool": "registration", **{k: request[k] for k in REGISTRATION_ASKS if k in request}},
+                           policy, today)
+    reg = registration.words(f, policy)
+    today = f.asked.today
+    periods = _hours(request, f, _periods(f, reg, policy), policy, today)
     cert = None
     if request.get("results_published_on") not in (None, ""):
-        cert = certificate.answer({"tool": "certificate", "results_published_on": request["results_published_on"]},
-                                  policy, today)
+        # Asked with the results date only: the certificate rules' facts are the paper estimate.
+        cert = certificate.facts({"tool": "certificate", "results_published_on": request["results_published_on"]},
+                                 policy, today)
+        assert cert.paper is not None
 
     shown = [p for p in periods if not p["assumed"]]
-    current = stage.get("period") or 1
+    current = f.stage.period or 1
     near = [p for p in shown if current <= p["index"] <= current + 1]
-    next_step = _next(reg, periods, today)
-    events = (registration.calendar_events(reg, near, today, registration.case_key(reg))
-              + (certificate.calendar_events(cert, today) if cert else []))
+    next_step = _next_words(*_next(f, reg, periods), reg)
+    return {
+        "ok": True,
+        "tool": "plan",
+        "level": reg["level"],
+        "passed_on": reg["passed_on"],
+        "first_registered_on": reg["first_registered_on"],
+        "reregistered_on": reg["reregistered_on"],
+        "results_published_on": None if cert is None else iso(cert.paper.results),
+        "today": reg["today"],
+        "stage": reg["stage"],
+        "next": next_step,
+        "first_registration": reg["first_registration"],
+        "periods": [_public(p) for p in periods],
+        "deadlines": _deadlines(reg, near),
+        "records": _records(periods),
+        "certificate": None if cert is None else certificate.paper_fields(cert),
+        "calendar": ics.attachment(registration.calendar_events(reg, near, today, registration.case_key(reg))
+                                   + (certificate.calendar_events(cert, today) if cert else []),
+                                   today, QUESTIONS.title, CALENDAR_FILE),
+    } | _said(reg, next_step, shown, periods, cert, policy) | {
+        "local_notice": reg["local_notice"],
+    }
+
+
+def _said(reg: dict[str, Any], next_step: dict[str, Any], shown: list[dict[str, Any]], periods: list[dict[str, Any]],
+          cert: certificate.Facts | None, policy: Policy) -> dict[str, Any]:
+    """What the plan says: the dates and steps shown (registration's for the periods shown,
+    each period's hours, the certificate's) and the summary."""
     keys = {f"periods[{p['index'] - 1}]" for p in shown}
     date_list = [d for d in reg["dates"] if d["key"].split(".")[0] in keys or d["key"].startswith("first_registration")]
     explanation = reg["explanation"] + [
@@ -87,49 +119,25 @@ def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[st
         for p in periods if p["training"]
     ]
     if cert is not None:
-        date_list += cert["dates"]
-        explanation += cert["explanation"]
-    return {
-        "ok": True,
-        "tool": "plan",
-        "level": reg["level"],
-        "passed_on": reg["passed_on"],
-        "first_registered_on": reg["first_registered_on"],
-        "reregistered_on": reg["reregistered_on"],
-        "results_published_on": cert["results_published_on"] if cert else None,
-        "today": reg["today"],
-        "stage": stage,
-        "next": next_step,
-        "first_registration": reg["first_registration"],
-        "periods": [_public(p) for p in periods],
-        "deadlines": _deadlines(reg, near),
-        "records": _records(periods),
-        "certificate": None if cert is None else {
-            "electronic_available": cert["electronic_available"],
-            "electronic_since": cert["electronic_since"],
-            "paper_expected": cert["paper_expected"],
-        },
-        "calendar": ics.attachment(events, today, QUESTIONS.title, CALENDAR_FILE),
-        "dates": date_list,
-        "summary": reg["summary"] if reg["next_step"] else f"{stage['text']}下一步：{next_step['text']}",
-        "explanation": explanation,
-        "local_notice": reg["local_notice"],
-    }
+        said = certificate.paper_words(cert.paper, cert.since_rule, policy)
+        date_list += said.dates
+        explanation += said.steps
+    summary = reg["summary"] if reg["next_step"] else f"{reg['stage']['text']}下一步：{next_step['text']}"
+    return {"dates": date_list, "summary": summary, "explanation": explanation}
 
 
-def _periods(reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
+def _periods(f: registration.Facts, reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
     """The registration periods up to the one after today's.  Before the first registration,
     one assumed period: the first, as it would run if the worker registered on the day the
     registration rules count its hours from (today, or the pass date when that is later)."""
-    periods = reg["periods"]
-    if not periods:
-        start = max(dt.date.fromisoformat(reg["passed_on"]), dt.date.fromisoformat(reg["today"]))
-        return [{"index": 1, "assumed": True, "start": iso(start), "required_hours": reg["required_hours"]}]
-    current = reg["stage"].get("period") or 1
+    if not f.found.periods:
+        start = max(f.asked.passed_on, f.asked.today)
+        return [{"index": 1, "assumed": True, "start": iso(start), "required_hours": f.required_hours}]
+    current = f.stage.period or 1
     return [p | {"assumed": False} for p in registration.periods_ahead(reg, policy)[: current + 1]]
 
 
-def _hours(request: dict[str, Any], reg: dict[str, Any], periods: list[dict[str, Any]], policy: Policy,
+def _hours(request: dict[str, Any], reg_facts: registration.Facts, periods: list[dict[str, Any]], policy: Policy,
            today: dt.date) -> list[dict[str, Any]]:
     """Each period with its hours, as the training rules count them: every record is offered
     to every period, and each period counts only its own."""
@@ -143,7 +151,7 @@ def _hours(request: dict[str, Any], reg: dict[str, Any], periods: list[dict[str,
         if not p["assumed"]:
             ask["period_end"] = p["end"]
         # The training rules' facts: the plan words only what it shows of them.
-        f = training.facts({"tool": "training", "level": reg["level"], "records": request.get("records") or [], **ask},
+        f = training.facts({"tool": "training", "level": reg_facts.asked.level, "records": request.get("records") or [], **ask},
                            policy, today)
         out.append(p | {"end": iso(f.period.end), "training": f, "hours": training.totals(f),
                         "records": training.record_words(f)})
@@ -188,31 +196,50 @@ def _records(periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _next(reg: dict[str, Any], periods: list[dict[str, Any]], today: dt.date) -> dict[str, Any]:
-    """The next thing to do, its date and the guide that explains it."""
-    z = dates.zh_date
-    stage = reg["stage"]
-    code = stage["code"]
-    first = reg["first_registration"]
-    deadline = registration.first_last_day(reg)
-    may_move = registration.MAY_MOVE if first["holiday_check"] == "unknown" else ""
+def _next(f: registration.Facts, reg: dict[str, Any], periods: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The next thing to do, as a code and its values (NEXT_WORDS says it): the first
+    registration, a late state's own step, the re-registration open now, or before the next
+    window opens, the hours still short or the window itself."""
+    code = f.stage.code
     if code in ("not_passed_yet", "first_registration_open"):
-        return _step("first", f"办理首次登记，最晚{z(deadline)}。{may_move}", deadline)
-    if reg["next_step"]:
-        # Late: the registration rules' own next step (what the rules leave open, who to ask).
-        return reg["next_step"] | {"date": None}
+        return "first", {"day": f.first_deadline, "may_move": f.first_check.status == "unknown"}
+    if code in registration.LATE:
+        return "late", {}
     p = registration.next_period(reg, periods)
     t = p.get("hours")
-    short = f"还差{t['remaining_hours']}小时继续教育学时（本期需{t['required_hours']}小时）" if t and not t["met"] else ""
+    short = {"remaining": t["remaining_hours"], "required": t["required_hours"]} if t and not t["met"] else None
     if code == "reregistration_open":
-        last = registration.last_day(p)
-        extra = f"办理时要提交继续教育证明，{short}。" if short else ""
-        may = registration.MAY_MOVE if p["holiday_check"] == "unknown" else ""
-        return _step("reregistration", f"办理第{p['index']}次再登记，最晚{z(last)}。{extra}{may}", last)
-    opens = dt.date.fromisoformat(p["reregistration_opens"])
-    if short:
-        return _step("hours", f"在第{p['index']}次再登记受理期开始（{z(opens)}）前，{short}。", opens)
-    return _step("reregistration", f"第{p['index']}次再登记从{z(opens)}开始受理。", opens)
+        return "reregister", {"index": p["index"], "day": registration.last_day(p), "short": short,
+                              "may_move": p["holiday_check"] == "unknown"}
+    return "hours" if short else "opens", {"index": p["index"], "day": dt.date.fromisoformat(p["reregistration_opens"]),
+                                           "short": short}
+
+
+def _short(short: dict[str, Any]) -> str:
+    return f"还差{short['remaining']}小时继续教育学时（本期需{short['required']}小时）"
+
+
+def _may(may_move: bool) -> str:
+    return registration.MAY_MOVE if may_move else ""
+
+
+# Each next step said, and the guide that explains it.
+NEXT_WORDS: dict[str, tuple[str, Callable[..., str]]] = {
+    "first": ("first", lambda day, may_move: f"办理首次登记，最晚{dates.zh_date(day)}。{_may(may_move)}"),
+    "reregister": ("reregistration", lambda index, day, short, may_move: (
+        f"办理第{index}次再登记，最晚{dates.zh_date(day)}。"
+        f"{f'办理时要提交继续教育证明，{_short(short)}。' if short else ''}{_may(may_move)}")),
+    "hours": ("hours", lambda index, day, short: f"在第{index}次再登记受理期开始（{dates.zh_date(day)}）前，{_short(short)}。"),
+    "opens": ("reregistration", lambda index, day, short: f"第{index}次再登记从{dates.zh_date(day)}开始受理。"),
+}
+
+
+def _next_words(code: str, values: dict[str, Any], reg: dict[str, Any]) -> dict[str, Any]:
+    if code == "late":
+        # The registration rules' own next step (what the rules leave open, who to ask).
+        return reg["next_step"] | {"date": None}
+    guide, said = NEXT_WORDS[code]
+    return _step(guide, said(**values), values["day"])
 
 
 def _step(guide: str, text: str, day: dt.date | None) -> dict[str, Any]:

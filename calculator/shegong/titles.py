@@ -3,7 +3,9 @@
 The routes are data (``policy.json`` → ``titles.routes``), quoted from the notice as the
 source article gives it, and dated like every value: the routes and the notice's
 effective date are those in force on the day asked about (``today``).  This module only
-dates them and checks each of the notice's requirements against the request.
+dates them and checks each of the notice's requirements against the request: ``facts``
+does that, with a code and its values for each thing it finds, and ``words`` says them
+(``WORDS`` for a route's condition, ``SUMMARY_WORDS`` for the summary).
 
 A route is open (``eligible: true``) only when every requirement is known from the
 request and met.  "取得…满N年" (years held) is dated like every other period here: the
@@ -28,13 +30,6 @@ from .policy import ROUTES, NotInForce, Policy
 from .questions import Field, Questions
 
 EFFECTIVE = "title.tianjin_effective"
-# What each route lets the holder do, as a verb phrase: the summary puts it before the target.
-ROUTE_ZH = {
-    "direct": "直接对应",
-    "appoint": "可由单位自主聘任",
-    "apply": "可申报评审",
-    "evaluate": "可申报",
-}
 
 
 def from_options(policy: Policy) -> tuple[str, ...]:
@@ -78,41 +73,17 @@ QUESTIONS = Questions(
 
 
 def evaluate(request: dict[str, Any], policy: Policy, today: dt.date) -> dict[str, Any]:
-    start, asked, routes = _read(request, policy, today)
-    since, work, series, today = asked.since, asked.work, asked.series, asked.today
-    outcomes: list[dict[str, Any]] = []
-    states: list[State] = []
-    explanation = [step(
-        f"以下为天津市的规定，自{dates.zh_date(asked.effective)}起施行；其他省市以当地规定为准。",
-        policy.cite(EFFECTIVE, on=today),
-        EFFECTIVE,
-    )]
-    for route in routes["value"]:
-        if route["from"] != start:
-            continue
-        cite = policy.cite_document(routes["document"], route["article"])
-        outcome, state = _outcome(route, policy, start, asked)
-        needs = state.waiting if state.waiting in ("since", "condition") else None
-        outcomes.append(outcome | {"needs": needs} | citing(cite))
-        states.append(state)
-        # The caveat says what to rely on where the data is not the notice's own words.
-        text = (route["text"] + ("（据通知原文节选）" if route.get("condensed") else "")
-                + (f"（{route['caveat']}）" if route.get("caveat") else ""))
-        explanation.append(step(text, (cite, CIVIL_CODE_COUNTING) if route["years"] else cite))
+    return words(facts(request, policy, today), policy)
 
-    return {
-        "ok": True,
-        "tool": "title",
-        "from": start,
-        "since": iso(since),
-        "work_years": work,
-        "today": iso(today),
-        "series": series,
-        "region": "天津市",
-        "outcomes": outcomes,
-        "summary": _summary(start, outcomes, states),
-        "explanation": explanation,
-    }
+
+# --- facts: dates, numbers and codes ---------------------------------------------------
+
+
+def facts(request: dict[str, Any], policy: Policy, today: dt.date) -> "Facts":
+    """The request read, and how each route from its starting point stands on its day."""
+    start, asked, routes = _read(request, policy, today)
+    found = [_outcome(route, policy, start, asked) for route in routes["value"] if route["from"] == start]
+    return Facts(start, asked, routes["document"], found, _standing(start, found))
 
 
 def _read(request: dict[str, Any], policy: Policy, today: dt.date) -> tuple[str, "Asked", dict[str, Any]]:
@@ -150,33 +121,9 @@ def _full_years(since: dt.date, today: dt.date) -> int:
     return years
 
 
-# What a route's condition says beyond the notice's words: a code and its values (WORDS says them).
+# What a route's condition says beyond the notice's words, and what the summary says: a
+# code and its values (WORDS and SUMMARY_WORDS say them).
 Said = tuple[str, dict[str, Any]]
-
-
-def _listed(listed: tuple[str, ...]) -> str:
-    return f"{'、'.join(listed)}等{len(listed)}个系列"
-
-
-WORDS: dict[str, Callable[..., str]] = {
-    "condition": lambda cond: f"条件是{cond}，本计算器无法判断是否符合，请对照相应的标准条件。",
-    "prerequisite": lambda cond: f"前提是{cond}，本计算器无法判断是否符合。",
-    "series_ask": lambda listed: f"这条路径只适用于{_listed(listed)}；填写{QUESTIONS.field('series').label}即可判断。",
-    "series_out": lambda listed, series: f"这条路径只适用于{_listed(listed)}，{series}不在其中。",
-    "series_in": lambda listed: f"只适用于{_listed(listed)}。",
-    "years_from_since": lambda since, years, day, earliest: (
-        f"按取得日期{dates.zh_date(since)}计算，{'最早' if earliest else ''}满{years}年之日为{dates.zh_date(day)}"),
-    "before_effective": lambda effective: f"，早于本通知施行之日，所以从施行之日{dates.zh_date(effective)}起算。",
-    "after_effective": lambda: "，晚于本通知施行之日，以满年限之日为准。",
-    "since_ask": lambda start, years: f"填写取得{start}的日期，即可算出满{years}年的日期。",
-    "work_then": lambda work, years: f"到那时还要取得后确实从事{work}满{years}年。",
-    "work_short": lambda given, short: f"你填写的{WORK_LABEL}是{given}年，还差{short}年",
-    "work_soonest": lambda work, day, years: f"：即使从今天起一直从事{work}，最早也要到{dates.zh_date(day)}才可能满{years}年。",
-    "work_until": lambda work, years: f"：到那时还要确实从事{work}满{years}年。",
-    "work_ask": lambda work, years: (f"通知要求取得后从事{work}满{years}年，不是持有满{years}年："
-                                     f"是否满足，填写「{WORK_LABEL}」即可判断。"),
-    "work_given": lambda given, years, enough: f"你填写的{WORK_LABEL}是{given}年，{'已' if enough else '还不'}满{years}年。",
-}
 
 
 @dataclass(frozen=True)
@@ -207,8 +154,35 @@ class State:
     def eligible(self) -> bool | None:
         return False if False in self.met else None if None in self.met else True
 
+    @property
+    def sure(self) -> bool:
+        """Nothing but time stands between the holder and the route."""
+        return not (self.asks or self.unchecked or None in self.met)
 
-def _outcome(route: dict[str, Any], policy: Policy, start: str, a: Asked) -> tuple[dict[str, Any], State]:
+
+@dataclass
+class Route:
+    """One route from the starting point: its data (policy.json), and how it stands."""
+
+    route: dict[str, Any]
+    series: str | None  # the series it is about: the reader's, once known to be one it applies to
+    eligible_from: dt.date | None
+    state: State
+    said: list[Said]  # its condition beyond the notice's words, as codes
+
+
+@dataclass
+class Facts:
+    """What the Tianjin notice makes of the request, with no words."""
+
+    start: str
+    asked: Asked
+    document: str  # the notice the routes are from
+    routes: list[Route]  # those from ``start``, in the notice's order
+    standing: list[Said]  # what the summary says, as codes
+
+
+def _outcome(route: dict[str, Any], policy: Policy, start: str, a: Asked) -> Route:
     """One route: whether it is open on ``today``, from when, on what condition, and what it waits for."""
     st = State()
     said: list[Said] = []
@@ -236,17 +210,7 @@ def _outcome(route: dict[str, Any], policy: Policy, start: str, a: Asked) -> tup
             said.append(("series_in", {"listed": skill_series}))
             route_series = a.series
     st.waiting = _waiting(st, a, route)
-    eligible = st.eligible
-    return {
-        "target": route["target"],
-        "target_text": route["target_text"],
-        "series": route_series,
-        "route": route["route"],
-        "route_text": route.get("route_text") or ROUTE_ZH[route["route"]],
-        "eligible": eligible,
-        "eligible_from": iso(eligible_from),
-        "condition": f"{route['text']}。{''.join(WORDS[code](**values) for code, values in said)}",
-    }, st
+    return Route(route, route_series, eligible_from, st, said)
 
 
 def _earliest(route: dict[str, Any], a: Asked, said: list[Said], earliest: bool) -> dt.date:
@@ -321,36 +285,147 @@ def _waiting(st: State, a: Asked, route: dict[str, Any]) -> str | None:
     return "since" if "since" in st.asks else "condition"
 
 
-def _named(o: dict[str, Any]) -> str:
-    return f"{o['route_text']}{o['target_text']}"
-
-
-def _summary(start: str, outcomes: list[dict[str, Any]], states: list[State]) -> str:
-    """Open routes are "可走"; a conditional one never is, it is named with its condition."""
-    open_now = [o for o in outcomes if o["eligible"] is True]
-    later = [(o, s) for o, s in zip(outcomes, states) if s.waiting == "years"]
-    parts = []
+def _standing(start: str, routes: list[Route]) -> list[Said]:
+    """What the summary says: the routes open now (a conditional one never is), or else the
+    first to open by time, or that a date would tell; then the routes a field would decide,
+    and those no field can."""
+    open_now = [r for r in routes if r.state.eligible is True]
+    later = [r for r in routes if r.state.waiting == "years"]
+    out: list[Said] = []
     if open_now:
-        parts.append(f"在天津，持{start}目前可走：{'、'.join(_named(o) for o in open_now)}。")
+        out.append(("open_now", {"start": start, "routes": open_now}))
     elif later:
-        first, state = min(later, key=lambda pair: pair[0]["eligible_from"])
-        day = dates.zh_date(dt.date.fromisoformat(first["eligible_from"]))
-        sure = not (state.asks or state.unchecked or None in state.met)
-        parts.append(f"在天津，持{start}将从{day}起{_named(first)}。" if sure
-                     else f"在天津，持{start}最早从{day}起{_named(first)}，还有其他条件（见下）。")
-    waiting = [s.waiting for s in states]
-    if "since" in waiting and not open_now and not later:
-        parts.append(f"在天津，持{start}需满足年限要求；填写取得日期即可算出何时符合条件。")
-    others = [(o, s) for o, s in zip(outcomes, states) if o["eligible"] is None and s.waiting == "condition"]
-    lead = "另外，" if parts else f"在天津，持{start}："
-    unchecked = [o for o, s in others if s.unchecked]
-    fillable = [(o, s) for o, s in others if not s.unchecked]
+        first = min(later, key=lambda r: r.eligible_from)
+        out.append(("opens_on" if first.state.sure else "opens_earliest",
+                    {"start": start, "route": first, "day": first.eligible_from}))
+    elif any(r.state.waiting == "since" for r in routes):
+        out.append(("since_needed", {"start": start}))
+    others = [r for r in routes if r.state.eligible is None and r.state.waiting == "condition"]
+    fillable = [r for r in others if not r.state.unchecked]
+    unchecked = [r for r in others if r.state.unchecked]
     if fillable:
-        asks = list(dict.fromkeys(f"「{QUESTIONS.field(name).label}」" for _o, s in fillable for name in s.asks))
-        parts.append(f"{lead}{'、'.join(_named(o) for o, _s in fillable)}还要看{'和'.join(asks)}（见下），填写后即可判断。")
-        lead = "另外，"
+        asks = list(dict.fromkeys(name for r in fillable for name in r.state.asks))
+        out.append(("fillable", {"start": start, "routes": fillable, "asks": asks}))
     if unchecked:
-        parts.append(f"{lead}{'、'.join(_named(o) for o in unchecked)}有前提条件（见下），本计算器无法判断是否符合。")
-    if not parts:
-        return f"按你填写的情况，持{start}暂不符合天津这份通知中的对应条件，详见下面的说明。"
+        out.append(("unchecked", {"start": start, "routes": unchecked}))
+    return out or [("none", {"start": start})]
+
+
+# --- words: the response ---------------------------------------------------------------
+
+
+# What each route lets the holder do, as a verb phrase: the summary puts it before the target.
+ROUTE_ZH = {
+    "direct": "直接对应",
+    "appoint": "可由单位自主聘任",
+    "apply": "可申报评审",
+    "evaluate": "可申报",
+}
+REGION = "天津市"
+
+
+def _listed(listed: tuple[str, ...]) -> str:
+    return f"{'、'.join(listed)}等{len(listed)}个系列"
+
+
+WORDS: dict[str, Callable[..., str]] = {
+    "condition": lambda cond: f"条件是{cond}，本计算器无法判断是否符合，请对照相应的标准条件。",
+    "prerequisite": lambda cond: f"前提是{cond}，本计算器无法判断是否符合。",
+    "series_ask": lambda listed: f"这条路径只适用于{_listed(listed)}；填写{QUESTIONS.field('series').label}即可判断。",
+    "series_out": lambda listed, series: f"这条路径只适用于{_listed(listed)}，{series}不在其中。",
+    "series_in": lambda listed: f"只适用于{_listed(listed)}。",
+    "years_from_since": lambda since, years, day, earliest: (
+        f"按取得日期{dates.zh_date(since)}计算，{'最早' if earliest else ''}满{years}年之日为{dates.zh_date(day)}"),
+    "before_effective": lambda effective: f"，早于本通知施行之日，所以从施行之日{dates.zh_date(effective)}起算。",
+    "after_effective": lambda: "，晚于本通知施行之日，以满年限之日为准。",
+    "since_ask": lambda start, years: f"填写取得{start}的日期，即可算出满{years}年的日期。",
+    "work_then": lambda work, years: f"到那时还要取得后确实从事{work}满{years}年。",
+    "work_short": lambda given, short: f"你填写的{WORK_LABEL}是{given}年，还差{short}年",
+    "work_soonest": lambda work, day, years: f"：即使从今天起一直从事{work}，最早也要到{dates.zh_date(day)}才可能满{years}年。",
+    "work_until": lambda work, years: f"：到那时还要确实从事{work}满{years}年。",
+    "work_ask": lambda work, years: (f"通知要求取得后从事{work}满{years}年，不是持有满{years}年："
+                                     f"是否满足，填写「{WORK_LABEL}」即可判断。"),
+    "work_given": lambda given, years, enough: f"你填写的{WORK_LABEL}是{given}年，{'已' if enough else '还不'}满{years}年。",
+}
+
+
+def _named(r: Route) -> str:
+    return f"{_route_text(r.route)}{r.route['target_text']}"
+
+
+def _names(routes: list[Route]) -> str:
+    return "、".join(_named(r) for r in routes)
+
+
+def _route_text(route: dict[str, Any]) -> str:
+    return route.get("route_text") or ROUTE_ZH[route["route"]]
+
+
+# The summary's parts; ``lead`` opens a part about the routes still to decide ("另外，" after another part).
+SUMMARY_WORDS: dict[str, Callable[..., str]] = {
+    "open_now": lambda start, routes, **_: f"在天津，持{start}目前可走：{_names(routes)}。",
+    "opens_on": lambda start, route, day, **_: f"在天津，持{start}将从{dates.zh_date(day)}起{_named(route)}。",
+    "opens_earliest": lambda start, route, day, **_: (
+        f"在天津，持{start}最早从{dates.zh_date(day)}起{_named(route)}，还有其他条件（见下）。"),
+    "since_needed": lambda start, **_: f"在天津，持{start}需满足年限要求；填写取得日期即可算出何时符合条件。",
+    "fillable": lambda lead, routes, asks, **_: (
+        f"{lead}{_names(routes)}还要看{'和'.join(f'「{QUESTIONS.field(name).label}」' for name in asks)}"
+        "（见下），填写后即可判断。"),
+    "unchecked": lambda lead, routes, **_: f"{lead}{_names(routes)}有前提条件（见下），本计算器无法判断是否符合。",
+    "none": lambda start, **_: f"按你填写的情况，持{start}暂不符合天津这份通知中的对应条件，详见下面的说明。",
+}
+
+
+def words(f: Facts, policy: Policy) -> dict[str, Any]:
+    """The response: the facts, each route and step said and cited."""
+    a = f.asked
+    explanation = [step(f"以下为天津市的规定，自{dates.zh_date(a.effective)}起施行；其他省市以当地规定为准。",
+                        policy.cite(EFFECTIVE, on=a.today), EFFECTIVE)]
+    outcomes = []
+    for r in f.routes:
+        cite = policy.cite_document(f.document, r.route["article"])
+        outcomes.append(_route_words(r) | citing(cite))
+        explanation.append(step(_notice_words(r.route), (cite, CIVIL_CODE_COUNTING) if r.route["years"] else cite))
+    return {
+        "ok": True,
+        "tool": "title",
+        "from": f.start,
+        "since": iso(a.since),
+        "work_years": a.work,
+        "today": iso(a.today),
+        "series": a.series,
+        "region": REGION,
+        "outcomes": outcomes,
+        "summary": _summary_words(f.standing),
+        "explanation": explanation,
+    }
+
+
+def _route_words(r: Route) -> dict[str, Any]:
+    route, waiting = r.route, r.state.waiting
+    return {
+        "target": route["target"],
+        "target_text": route["target_text"],
+        "series": r.series,
+        "route": route["route"],
+        "route_text": _route_text(route),
+        "eligible": r.state.eligible,
+        "eligible_from": iso(r.eligible_from),
+        "condition": f"{route['text']}。{''.join(WORDS[code](**values) for code, values in r.said)}",
+        "needs": waiting if waiting in ("since", "condition") else None,
+    }
+
+
+def _notice_words(route: dict[str, Any]) -> str:
+    """The notice's words for a route; the caveat says what to rely on where the data is not
+    the notice's own words."""
+    return (route["text"] + ("（据通知原文节选）" if route.get("condensed") else "")
+            + (f"（{route['caveat']}）" if route.get("caveat") else ""))
+
+
+def _summary_words(standing: list[Said]) -> str:
+    parts: list[str] = []
+    for code, values in standing:
+        lead = "另外，" if parts else f"在天津，持{values['start']}："
+        parts.append(SUMMARY_WORDS[code](lead=lead, **values))
     return "".join(parts)
