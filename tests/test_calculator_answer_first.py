@@ -193,6 +193,9 @@ def test_the_result_is_short_and_answers_first(ctx, site_url, tool):
     step = response.get("next_step") or response.get("next")
     if step:
         assert first_screen["next"] == 1, first_screen
+        # A late state's step is edged as a warning, on every page alike.
+        late = step.get("late", True)
+        assert ("sg-no" if late else "sg-yes") in page.locator("#sg-result .sg-next-step").get_attribute("class")
         if step.get("guide"):
             assert first_screen["link"] >= 1, first_screen
 

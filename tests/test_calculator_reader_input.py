@@ -168,7 +168,7 @@ def test_the_late_reader_gets_a_next_step_and_a_guide(fresh, site_url):
     page.fill("#sg-today", "2026-12-07")
     settled(page, "ok")
     assert "逾期未再登记" in page.inner_text("#sg-answer")
-    assert page.locator(".sg-next a").first.get_attribute("href").endswith("registration/reregistration/")
+    assert page.locator(".sg-next-step a").first.get_attribute("href").endswith("registration/reregistration/")
 
 
 def test_a_training_period_that_ended_is_named_as_ended(fresh, site_url):

@@ -46,7 +46,9 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
     page.click("[data-example]")
     settled(page, "ok")
     assert page.locator("#sg-records-body tr").count() == 2
-    assert page.locator(".sg-next a").get_attribute("href") == "../../registration/continuing-education/"
+    assert page.locator(".sg-next-step a").get_attribute("href") == "../../registration/continuing-education/"
+    # Nothing is late: the step is a plan, not a warning (test_calculator_answer_first: late).
+    assert "sg-yes" in page.locator(".sg-next-step").get_attribute("class")
     assert page.locator("svg.sg-timeline title").text_content() == "我的时间表"
     assert "首次登记受理期" in page.locator("svg.sg-timeline desc").text_content()
     assert axe_violations(page) == []
@@ -94,7 +96,7 @@ def test_plan_from_the_home_page_by_keyboard_with_its_calendar_file(ctx, site_ur
     assert page.locator("svg.sg-timeline .sg-tl-window").count() == len(expected["periods"])
 
     # The calendar file, by keyboard: the rules' own text, as icalendar reads it.
-    page.focus(".sg-next a")
+    page.focus(".sg-next-step a")
     press_until(page, ".sg-ics", limit=30)
     with page.expect_download() as dl:
         page.keyboard.press("Enter")

@@ -235,11 +235,12 @@ NEXT_WORDS: dict[str, tuple[str, Callable[..., str]]] = {
 
 
 def _next_words(code: str, values: dict[str, Any], reg: dict[str, Any]) -> dict[str, Any]:
+    """The next step in words; ``late`` marks a late state's (a page shows it as a warning)."""
     if code == "late":
         # The registration rules' own next step (what the rules leave open, who to ask).
-        return reg["next_step"] | {"date": None}
+        return reg["next_step"] | {"date": None, "late": True}
     guide, said = NEXT_WORDS[code]
-    return _step(guide, said(**values), values["day"])
+    return _step(guide, said(**values), values["day"]) | {"late": False}
 
 
 def _step(guide: str, text: str, day: dt.date | None) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 // next, the hours of each period, a timeline and the calendar file. Every date, number
 // and sentence comes from the response (shegong.plan, composed of the other tools' rules);
 // the calendar file is the response's own text (shegong.ics), offered as a download.
-import { runTool, readFields, writeFields, dateValue, compact, el, zhDate, datesTable, icsButton, guideHref } from "./ui.mjs";
+import { runTool, readFields, writeFields, dateValue, compact, el, zhDate, datesTable, icsButton, nextStepBlock } from "./ui.mjs";
 import { KINDS, recordsTable, recordsRequest } from "./records.mjs";
 import { timelineSvg } from "./timeline.mjs";
 import { answerFirst, more } from "./answer.mjs";
@@ -76,16 +76,6 @@ function request(values) {
 }
 
 // --- the result ----------------------------------------------------------------------
-
-/** The next step: when, and the guide; its words are in the answer sentence already. */
-function nextStep(res) {
-  const n = res.next;
-  return el("section", { class: "sg-next sg-next-step admonition tip", "aria-labelledby": "sg-next-title" },
-    el("h3", { id: "sg-next-title", class: "admonition-title" }, "下一步"),
-    res.summary.includes(n.text) ? null : el("p", {}, n.text),
-    n.date ? el("p", {}, "日期：", el("time", { datetime: n.date }, zhDate(n.date))) : null,
-    el("p", {}, "怎么办理：", el("a", { href: guideHref(n.guide.path) }, `阅读指南「${n.guide.title}」`)));
-}
 
 function deadlinesTable(res) {
   return el("table", { class: "sg-dates sg-deadlines" },
@@ -194,7 +184,7 @@ function render(res) {
   res.records.forEach((r, i) => recordRows.counted(i, where(r)));
   recordRows.answered(res.records.length);
   return answerFirst(res, {
-    next: nextStep(res),
+    next: nextStepBlock(res.next, res.summary),
     facts: keyFacts(res),
     rest: [
       deadlinesTable(res),

@@ -15,7 +15,6 @@ const form = document.getElementById("sg-form");
 const input = form.elements.namedItem("file");
 const saveBox = form.elements.namedItem("save");
 const result = document.getElementById("sg-result");
-const answer = document.getElementById("sg-answer");
 
 let current = null; // {response, text, name}
 let chosen = null; // the file last chosen: {name, buffer}, computed again on 重试

@@ -81,14 +81,18 @@ export function refs(ids) {
   return (ids || []).map((n) => el("a", { href: `#sg-source-${n}`, class: "sg-ref", "aria-label": `依据［${n}］` }, `［${n}］`));
 }
 
-/** A next step ({text, guide} from the rules): what to do, and the guide. When the answer
- * sentence (``said``) already says what to do, only the guide is added, not the words again. */
+/** A next step ({text, guide, date?, late?} from the rules): what to do, by when, and the
+ * guide. When the answer sentence (``said``) already says what to do, only the date and the
+ * guide are added, not the words again.  A late state's step (every tool's ``next_step``;
+ * the plan's ``next`` when ``late``) is edged as a warning, any other as a plan. */
 export function nextStepBlock(step, said = "") {
   if (!step) return null;
   const repeated = said && said.includes(step.text);
-  return el("section", { class: "sg-outcome sg-no sg-next-step", "aria-labelledby": "sg-next-title" },
+  const late = step.late !== false;
+  return el("section", { class: `sg-outcome ${late ? "sg-no" : "sg-yes"} sg-next-step`, "aria-labelledby": "sg-next-title" },
     el("h3", { id: "sg-next-title" }, "下一步"),
     repeated ? null : el("p", {}, step.text),
+    step.date ? el("p", {}, "日期：", el("time", { datetime: step.date }, zhDate(step.date))) : null,
     step.guide ? el("p", {}, "怎么办理：", el("a", { href: guideHref(step.guide.path), class: "sg-guide-link" }, `阅读指南「${step.guide.title}」`)) : null);
 }
 
