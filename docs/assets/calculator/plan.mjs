@@ -170,13 +170,19 @@ function where(r) {
   return `第${r.period}期 ${r.status === "pending" ? "待审核" : hours(r.counted_hours)}`;
 }
 
-/** The period the reader is in now (the rules name it): its window and its hours matter. */
+/** The period the rules name (the reader's now, or the one whose window was missed): its
+ * window and its hours matter.  When the rules say the step is late, that window is over
+ * and the re-registration dates the reader gave are shown beside it. */
 function keyFacts(res) {
   const p = res.periods.find((q) => q.index === res.stage.period);
   if (!p) return [["首次登记最晚", zhDate(res.first_registration.deadline)]];
+  const late = res.next.late;
+  const given = res.reregistered_on || [];
   return [
-    [`第${p.index}次再登记受理期`, `${zhDate(p.reregistration_opens)} 至 ${zhDate(p.reregistration_deadline)}`],
-    p.required_hours === null ? null : ["本期继续教育", `还差 ${p.remaining_hours} 小时（已计入 ${p.counted_hours} 小时，需要 ${p.required_hours} 小时）`],
+    [`第${p.index}次再登记受理期${late ? "（已结束）" : ""}`, `${zhDate(p.reregistration_opens)} 至 ${zhDate(p.reregistration_deadline)}`],
+    late && given.length ? ["你填写的再登记日期", given.map((d) => zhDate(d)).join("、")] : null,
+    p.required_hours === null ? null : [late ? `第${p.index}个登记有效期的继续教育` : "本期继续教育",
+      `还差 ${p.remaining_hours} 小时（已计入 ${p.counted_hours} 小时，需要 ${p.required_hours} 小时）`],
   ];
 }
 
