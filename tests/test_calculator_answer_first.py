@@ -39,7 +39,7 @@ RECORDS = [
 ]
 
 # tool -> (what the form keeps, the request the page sends for it). The kept values are
-# the form's own (ui.mjs reads them back into the form); the request is the same case as
+# the form's own (formstate.mjs reads them back into the form); the request is the same case as
 # the rules take it, for the citations the rules give.
 CASES = {
     # Registered late in each period: three periods, every window, a holiday move.

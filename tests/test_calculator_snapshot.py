@@ -1,4 +1,4 @@
-"""The calculator's Python memory snapshot (docs/assets/calculator/worker.mjs).
+"""The calculator's Python memory snapshot (docs/assets/calculator/snapshot.mjs, started by worker.mjs).
 
 A first visit boots Pyodide, imports the rules, makes a snapshot before reading any
 request and stores it in Cache Storage; later visits restore from it, online and

@@ -80,7 +80,7 @@ def test_the_team_page(browser, own_server):
     ctx = new_context(browser, own_server.url)  # 390 px wide, as a phone
     page = ctx.new_page()
     page.goto(own_server.url + "calculator/team/")
-    # What the page promises about names, and its own packages (no snapshot: worker.mjs).
+    # What the page promises about names, and its own packages (no snapshot: Page(snapshot=False) in shegong/team.py).
     text = page.inner_text(".sg-privacy")
     assert "不会发送到任何地方" in text and "在本机保存" in text and "清除数据" in text
     cfg = json.loads(page.eval_on_selector("#sg-config", "e => e.textContent"))

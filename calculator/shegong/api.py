@@ -129,7 +129,7 @@ def evaluate(request: Any, today: dt.date | None = None, policy: Policy | None =
     try:
         request = parse(request)
         tool = request.get("tool")
-        accepted = "、".join(f"{k}({v})" for k, v in TOOL_ZH.items())
+        accepted = "、".join(f"{k}（{v}）" for k, v in TOOL_ZH.items())
         if tool is None:
             return _failure([{"field": "tool", "message": f"缺少「计算器类型」（tool）。可填：{accepted}。"}])
         if not isinstance(tool, str) or tool.strip() not in TOOLS:

@@ -381,7 +381,7 @@ def _worked_out(r: Reader, policy: Policy, on: dt.date) -> Period | None:
 
 def _missed_words(period: Period) -> str:
     return (f"第{period.index}次再登记的受理期已过，你填写的再登记日期中没有在受理期内的；之后的登记有效期无法推算，"
-            f"以下按第{period.index}个登记有效期计算。逾期如何办理，以当地民政部门通知为准。")
+            f"以下按第{period.index}个登记有效期计算。逾期如何办理，{registration.LOCAL}。")
 
 
 HOURS_GUIDE = {"title": "继续教育", "path": "registration/continuing-education.md"}

@@ -91,7 +91,7 @@ def type_date(page, element_id, iso):
 
 def settled(page, state: str = "ok") -> None:
     """The result area shows ``state`` (ok, errors, empty, failed) for the latest input:
-    no computation is scheduled or running (ui.mjs marks the result ``data-busy``)."""
+    no computation is scheduled or running (controller.mjs marks the result ``data-busy``)."""
     wait_for(
         page, """s => { const r = document.querySelector('#sg-result');
                   return r && r.dataset.state === s && !('busy' in r.dataset); }""",
