@@ -187,6 +187,6 @@ def export(response: dict[str, Any] | str, fmt: str) -> bytes:
     if fmt == "csv":
         return sheets.write_csv(workers)
     if fmt == "ics":
-        stamp = dt.datetime.combine(dt.date.fromisoformat(response["today"]), dt.time(), dt.timezone.utc)
-        return ics.calendar(list(batch.events(workers)), stamp, "社工登记期限（团队）").encode("utf-8")
+        stamp = ics.stamp(dt.date.fromisoformat(response["today"]))
+        return ics.calendar(list(batch.events(workers)), stamp, batch.CALENDAR_NAME).encode("utf-8")
     raise ValueError(f"unknown export format {fmt!r}; one of {sorted(EXPORTS)}")

@@ -41,7 +41,8 @@ OVERDUE = tuple(registration.LATE)
 FIELD_COLUMN = {**sheets.FIELD_COLUMN, "records": HOURS}
 RECORD_FIELD_COLUMN = {"kind": KIND, "date": DAY, "hours": RECORD_HOURS, "certified": QUALIFIED,
                        "passed": QUALIFIED, "awarded": QUALIFIED, "approved": APPROVED}
-RECORD_LABELS = {name: col for name, col in RECORD_FIELD_COLUMN.items()}
+# The team's calendar file, the same from the page (api.export) and the command line.
+CALENDAR_NAME = "社工登记期限（团队）"
 KIND_ZH = {"培训": "training", "社会工作培训": "training", "线上学习": "online", "网络学习": "online",
            "学历教育课程": "course", "课程": "course", "学历": "degree", "学位": "degree", "学历或学位": "degree",
            **{k: k for k in training.KINDS}}
@@ -90,7 +91,7 @@ def naming(row: Row, records: list[Row]) -> Naming:
     record, by that column."""
     def record(_name: str, i: int) -> Naming:
         if records:
-            return Naming(f"学习记录表第{records[i].number}行（第{row.number}行的人员）", RECORD_LABELS, cells=True)
+            return Naming(f"学习记录表第{records[i].number}行（第{row.number}行的人员）", RECORD_FIELD_COLUMN, cells=True)
         return Naming(f"第{row.number}行", {"hours": HOURS}, cells=True)
     return Naming(f"第{row.number}行", FIELD_COLUMN, record, cells=True)
 
@@ -134,9 +135,9 @@ def _deadline(reg: dict[str, Any], ahead: list[dict[str, Any]]) -> tuple[str | N
     if code == "not_passed_yet":
         return None, None, None, None
     if code in ("first_registration_open", "first_registration_missed"):
-        return registration.first_last_day(reg).isoformat(), "首次登记", reg["passed_on"], None
+        return reg["first_registration"]["deadline"], "首次登记", reg["passed_on"], None
     p = registration.next_period(reg, ahead)
-    return registration.last_day(p).isoformat(), f"第{p['index']}次再登记", p["reregistration_opens"], p
+    return p["reregistration_deadline"], f"第{p['index']}次再登记", p["reregistration_opens"], p
 
 
 def worker(row: Row, records: list[Row], policy: Policy, today: dt.date, columns: Iterable[str] = ()) -> dict[str, Any]:

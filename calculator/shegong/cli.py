@@ -220,19 +220,11 @@ def _write_result(out: Any, fmt: str, table: Any, rows: Any, today: Any) -> None
                 elif fmt == "json":
                     batch.write_json(table, rows, today, f)
                 else:
-                    stamp = _midnight_utc(today)
-                    for line in ics.lines(batch.events(rows), stamp, "社工登记期限（团队）"):
+                    for line in ics.lines(batch.events(rows), ics.stamp(today), batch.CALENDAR_NAME):
                         f.write(line)
         os.replace(part, out)
     finally:
         part.unlink(missing_ok=True)
-
-
-def _midnight_utc(day: Any) -> Any:
-    """Midnight UTC of ``day``: the team file's DTSTAMP, as api.export stamps it."""
-    import datetime as dt
-
-    return dt.datetime.combine(day, dt.time(), dt.timezone.utc)
 
 
 def render(response: dict[str, Any]) -> str:

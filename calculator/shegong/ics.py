@@ -187,11 +187,17 @@ def as_json(e: Event) -> dict[str, object]:
             "alarms": [(e.day + dt.timedelta(days=d)).isoformat() for d in e.alarms]}
 
 
+def stamp(day: dt.date) -> dt.datetime:
+    """A file's DTSTAMP: midnight UTC of ``day`` (the request's today), so the command line
+    and the page write the same bytes on the same day."""
+    return dt.datetime.combine(day, dt.time(), dt.timezone.utc)
+
+
 def attachment(events: list[Event], today: dt.date, name: str, filename: str) -> dict[str, object]:
     """A response's calendar: its events as JSON, the file itself (stamped with ``today``,
     so the command line and the page give the same bytes) and what a page says of it."""
     return {"filename": filename, "events": [as_json(e) for e in events],
-            "ics": calendar(events, dt.datetime.combine(today, dt.time(), dt.timezone.utc), name),
+            "ics": calendar(events, stamp(today), name),
             "note": note(events)}
 
 

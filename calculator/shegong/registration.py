@@ -406,11 +406,6 @@ def periods_ahead(reg: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
     return periods + [after | {"index": current + 1, "required_hours": _hours(policy, reg["level"], end)}]
 
 
-def first_last_day(reg: dict[str, Any]) -> dt.date:
-    """The last day of the first-registration window, moved past a holiday where the rules move it."""
-    return dt.date.fromisoformat(reg["first_registration"]["deadline"])
-
-
 def last_day(period: dict[str, Any]) -> dt.date:
     """The last day a re-registration window takes, moved past a holiday where the rules move it."""
     return dt.date.fromisoformat(period["reregistration_deadline"])
@@ -441,7 +436,7 @@ def calendar_events(reg: dict[str, Any], periods: list[dict[str, Any]], today: d
     first = reg["first_registration"]
     if reg["stage"]["code"] in ("not_passed_yet", "first_registration_open") and reg["first_registered_on"] is None:
         start = dt.date.fromisoformat(reg["passed_on"])
-        last = first_last_day(reg)
+        last = dt.date.fromisoformat(first["deadline"])
         may = MAY_MOVE if first["holiday_check"] == "unknown" else ""
         out += ics.window(ics.uid("first", start.isoformat(), case), "社工证首次登记受理期", start, last,
                           f"{first_window_text(first['window_years'], start, dt.date.fromisoformat(first['last_day']))}"

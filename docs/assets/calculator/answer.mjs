@@ -25,7 +25,7 @@ export function more(title, ...parts) {
 }
 
 /** 依据: the response's sources, each once, as the targets of the references. */
-export function sourcesList(sources) {
+function sourcesList(sources) {
   if (!sources || !sources.length) return null;
   return el("section", { class: "sg-sources", id: "sg-sources", "aria-labelledby": "sg-sources-title" },
     el("h3", { id: "sg-sources-title" }, "依据"),

@@ -70,7 +70,7 @@ function paramsToValues(params, names, form) {
 
 /** The fields whose value is still the example's (a list field: any of its items), leaving
  * out those where the example has the empty form's value (a default level, say). */
-export function exampleParts(values, example, empty = {}) {
+function exampleParts(values, example, empty = {}) {
   if (!example) return [];
   return Object.keys(values).filter((k) => {
     const v = values[k];
@@ -81,7 +81,7 @@ export function exampleParts(values, example, empty = {}) {
 }
 
 /** ``values`` with the example's parts emptied: what may be kept as the reader's. */
-export function withoutExample(values, example, fields, empty = {}) {
+function withoutExample(values, example, fields, empty = {}) {
   const out = { ...values };
   for (const k of fields) {
     out[k] = Array.isArray(values[k]) ? values[k].filter((item) => !example[k].some((e) => same(e, item))) : (empty[k] ?? "");

@@ -14,7 +14,6 @@ const TOOL = "team";
 const form = document.getElementById("sg-form");
 const input = form.elements.namedItem("file");
 const saveBox = form.elements.namedItem("save");
-const result = document.getElementById("sg-result");
 
 let current = null; // {response, text, name}
 let chosen = null; // the file last chosen: {name, buffer}, computed again on 重试
@@ -150,15 +149,18 @@ function exportButton(format, label, mime) {
   return button;
 }
 
+/** The file's or the rows' problems, one line each. */
+function problemList(items) {
+  return el("ul", { class: "sg-problems" }, items.map((p) => el("li", { class: "sg-error" }, p.message)));
+}
+
 function render() {
   const r = current.response;
   if (!r.ok) {
     // The file is what is wrong: its messages beside the file input too, which is marked
     // invalid (the input names them through aria-describedby).
     showErrors(form, r.errors.map((e) => ({ ...e, field: "file" })));
-    result.replaceChildren(el("ul", { class: "sg-problems" }, r.errors.map((e) => el("li", { class: "sg-error" }, e.message))));
-    result.dataset.state = "errors";
-    ctl.setAnswer(r.errors.map((e) => e.message).join(" "), "errors");
+    ctl.show("errors", [problemList(r.errors)], r.errors.map((e) => e.message).join(" "));
     return;
   }
   clearErrors(form);
@@ -200,9 +202,9 @@ function render() {
     body
   );
   fillBody();
-  result.replaceChildren(...[
+  ctl.show("ok", [
     el("h2", { id: "sg-result-title" }, "结果"),
-    r.problems.length ? el("ul", { class: "sg-problems" }, r.problems.map((p) => el("li", { class: "sg-error" }, p.message))) : null,
+    r.problems.length ? problemList(r.problems) : null,
     filters,
     el("p", { class: "sg-hint" }, "表格较宽时，可以左右滑动查看其余各列。"),
     el("div", { class: "sg-table-wrap", tabindex: "0", role: "region", "aria-labelledby": "sg-result-title" }, table),
@@ -211,9 +213,7 @@ function render() {
       exportButton("csv", "导出 .csv", "text/csv;charset=utf-8"),
       exportButton("ics", "导出日历 .ics", "text/calendar;charset=utf-8")),
     el("p", { class: "sg-hint" }, "导出的文件在本机生成，不经过网络。日历文件包含每个人还没有结束的受理期，提醒和“登记期限”计算器的日历文件相同。")
-  ].filter(Boolean));
-  result.dataset.state = "ok";
-  ctl.setAnswer(r.summary, "ok");
+  ].filter(Boolean), r.summary);
 }
 
 // A saved team is read again with today's date.

@@ -50,10 +50,8 @@ export function zhDate(text, { weekday = true } = {}) {
 /** A guide page of this site from a response's guide path (the docs/ source, as the
  * rules name it), relative to this page. */
 export function guideHref(path) {
-  let base = "./";
-  try {
-    base = JSON.parse(document.getElementById("sg-config").textContent).base || "./";
-  } catch { /* a page without the config: links stay relative to it */ }
+  // The page's config, as boot.js read it once (a page without it: links stay relative).
+  const base = (api && api.config && api.config.base) || "./";
   return base + path.replace(/(^|\/)index\.md$/, "$1").replace(/\.md$/, "/");
 }
 
